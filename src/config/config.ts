@@ -1,0 +1,145 @@
+import { z } from "zod";
+
+/** A setting is missing or malformed: the deployment's fault, reported at start. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Configuration error in ${variable}: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+const httpsUrl = z.url({ protocol: /^https$/ }).transform((u) => u.replace(/\/+$/, ""));
+const anyUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ""));
+const optional = <T extends z.ZodTypeAny>(s: T) =>
+  z.preprocess((v) => (v === "" ? undefined : v), s.optional());
+
+/**
+ * Every environment variable the service reads. infra/ sets each required
+ * one in the Function App's app settings (a structural test holds this).
+ */
+const envSchema = z.object({
+  // Table Storage: a connection string (local, Azurite) or identity-based URIs (Azure).
+  AzureWebJobsStorage: optional(z.string().min(1)),
+  AzureWebJobsStorage__tableServiceUri: optional(anyUrl),
+  AzureWebJobsStorage__clientId: optional(z.string().min(1)),
+  KEY_VAULT_URL: httpsUrl,
+  /** Client ID of the user-assigned managed identity in Azure. */
+  AZURE_CLIENT_ID: optional(z.string().min(1)),
+  /** Local runtime only: a client secret identity in place of managed identity. */
+  SERVICE_TENANT_ID: optional(z.string().min(1)),
+  SERVICE_CLIENT_SECRET: optional(z.string().min(1)),
+  SERVICE_AUTHORITY_HOST: optional(httpsUrl),
+  // The portal API's own app registration.
+  API_AUDIENCE: z.string().min(1),
+  API_ISSUER: httpsUrl,
+  API_JWKS_URI: httpsUrl,
+  TABLE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{0,39}$/, "letters and digits, starting with a letter, at most 40")
+    .default("sync"),
+  SYNC_TIMER_SCHEDULE: z.string().default("0 */5 * * * *"),
+  SYNC_NOW_DAILY_LIMIT: z.coerce.number().int().min(1).max(100).default(4),
+  /** Local runtime only: point every cloud at the simulated Azure. */
+  CLOUD_AUTHORITY_HOST_OVERRIDE: optional(httpsUrl),
+  CLOUD_GRAPH_BASE_URL_OVERRIDE: optional(httpsUrl),
+});
+
+export const REQUIRED_SETTINGS: readonly string[] = Object.freeze(
+  Object.entries(envSchema.shape)
+    .filter(([, s]) => !s.safeParse(undefined).success)
+    .map(([k]) => k),
+);
+
+export type TableAccess =
+  | { readonly kind: "connectionString"; readonly connectionString: string }
+  | { readonly kind: "identity"; readonly tableServiceUri: string; readonly clientId: string | undefined };
+
+export type ServiceIdentity =
+  | { readonly kind: "managedIdentity"; readonly clientId: string | undefined }
+  | {
+      readonly kind: "clientSecret";
+      readonly tenantId: string;
+      readonly clientId: string;
+      readonly clientSecret: string;
+      readonly authorityHost: string;
+    };
+
+export interface Config {
+  readonly tables: TableAccess;
+  readonly tablePrefix: string;
+  readonly keyVaultUrl: string;
+  readonly serviceIdentity: ServiceIdentity;
+  readonly api: { readonly audience: string; readonly issuer: string; readonly jwksUri: string };
+  readonly syncTimerSchedule: string;
+  readonly syncNowDailyLimit: number;
+  readonly cloudOverride: { readonly authorityHost?: string; readonly graphBaseUrl?: string };
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === "object") {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/** Parses the environment once. Throws ConfigError naming the first bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const r = envSchema.safeParse(env);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const variable = String(issue?.path[0] ?? "environment");
+    throw new ConfigError(variable, issue?.message ?? "invalid");
+  }
+  const e = r.data;
+
+  let tables: TableAccess;
+  if (e.AzureWebJobsStorage) {
+    tables = { kind: "connectionString", connectionString: e.AzureWebJobsStorage };
+  } else if (e.AzureWebJobsStorage__tableServiceUri) {
+    tables = { kind: "identity", tableServiceUri: e.AzureWebJobsStorage__tableServiceUri, clientId: e.AzureWebJobsStorage__clientId };
+  } else {
+    throw new ConfigError("AzureWebJobsStorage", "set a connection string, or AzureWebJobsStorage__tableServiceUri for identity-based access");
+  }
+
+  let serviceIdentity: ServiceIdentity;
+  if (e.SERVICE_CLIENT_SECRET) {
+    if (!e.SERVICE_TENANT_ID) throw new ConfigError("SERVICE_TENANT_ID", "required with SERVICE_CLIENT_SECRET");
+    if (!e.AZURE_CLIENT_ID) throw new ConfigError("AZURE_CLIENT_ID", "required with SERVICE_CLIENT_SECRET");
+    serviceIdentity = {
+      kind: "clientSecret",
+      tenantId: e.SERVICE_TENANT_ID,
+      clientId: e.AZURE_CLIENT_ID,
+      clientSecret: e.SERVICE_CLIENT_SECRET,
+      authorityHost: e.SERVICE_AUTHORITY_HOST ?? "https://login.microsoftonline.com",
+    };
+  } else {
+    serviceIdentity = { kind: "managedIdentity", clientId: e.AZURE_CLIENT_ID };
+  }
+
+  const cloudOverride: { authorityHost?: string; graphBaseUrl?: string } = {};
+  if (e.CLOUD_AUTHORITY_HOST_OVERRIDE) cloudOverride.authorityHost = e.CLOUD_AUTHORITY_HOST_OVERRIDE;
+  if (e.CLOUD_GRAPH_BASE_URL_OVERRIDE) cloudOverride.graphBaseUrl = e.CLOUD_GRAPH_BASE_URL_OVERRIDE;
+
+  return deepFreeze({
+    tables,
+    tablePrefix: e.TABLE_PREFIX,
+    keyVaultUrl: e.KEY_VAULT_URL,
+    serviceIdentity,
+    api: { audience: e.API_AUDIENCE, issuer: e.API_ISSUER, jwksUri: e.API_JWKS_URI },
+    syncTimerSchedule: e.SYNC_TIMER_SCHEDULE,
+    syncNowDailyLimit: e.SYNC_NOW_DAILY_LIMIT,
+    cloudOverride,
+  });
+}
+
+let cached: Config | undefined;
+
+/** The process-wide config, parsed on first use from process.env. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

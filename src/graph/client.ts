@@ -1,0 +1,31 @@
+import type { TokenCredential } from "@azure/core-auth";
+import { AuthenticationHandler, Client, HTTPMessageHandler, type Middleware } from "@microsoft/microsoft-graph-client";
+import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js";
+import { graphScope, type CloudEndpoints } from "../config/clouds.js";
+import { DEFAULT_RETRY, GraphRetryMiddleware, type RetryEvents, type RetryPolicy } from "./retry.js";
+
+export interface GraphClientOptions {
+  readonly retry?: RetryPolicy;
+  readonly events?: RetryEvents;
+  /** The last link of the chain; tests put a fake transport here. */
+  readonly transport?: Middleware;
+}
+
+/**
+ * A Graph client bound to one cloud's Graph host. The host is named in
+ * customHosts, or the SDK sends no Authorization header to a host it does
+ * not know (a national-cloud override, or the simulated Graph).
+ */
+export function createGraphClient(credential: TokenCredential, endpoints: CloudEndpoints, options: GraphClientOptions = {}): Client {
+  const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [graphScope(endpoints)] });
+  const auth = new AuthenticationHandler(authProvider);
+  const retry = new GraphRetryMiddleware(options.retry ?? DEFAULT_RETRY, options.events);
+  auth.setNext(retry);
+  retry.setNext(options.transport ?? new HTTPMessageHandler());
+  return Client.initWithMiddleware({
+    middleware: auth,
+    baseUrl: `${endpoints.graphBaseUrl}/`,
+    defaultVersion: "v1.0",
+    customHosts: new Set([new URL(endpoints.graphBaseUrl).hostname]),
+  });
+}

@@ -1,0 +1,13 @@
+import type { ResourceModule } from "../resource.js";
+
+/** Activated roles; their members@delta are the role assignments. */
+export const directoryRoles: ResourceModule = {
+  type: "directoryRoles",
+  path: "/directoryRoles",
+  mode: "delta",
+  select: ["displayName", "description", "roleTemplateId", "members"],
+  permission: "RoleManagement.Read.Directory",
+  grantedBy: ["RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Directory.Read.All", "Directory.ReadWrite.All"],
+  members: { container: "directoryRoles" },
+  name: (o) => String(o.displayName ?? ""),
+};

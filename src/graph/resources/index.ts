@@ -1,0 +1,31 @@
+import type { ResourceModule, SyncedType } from "../resource.js";
+import { administrativeUnits } from "./administrative-units.js";
+import { applications } from "./applications.js";
+import { devices } from "./devices.js";
+import { directoryRoles } from "./directory-roles.js";
+import { groups } from "./groups.js";
+import { servicePrincipals } from "./service-principals.js";
+import { subscribedSkus } from "./subscribed-skus.js";
+import { users } from "./users.js";
+
+/** The one list of synced resource types; everything that fans out iterates this. */
+export const RESOURCES: readonly ResourceModule[] = Object.freeze([
+  users,
+  groups,
+  devices,
+  applications,
+  servicePrincipals,
+  directoryRoles,
+  subscribedSkus,
+  administrativeUnits,
+]);
+
+const byType = new Map<SyncedType, ResourceModule>(RESOURCES.map((r) => [r.type, r]));
+
+export function resourceOf(type: SyncedType): ResourceModule {
+  const r = byType.get(type);
+  if (!r) throw new Error(`unknown resource type ${type}`);
+  return r;
+}
+
+export const SYNCED_TYPES: readonly SyncedType[] = RESOURCES.map((r) => r.type);

@@ -1,0 +1,12 @@
+import type { ResourceModule } from "../resource.js";
+
+/** Licenses: Graph has no delta for subscribedSkus, and the list is short. */
+export const subscribedSkus: ResourceModule = {
+  type: "subscribedSkus",
+  path: "/subscribedSkus",
+  mode: "list",
+  select: ["skuId", "skuPartNumber", "capabilityStatus", "consumedUnits", "prepaidUnits", "appliesTo"],
+  permission: "Organization.Read.All",
+  grantedBy: ["Organization.Read.All", "LicenseAssignment.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+  name: (o) => String(o.skuPartNumber ?? ""),
+};

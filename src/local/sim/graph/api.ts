@@ -1,0 +1,100 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ApiCall } from "./call.js";
+import type { GraphEnv } from "./context.js";
+import { handleDelta } from "./deltaRoute.js";
+import { INSUFFICIENT_PRIVILEGES, requestIds, sendGraphError } from "./errors.js";
+import type { FaultKind } from "./faults.js";
+import { handleAppByAppId, handleGet, handleList, handleMembers, handleOrganization } from "./listRoutes.js";
+import { handleAddMember, handleRemoveMember } from "./memberWrites.js";
+import { permitted, type GraphOperation } from "./permissions.js";
+import { hrNow } from "./requestLog.js";
+import { DELTA_TYPES, type DeltaType } from "./types.js";
+
+const GRAPH_AUDIENCES = ["https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"];
+const APP_BY_APP_ID = /^applications\(appId='([^']+)'\)$/;
+
+const isDeltaType = (s: string | undefined): s is DeltaType => DELTA_TYPES.includes(s as DeltaType);
+
+interface Route {
+  readonly op: GraphOperation;
+  /** Resource units (FACTS, throttling) before the $select discount. */
+  readonly cost: number;
+  readonly run: (call: ApiCall) => void | Promise<void>;
+}
+
+/** The route for a method and decoded path segments after /v1.0, or an error to answer. */
+function route(method: string, seg: readonly string[]): Route | { status: number; code: string; message: string } {
+  const [a, b, c, d, e] = seg;
+  const len = seg.length;
+  if (method === "GET") {
+    if (len === 1 && a === "organization") return { op: "organization", cost: 1, run: handleOrganization };
+    if (len === 1 && a === "subscribedSkus") return { op: "subscribedSkus", cost: 1, run: (x) => handleList(x, "subscribedSkus") };
+    const byAppId = len === 1 ? APP_BY_APP_ID.exec(a ?? "") : null;
+    if (byAppId) return { op: "applications", cost: 1, run: (x) => handleAppByAppId(x, byAppId[1]!) };
+    if (isDeltaType(a)) {
+      const cost = a === "users" || a === "applications" ? 2 : 1;
+      if (len === 1) return { op: a, cost, run: (x) => handleList(x, a) };
+      if (len === 2 && (b === "delta" || b === "delta()")) return { op: a, cost: 1, run: (x) => handleDelta(x, a) };
+      if (len === 2) return { op: a, cost: 1, run: (x) => handleGet(x, a, b!.toLowerCase()) };
+      if (len === 3 && c === "members" && (a === "groups" || a === "directoryRoles")) {
+        return { op: a === "groups" ? "groupMembers" : "directoryRoles", cost: 3, run: (x) => handleMembers(x, a, b!.toLowerCase()) };
+      }
+    }
+  }
+  if (a === "groups" && c === "members") {
+    if (method === "POST" && len === 4 && d === "$ref") return { op: "groupMembersWrite", cost: 1, run: (x) => handleAddMember(x, b!.toLowerCase()) };
+    if (method === "DELETE" && len === 5 && e === "$ref") {
+      return { op: "groupMembersWrite", cost: 1, run: (x) => handleRemoveMember(x, b!.toLowerCase(), d!.toLowerCase()) };
+    }
+  }
+  if (isDeltaType(a) || a === "organization" || a === "subscribedSkus") {
+    return { status: 405, code: "Request_BadRequest", message: "Specified HTTP method is not allowed for the request target." };
+  }
+  return { status: 400, code: "BadRequest", message: `Resource not found for the segment '${a ?? ""}'.` };
+}
+
+function sendFault(req: IncomingMessage, res: ServerResponse, fault: Exclude<FaultKind, "drop">, retryAfter: number): void {
+  const headers = { "Retry-After": String(retryAfter) };
+  if (fault === "429") sendGraphError(req, res, 429, "TooManyRequests", "Too many requests.", headers);
+  else sendGraphError(req, res, 503, "serviceNotAvailable", "Service unavailable. Try again later.", headers);
+}
+
+/** Every /v1.0 request: auth, faults and latency, permission, the route; each one logged. */
+export async function handleV1(env: GraphEnv, req: IncomingMessage, res: ServerResponse, url: URL, segments: string[]): Promise<void> {
+  const start = hrNow();
+  const method = req.method ?? "GET";
+  const resource = (segments[0] ?? "").replace(/\(.*$/, "");
+  let tenantId: string | null = null;
+  let fault: FaultKind | null = null;
+  try {
+    const claims = await env.verify(req.headers.authorization, [env.baseUrl, ...GRAPH_AUDIENCES]);
+    const tenant = claims ? env.registry.find(claims.tid) : undefined;
+    if (!claims || !tenant) {
+      const message = req.headers.authorization ? "Access token validation failure. Invalid audience." : "Access token is empty.";
+      return sendGraphError(req, res, 401, "InvalidAuthenticationToken", message, { "WWW-Authenticate": 'Bearer realm="", error="invalid_token"' });
+    }
+    tenantId = tenant.tenantId;
+    const decision = env.state.faults.decide(tenantId, method, url.pathname + url.search);
+    if (decision.settings.latencyMs > 0) await sleep(decision.settings.latencyMs);
+    fault = decision.fault;
+    if (fault === "drop") {
+      req.socket.destroy();
+      return;
+    }
+    if (fault) return sendFault(req, res, fault, decision.settings.retryAfterSeconds);
+
+    const r = route(method, segments);
+    if (!("run" in r)) return sendGraphError(req, res, r.status, r.code, r.message);
+    if (!permitted(r.op, claims.roles)) return sendGraphError(req, res, 403, "Authorization_RequestDenied", INSUFFICIENT_PRIVILEGES);
+    const selected = url.searchParams.has("$select") || url.searchParams.has("select");
+    const { requestId, clientRequestId } = requestIds(req);
+    res.setHeader("request-id", requestId);
+    res.setHeader("client-request-id", clientRequestId);
+    res.setHeader("x-ms-resource-unit", String(Math.max(1, r.cost - (selected ? 1 : 0))));
+    await r.run(new ApiCall(env, req, res, url, tenant, claims));
+  } finally {
+    const status = fault === "drop" ? 0 : res.statusCode;
+    env.state.requests.push({ tenantId, method, path: url.pathname, resource, start, end: hrNow(), status, fault });
+  }
+}

@@ -1,0 +1,194 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
+import { readJson, sendJson } from "../http.js";
+import { newSecret, type SimTenant } from "../registry.js";
+import type { GraphEnv } from "./context.js";
+import { faultSettingsSchema } from "./faults.js";
+import { project } from "./select.js";
+import { defaultSpec, partialSpecSchema } from "./spec.js";
+import { streamJsonArray } from "./streamJson.js";
+import { odataType } from "./types.js";
+
+const tenantInputSchema = z.strictObject({
+  displayName: z.string().min(1),
+  domain: z.string().regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, "a DNS name"),
+  tenantId: z.uuid().optional(),
+  spec: partialSpecSchema.optional(),
+  apps: z
+    .array(
+      z.strictObject({
+        displayName: z.string().min(1),
+        clientId: z.uuid().optional(),
+        grantedPermissions: z.array(z.string()),
+        secretDaysValid: z.array(z.number()).optional(),
+      }),
+    )
+    .default([]),
+});
+const mutationsSchema = z.strictObject({ seed: z.number().int(), count: z.number().int().min(0).max(1_000_000) });
+const tokensSchema = z.strictObject({ action: z.enum(["expire", "reset"]) });
+const secretSchema = z.strictObject({ daysValid: z.number(), displayName: z.string().min(1).optional() });
+const permissionsSchema = z.strictObject({ grantedPermissions: z.array(z.string()) });
+const TRUTH_TYPES = z.enum(["users", "groups", "devices", "applications", "servicePrincipals", "directoryRoles", "subscribedSkus", "administrativeUnits"]);
+
+class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function body<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
+  let raw: unknown;
+  try {
+    raw = await readJson(req);
+  } catch {
+    throw new ControlError(400, "BadRequest", "body is not JSON");
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new ControlError(400, "BadRequest", z.prettifyError(parsed.error));
+  return parsed.data;
+}
+
+function tenantOf(env: GraphEnv, idOrDomain: string): SimTenant {
+  const t = env.registry.find(idOrDomain);
+  if (!t) throw new ControlError(404, "TenantNotFound", `no simulated tenant ${idOrDomain}`);
+  return t;
+}
+
+function appOf(t: SimTenant, clientId: string) {
+  const app = t.apps.get(clientId);
+  if (!app) throw new ControlError(404, "AppNotFound", `no app ${clientId} in ${t.domain}`);
+  return app;
+}
+
+async function tenantRoute(env: GraphEnv, req: IncomingMessage, res: ServerResponse, url: URL, t: SimTenant, rest: string[]): Promise<boolean> {
+  const m = req.method;
+  const [a, b, c, d] = rest;
+  const dir = t.directory;
+  if (m === "POST" && a === "mutations" && rest.length === 1) {
+    const { seed, count } = await body(req, mutationsSchema);
+    sendJson(res, 200, dir.mutate(seed, count));
+  } else if (m === "GET" && a === "truth" && rest.length === 1) {
+    sendJson(res, 200, { counts: dir.counts(), seq: dir.seq });
+  } else if (m === "GET" && a === "truth" && b === "memberships" && rest.length === 2) {
+    const rows = (function* () {
+      for (const { groupId, member } of dir.memberships()) yield { groupId, memberId: member.id, type: odataType(member.kind) };
+    })();
+    await streamJsonArray(res, rows);
+  } else if (m === "GET" && a === "truth" && b === "roleMemberships" && rest.length === 2) {
+    const rows = (function* () {
+      for (const role of dir.truth("directoryRoles")) for (const member of dir.roleMembersOf(role.id)) yield { roleId: role.id, memberId: member.id, type: odataType(member.kind) };
+    })();
+    await streamJsonArray(res, rows);
+  } else if (m === "GET" && a === "truth" && b && rest.length === 2) {
+    const type = TRUTH_TYPES.safeParse(b);
+    if (!type.success) throw new ControlError(404, "NotFound", `no type ${b}`);
+    const raw = url.searchParams.get("select");
+    const select = raw ? raw.split(",").filter(Boolean) : null;
+    const rows = (function* () {
+      for (const o of dir.truth(type.data)) yield project(o, select);
+    })();
+    await streamJsonArray(res, rows);
+  } else if (m === "POST" && a === "delta-tokens" && rest.length === 1) {
+    const { action } = await body(req, tokensSchema);
+    sendJson(res, 200, { action, epoch: env.state.tokens.invalidate(t.tenantId, action) });
+  } else if (a === "faults" && rest.length === 1 && (m === "PUT" || m === "DELETE" || m === "GET")) {
+    if (m === "PUT") env.state.faults.set(await body(req, faultSettingsSchema), t.tenantId);
+    if (m === "DELETE") env.state.faults.clear(t.tenantId);
+    sendJson(res, 200, env.state.faults.settingsFor(t.tenantId));
+  } else if (a === "apps" && b && c === "secrets" && rest.length === 3 && m === "POST") {
+    const app = appOf(t, b);
+    const input = await body(req, secretSchema);
+    const secret = newSecret(input.displayName ?? `secret-${app.secrets.length + 1}`, input.daysValid);
+    app.secrets.push(secret);
+    dir.recordAppChange(app.clientId);
+    sendJson(res, 201, { keyId: secret.keyId, secretText: secret.secretText, hint: secret.hint, endDateTime: secret.endDateTime });
+  } else if (a === "apps" && b && c === "secrets" && d && rest.length === 4 && m === "DELETE") {
+    const app = appOf(t, b);
+    const i = app.secrets.findIndex((s) => s.keyId === d);
+    if (i < 0) throw new ControlError(404, "SecretNotFound", `no secret ${d}`);
+    app.secrets.splice(i, 1);
+    dir.recordAppChange(app.clientId);
+    sendJson(res, 204, undefined);
+  } else if (a === "apps" && b && c === "permissions" && rest.length === 3 && m === "PUT") {
+    const app = appOf(t, b);
+    app.grantedPermissions = [...(await body(req, permissionsSchema)).grantedPermissions];
+    sendJson(res, 200, { clientId: app.clientId, grantedPermissions: app.grantedPermissions });
+  } else return false;
+  return true;
+}
+
+async function createTenant(env: GraphEnv, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const input = await body(req, tenantInputSchema);
+  let t: SimTenant;
+  try {
+    t = env.registry.addTenant({ ...input, spec: defaultSpec(input.spec ?? {}) });
+  } catch (err) {
+    throw new ControlError(409, "TenantExists", err instanceof Error ? err.message : String(err));
+  }
+  sendJson(res, 201, {
+    tenantId: t.tenantId,
+    domain: t.domain,
+    displayName: t.displayName,
+    apps: [...t.apps.values()].map((a) => ({
+      clientId: a.clientId,
+      objectId: a.objectId,
+      clientSecrets: a.secrets.map((s) => s.secretText),
+      grantedPermissions: a.grantedPermissions,
+    })),
+    counts: t.directory.counts(),
+  });
+}
+
+async function requestsRoute(env: GraphEnv, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const log = env.state.requests;
+  if (req.method === "DELETE") {
+    log.clear();
+    return sendJson(res, 204, undefined);
+  }
+  const tenantId = url.searchParams.get("tenantId") ?? undefined;
+  const resolved = tenantId === undefined ? undefined : (env.registry.find(tenantId)?.tenantId ?? tenantId);
+  const summary = url.searchParams.get("summary");
+  if (summary === "1" || summary === "true") {
+    const byStatus: Record<string, number> = {};
+    const byResource: Record<string, number> = {};
+    const byFault: Record<string, number> = {};
+    let total = 0;
+    let first = Infinity;
+    let last = -Infinity;
+    for (const r of log.entries(resolved)) {
+      total++;
+      byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+      byResource[r.resource] = (byResource[r.resource] ?? 0) + 1;
+      if (r.fault) byFault[r.fault] = (byFault[r.fault] ?? 0) + 1;
+      first = Math.min(first, r.start);
+      last = Math.max(last, r.end);
+    }
+    return sendJson(res, 200, { total, dropped: log.dropped, byStatus, byResource, byFault, firstStart: total ? first : null, lastEnd: total ? last : null });
+  }
+  await streamJsonArray(res, log.entries(resolved), { dropped: log.dropped }, "requests");
+}
+
+/** /_sim control routes: no auth, no faults. False for paths that are not the Graph simulator's. */
+export async function handleControl(env: GraphEnv, req: IncomingMessage, res: ServerResponse, url: URL, seg: string[]): Promise<boolean> {
+  const m = req.method;
+  try {
+    const [a, ...rest] = seg;
+    if (a === "tenants" && rest.length === 0 && m === "POST") await createTenant(env, req, res);
+    else if (a === "faults" && rest.length === 0 && (m === "PUT" || m === "GET")) {
+      if (m === "PUT") env.state.faults.set(await body(req, faultSettingsSchema));
+      sendJson(res, 200, env.state.faults.settingsFor(null));
+    } else if (a === "requests" && rest.length === 0 && (m === "GET" || m === "DELETE")) await requestsRoute(env, req, res, url);
+    else if (a && rest.length > 0 && a !== "tenants") return await tenantRoute(env, req, res, url, tenantOf(env, a), rest);
+    else return false;
+    return true;
+  } catch (err) {
+    if (!(err instanceof ControlError)) throw err;
+    sendJson(res, err.status, { error: { code: err.code, message: err.message } });
+    return true;
+  }
+}

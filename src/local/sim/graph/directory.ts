@@ -1,0 +1,339 @@
+import type { Counts, DirectorySpec, SimApp, SimTenantInfo } from "../model.js";
+import { stableGuid } from "../ids.js";
+import { ChangeLog, type WindowChanges } from "./changeLog.js";
+import { buildAdministrativeUnit } from "./gen/administrativeUnits.js";
+import { buildFixedApp, buildGeneratedApp, generatedAppName } from "./gen/applications.js";
+import type { BaseSource, GenContext } from "./gen/context.js";
+import { buildDevice } from "./gen/devices.js";
+import { buildGroup, GroupPlan, LARGE_GROUP_INDEX, type GroupKind } from "./gen/groups.js";
+import { IdCodec } from "./gen/idCodec.js";
+import { buildOrganization } from "./gen/organization.js";
+import type { Rand } from "./gen/random.js";
+import { buildRole, planRoleMembers, ROLE_TEMPLATES } from "./gen/roles.js";
+import { buildAppServicePrincipal, buildExtraServicePrincipal } from "./gen/servicePrincipals.js";
+import { buildSku, SKUS, skuObjectId } from "./gen/skus.js";
+import { buildUser } from "./gen/users.js";
+import { memberWriteBlock } from "./groupRules.js";
+import { MemberLinks, type BaseMembers, type MemberView } from "./memberLinks.js";
+import { applyMutations, type MutationEntry } from "./mutate.js";
+import { ObjectTable, type ObjectView } from "./objectTable.js";
+import type { ContainerType, GraphObject, JsonObject, MemberKind, MemberRef, ObjectType } from "./types.js";
+
+export type { MutationEntry } from "./mutate.js";
+
+export interface MutationSummary {
+  readonly applied: MutationEntry[];
+  readonly counts: Counts;
+}
+
+/** Types whose objects mutations add, change and delete. */
+export type MutableType = "users" | "groups" | "devices";
+
+const KIND_TYPE: Record<MemberKind, MutableType> = { user: "users", group: "groups", device: "devices" };
+
+function codecSource(codec: IdCodec, count: number, build: (i: number, id: string) => GraphObject): BaseSource {
+  return { count, idAt: (i) => codec.id(i), build, indexOf: (id) => codec.index(id, count) };
+}
+
+/**
+ * One tenant's directory: a deterministic generator (object i of a type is a
+ * pure function of seed, type and i) under an overlay of mutations, so a
+ * 500k-user tenant costs memory only for what changed. Every mutation is
+ * appended to a change log that delta rounds read.
+ */
+export class Directory {
+  private readonly gen: GenContext;
+  private readonly codecs: Record<MutableType | "applications" | "appIds" | "servicePrincipals" | "directoryRoles" | "administrativeUnits", IdCodec>;
+  private readonly plan: GroupPlan;
+  private readonly tables: Record<ObjectType, ObjectTable>;
+  private readonly groupLinks: MemberLinks;
+  private readonly roleLinks: MemberLinks;
+  private readonly log = new ChangeLog();
+  private readonly serial: Record<MutableType, number> = { users: 0, groups: 0, devices: 0 };
+
+  constructor(
+    readonly spec: DirectorySpec,
+    readonly tenant: SimTenantInfo,
+    private readonly apps: SimApp[],
+  ) {
+    const seed = spec.seed;
+    this.gen = { seed, spec, tenant };
+    const codec = (ns: string) => new IdCodec(seed, ns);
+    this.codecs = {
+      users: codec("users"),
+      groups: codec("groups"),
+      devices: codec("devices"),
+      applications: codec("applications"),
+      appIds: codec("appIds"),
+      servicePrincipals: codec("servicePrincipals"),
+      directoryRoles: codec("directoryRoles"),
+      administrativeUnits: codec("administrativeUnits"),
+    };
+    const c = this.codecs;
+    this.plan = new GroupPlan(this.gen, c.groups, spec.users, spec.devices);
+    const fixed = apps.length;
+    const appCount = fixed + spec.applications;
+    const appIdAt = (i: number) => (i < fixed ? apps[i]!.clientId : c.appIds.id(i));
+    const appNameAt = (i: number) => (i < fixed ? apps[i]!.displayName : generatedAppName(c.applications.id(i), i));
+    this.tables = {
+      users: new ObjectTable("users", codecSource(c.users, spec.users, (i, id) => buildUser(this.gen, i, id))),
+      groups: new ObjectTable(
+        "groups",
+        codecSource(c.groups, spec.groups, (i, id) => buildGroup(this.gen, i, id, this.plan.kind(i), this.plan.memberDevices[i] === 1)),
+      ),
+      devices: new ObjectTable("devices", codecSource(c.devices, spec.devices, (i, id) => buildDevice(this.gen, i, id))),
+      applications: new ObjectTable("applications", {
+        count: appCount,
+        idAt: (i) => (i < fixed ? apps[i]!.objectId : c.applications.id(i)),
+        build: (i, id) => (i < fixed ? buildFixedApp(apps[i]!) : buildGeneratedApp(this.gen, i, id, appIdAt(i))),
+        indexOf: (id) => {
+          const f = apps.findIndex((a) => a.objectId === id);
+          if (f >= 0) return f;
+          const i = c.applications.index(id, appCount);
+          return i !== undefined && i >= fixed ? i : undefined;
+        },
+      }),
+      servicePrincipals: new ObjectTable(
+        "servicePrincipals",
+        codecSource(c.servicePrincipals, appCount + spec.extraServicePrincipals, (i, id) =>
+          i < appCount ? buildAppServicePrincipal(this.gen, id, appIdAt(i), appNameAt(i)) : buildExtraServicePrincipal(this.gen, i - appCount, id),
+        ),
+      ),
+      directoryRoles: new ObjectTable("directoryRoles", codecSource(c.directoryRoles, ROLE_TEMPLATES.length, (i, id) => buildRole(i, id))),
+      subscribedSkus: new ObjectTable("subscribedSkus", {
+        count: SKUS.length,
+        idAt: (i) => skuObjectId(this.gen, i),
+        build: (i, id) => buildSku(this.gen, i, id),
+        indexOf: (id) => {
+          const i = SKUS.findIndex((_, k) => skuObjectId(this.gen, k) === id);
+          return i >= 0 ? i : undefined;
+        },
+      }),
+      administrativeUnits: new ObjectTable(
+        "administrativeUnits",
+        codecSource(c.administrativeUnits, spec.administrativeUnits, (i, id) => buildAdministrativeUnit(i, id)),
+      ),
+    };
+    this.groupLinks = new MemberLinks(this.groupBase());
+    this.roleLinks = new MemberLinks(this.roleBase());
+  }
+
+  /** Sequence number of the latest mutation (0 before any). */
+  get seq(): number {
+    return this.log.seq;
+  }
+
+  counts(): Counts {
+    const t = this.tables;
+    return {
+      users: t.users.size,
+      groups: t.groups.size,
+      memberships: this.groupLinks.total,
+      devices: t.devices.size,
+      applications: t.applications.size,
+      servicePrincipals: t.servicePrincipals.size,
+      directoryRoles: t.directoryRoles.size,
+      subscribedSkus: t.subscribedSkus.size,
+      administrativeUnits: t.administrativeUnits.size,
+    };
+  }
+
+  organization(): GraphObject {
+    return buildOrganization(this.tenant);
+  }
+
+  get(type: ObjectType, id: string): GraphObject | undefined {
+    return this.tables[type].get(id);
+  }
+
+  table(type: ObjectType): ObjectView {
+    return this.tables[type];
+  }
+
+  links(type: ContainerType): MemberView {
+    return type === "groups" ? this.groupLinks : this.roleLinks;
+  }
+
+  /** Live objects of a type, generator order then additions. */
+  truth(type: ObjectType): Generator<GraphObject> {
+    return this.tables[type].all();
+  }
+
+  *membersOf(groupId: string): Generator<MemberRef> {
+    if (this.tables.groups.get(groupId)) yield* this.groupLinks.members(groupId);
+  }
+
+  *roleMembersOf(roleId: string): Generator<MemberRef> {
+    if (this.tables.directoryRoles.get(roleId)) yield* this.roleLinks.members(roleId);
+  }
+
+  /** Every group member link. */
+  *memberships(): Generator<{ groupId: string; member: MemberRef }> {
+    for (const g of this.tables.groups.all()) for (const member of this.groupLinks.members(g.id)) yield { groupId: g.id, member };
+  }
+
+  /** A live user, group or device, as a directoryObject reference resolves. */
+  resolve(id: string): { member: MemberRef; object: GraphObject } | undefined {
+    for (const kind of ["user", "group", "device"] as const) {
+      const object = this.tables[KIND_TYPE[kind]].get(id);
+      if (object) return { member: { id, kind }, object };
+    }
+    return undefined;
+  }
+
+  applicationByAppId(appId: string): GraphObject | undefined {
+    const fixed = this.apps.find((a) => a.clientId === appId);
+    if (fixed) return this.tables.applications.get(fixed.objectId);
+    const apps = this.tables.applications;
+    const i = this.codecs.appIds.index(appId, apps.source.count);
+    return i !== undefined && i >= this.apps.length ? apps.at(i) : undefined;
+  }
+
+  /** What a delta round over (from, to] reports for a type. */
+  changes(type: ObjectType, from: number, to: number): WindowChanges {
+    return this.log.window(type, from, to);
+  }
+
+  /** The group's members are devices (device groups) rather than users. */
+  memberPool(groupId: string): "users" | "devices" {
+    const g = this.tables.groups.baseIndex(groupId);
+    return g !== undefined && this.plan.memberDevices[g] === 1 ? "devices" : "users";
+  }
+
+  isLargeGroup(groupId: string): boolean {
+    return this.plan.count > LARGE_GROUP_INDEX && this.codecs.groups.id(LARGE_GROUP_INDEX) === groupId;
+  }
+
+  addMember(groupId: string, memberId: string): boolean {
+    const found = this.resolve(memberId);
+    if (!this.tables.groups.get(groupId) || !found || groupId === memberId) return false;
+    if (!this.groupLinks.add(groupId, found.member)) return false;
+    this.log.append("groups", groupId, "memberAdd", found.member);
+    return true;
+  }
+
+  removeMember(groupId: string, memberId: string): boolean {
+    const found = this.resolve(memberId);
+    if (!this.tables.groups.get(groupId) || !found) return false;
+    if (!this.groupLinks.remove(groupId, found.member)) return false;
+    this.log.append("groups", groupId, "memberRemove", found.member);
+    return true;
+  }
+
+  /** A SimApp's secrets changed elsewhere: its application shows in the next delta. */
+  recordAppChange(clientId: string): boolean {
+    const app = this.apps.find((a) => a.clientId === clientId);
+    if (!app) return false;
+    this.log.append("applications", app.objectId, "update");
+    return true;
+  }
+
+  /** Applies `count` random mutations, deterministic under `seed` and the current state. */
+  mutate(seed: number, count: number): MutationSummary {
+    return { applied: applyMutations(this, seed, count), counts: this.counts() };
+  }
+
+  // Mutation primitives; mutate.ts composes them.
+
+  pick(type: ObjectType, rand: Rand): GraphObject | undefined {
+    return this.tables[type].pickLive(rand);
+  }
+
+  /** A random live group whose members Graph lets clients change. */
+  pickWritableGroup(rand: Rand): GraphObject | undefined {
+    for (let t = 0; t < 32; t++) {
+      const g = this.tables.groups.pickLive(rand);
+      if (g && memberWriteBlock(g) === null) return g;
+    }
+    return undefined;
+  }
+
+  pickMember(groupId: string, rand: Rand): MemberRef | undefined {
+    const positions = this.groupLinks.positions(groupId);
+    for (let t = 0; t < 32 && positions > 0; t++) {
+      const m = this.groupLinks.slice(groupId, Math.floor(rand() * positions), 1).members[0];
+      if (m) return m;
+    }
+    return undefined;
+  }
+
+  newObject(type: MutableType, groupKind: GroupKind = "security"): GraphObject {
+    const serial = this.serial[type]++;
+    const id = stableGuid(this.spec.seed, type, "added", serial);
+    const n = Math.max(this.tables[type].source.count, 1) + serial;
+    const obj =
+      type === "users" ? buildUser(this.gen, n, id) : type === "groups" ? buildGroup(this.gen, n, id, groupKind, false) : buildDevice(this.gen, n, id);
+    this.tables[type].add(obj);
+    this.log.append(type, id, "add");
+    return obj;
+  }
+
+  update(type: MutableType, id: string, patch: JsonObject): boolean {
+    const cur = this.tables[type].get(id);
+    if (!cur || !this.tables[type].replace({ ...cur, ...patch, id })) return false;
+    this.log.append(type, id, "update");
+    return true;
+  }
+
+  /** Deletes an object and every member link to and from it; returns the link removals. */
+  delete(type: MutableType, id: string, kind: "softDelete" | "hardDelete"): MutationEntry[] | undefined {
+    if (!this.tables[type].remove(id, kind === "softDelete" ? "changed" : "deleted")) return undefined;
+    this.log.append(type, id, kind);
+    if (type === "groups") this.groupLinks.drop(id);
+    const ref: MemberRef = { id, kind: type === "users" ? "user" : type === "groups" ? "group" : "device" };
+    const out: MutationEntry[] = [];
+    for (const g of this.groupLinks.holders(ref)) {
+      if (!this.groupLinks.remove(g, ref)) continue;
+      this.log.append("groups", g, "memberRemove", ref);
+      out.push({ type: "memberships", id: g, kind: "memberRemove", groupId: g, memberId: id, cascade: true });
+    }
+    for (const r of this.roleLinks.holders(ref)) {
+      if (!this.roleLinks.remove(r, ref)) continue;
+      this.log.append("directoryRoles", r, "memberRemove", ref);
+      out.push({ type: "directoryRoles", id: r, kind: "memberRemove", memberId: id, cascade: true });
+    }
+    return out;
+  }
+
+  private memberIndex(member: MemberRef): number | undefined {
+    const type = KIND_TYPE[member.kind];
+    return this.codecs[type].index(member.id, this.tables[type].source.count);
+  }
+
+  private groupBase(): BaseMembers {
+    const { plan, codecs } = this;
+    return {
+      total: plan.totalLinks,
+      indexOf: (id) => codecs.groups.index(id, plan.count),
+      idOf: (g) => codecs.groups.id(g),
+      count: (g) => plan.baseCount(g),
+      at: (g, k) => {
+        const m = plan.memberAt(g, k);
+        return m && { id: codecs[KIND_TYPE[m.kind]].id(m.index), kind: m.kind };
+      },
+      has: (g, member) => {
+        const i = this.memberIndex(member);
+        return i !== undefined && plan.has(g, member.kind, i);
+      },
+      holding: (member) => {
+        const i = this.memberIndex(member);
+        return i === undefined ? [] : plan.groupsHolding(member.kind, i);
+      },
+    };
+  }
+
+  private roleBase(): BaseMembers {
+    const c = this.codecs;
+    const roleAssignable = this.plan.count > 6 && this.plan.kind(6) === "roleAssignable" ? c.groups.id(6) : undefined;
+    const members = planRoleMembers(c.directoryRoles, c.users, this.spec.users, roleAssignable);
+    return {
+      total: members.reduce((n, m) => n + m.length, 0),
+      indexOf: (id) => c.directoryRoles.index(id, members.length),
+      idOf: (r) => c.directoryRoles.id(r),
+      count: (r) => members[r]?.length ?? 0,
+      at: (r, k) => members[r]?.[k],
+      has: (r, member) => members[r]?.some((m) => m.id === member.id) ?? false,
+      holding: (member) => members.flatMap((list, r) => (list.some((m) => m.id === member.id) ? [r] : [])),
+    };
+  }
+}

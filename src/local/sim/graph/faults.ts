@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { stableUnit } from "../ids.js";
+
+export type FaultKind = "429" | "503" | "drop";
+
+export interface FaultSettings {
+  readonly seed: number;
+  /** Probability per request of a 429 with Retry-After. */
+  readonly rate429: number;
+  readonly rate503: number;
+  /** Probability of destroying the socket without an answer. */
+  readonly rateDrop: number;
+  /** Added to every /v1.0 request, faulted or not. */
+  readonly latencyMs: number;
+  /** Retry-After on 429 and 503; fractional seconds allowed, as Graph sends them. */
+  readonly retryAfterSeconds: number;
+}
+
+export const NO_FAULTS: FaultSettings = Object.freeze({ seed: 0, rate429: 0, rate503: 0, rateDrop: 0, latencyMs: 0, retryAfterSeconds: 0.1 });
+
+const rate = z.number().min(0).max(1);
+/** Body of PUT /_sim/faults; omitted fields take NO_FAULTS values, so `{}` resets. */
+export const faultSettingsSchema = z
+  .strictObject({
+    seed: z.number().int().optional(),
+    rate429: rate.optional(),
+    rate503: rate.optional(),
+    rateDrop: rate.optional(),
+    latencyMs: z.number().min(0).max(60_000).optional(),
+    retryAfterSeconds: z.number().min(0).max(3600).optional(),
+  })
+  .refine((s) => (s.rate429 ?? 0) + (s.rate503 ?? 0) + (s.rateDrop ?? 0) <= 1, "rates add up to more than 1");
+
+export interface FaultDecision {
+  readonly fault: FaultKind | null;
+  readonly settings: FaultSettings;
+}
+
+/** Distinct request keys remembered before the counters start over. */
+const MAX_KEYS = 2_000_000;
+
+/**
+ * Seeded fault injection. A decision hashes (seed, tenant, method, URL, n)
+ * where n counts earlier requests of that exact URL, so a retry draws
+ * afresh (and eventually passes) while interleaving with other streams
+ * changes nothing.
+ */
+export class FaultInjector {
+  private global: FaultSettings = NO_FAULTS;
+  private readonly perTenant = new Map<string, FaultSettings>();
+  private readonly seen = new Map<string, number>();
+
+  set(input: Partial<FaultSettings>, tenantId?: string): FaultSettings {
+    const settings: FaultSettings = Object.freeze({ ...NO_FAULTS, ...input });
+    if (tenantId === undefined) this.global = settings;
+    else this.perTenant.set(tenantId, settings);
+    this.seen.clear();
+    return settings;
+  }
+
+  /** Drops a tenant's own settings; it follows the global ones again. */
+  clear(tenantId: string): void {
+    this.perTenant.delete(tenantId);
+    this.seen.clear();
+  }
+
+  settingsFor(tenantId: string | null): FaultSettings {
+    return (tenantId !== null && this.perTenant.get(tenantId)) || this.global;
+  }
+
+  decide(tenantId: string | null, method: string, url: string): FaultDecision {
+    const settings = this.settingsFor(tenantId);
+    const total = settings.rate429 + settings.rate503 + settings.rateDrop;
+    if (total <= 0) return { fault: null, settings };
+    const key = `${tenantId ?? "-"}\u0000${method}\u0000${url}`;
+    const n = this.seen.get(key) ?? 0;
+    if (this.seen.size >= MAX_KEYS) this.seen.clear();
+    this.seen.set(key, n + 1);
+    const u = stableUnit(settings.seed, key, n);
+    if (u < settings.rate429) return { fault: "429", settings };
+    if (u < settings.rate429 + settings.rate503) return { fault: "503", settings };
+    if (u < total) return { fault: "drop", settings };
+    return { fault: null, settings };
+  }
+}

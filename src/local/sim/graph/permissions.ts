@@ -1,0 +1,42 @@
+/** Graph operations the simulator serves, by the permission set that guards them. */
+export type GraphOperation =
+  | "users"
+  | "groups"
+  | "groupMembers"
+  | "groupMembersWrite"
+  | "devices"
+  | "applications"
+  | "servicePrincipals"
+  | "directoryRoles"
+  | "subscribedSkus"
+  | "organization"
+  | "administrativeUnits";
+
+/**
+ * Application permissions (token `roles`) that allow each operation; any
+ * one suffices. A ReadWrite permission implies its Read.
+ */
+export const GRAPH_PERMISSIONS: Readonly<Record<GraphOperation, readonly string[]>> = Object.freeze({
+  users: ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+  groups: ["Group.Read.All", "GroupMember.Read.All", "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+  groupMembers: [
+    "GroupMember.Read.All",
+    "Group.Read.All",
+    "GroupMember.ReadWrite.All",
+    "Group.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+  ],
+  groupMembersWrite: ["GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"],
+  devices: ["Device.Read.All", "Device.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+  applications: ["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+  servicePrincipals: ["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+  directoryRoles: ["RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Directory.Read.All", "Directory.ReadWrite.All"],
+  subscribedSkus: ["Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+  organization: ["Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+  administrativeUnits: ["AdministrativeUnit.Read.All", "AdministrativeUnit.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+});
+
+export function permitted(op: GraphOperation, roles: readonly string[]): boolean {
+  return GRAPH_PERMISSIONS[op].some((p) => roles.includes(p));
+}

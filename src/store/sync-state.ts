@@ -1,0 +1,65 @@
+import { odata, type TableClient } from "@azure/data-tables";
+import { statusOf } from "./status-code.js";
+
+export interface StreamCounters {
+  pages: number;
+  objects: number;
+  added: number;
+  updated: number;
+  deleted: number;
+  filtered: number;
+  memberAdds: number;
+  memberRemoves: number;
+}
+
+export const zeroCounters = (): StreamCounters => ({ pages: 0, objects: 0, added: 0, updated: 0, deleted: 0, filtered: 0, memberAdds: 0, memberRemoves: 0 });
+
+/** One stream's durable state: its delta link, and where an unfinished run resumes. */
+export interface StreamState {
+  readonly type: string;
+  /** Run the fields below belong to. */
+  runId: string;
+  mode: "full" | "delta";
+  /** Where to continue; null once the stream finished for this run. */
+  nextUrl: string | null;
+  /** The last completed stream's deltaLink: where the next run starts. */
+  deltaLink: string | null;
+  /** Pages committed in this run; rows carry the page they came from. */
+  seq: number;
+  counters: StreamCounters;
+  status: "running" | "done" | "skipped" | "failed";
+  error: string | null;
+  missingPermission: string | null;
+  /** Filters in force for the stored objects; a change forces a full scan. */
+  filterHash: string;
+  /** Live objects after the last applied run. */
+  total: number;
+  memberTotal: number;
+  startedAt: string;
+  endedAt: string | null;
+}
+
+/** Stream state per tenant and type: PartitionKey tenant, RowKey type (or "preview|type"). */
+export class SyncStateStore {
+  constructor(private readonly table: TableClient) {}
+
+  async get(tenantId: string, key: string): Promise<StreamState | undefined> {
+    try {
+      const e = await this.table.getEntity<{ state: string }>(tenantId, key);
+      return JSON.parse(e.state) as StreamState;
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async put(tenantId: string, key: string, state: StreamState): Promise<void> {
+    await this.table.upsertEntity({ partitionKey: tenantId, rowKey: key, state: JSON.stringify(state) }, "Replace");
+  }
+
+  async *all(tenantId: string): AsyncGenerator<StreamState> {
+    for await (const e of this.table.listEntities<{ state: string }>({ queryOptions: { filter: odata`PartitionKey eq ${tenantId}` } })) {
+      yield JSON.parse(e.state) as StreamState;
+    }
+  }
+}

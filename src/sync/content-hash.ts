@@ -1,0 +1,18 @@
+import { createHash } from "node:crypto";
+import type { Json } from "../graph/resource.js";
+
+function canonical(v: Json): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(v[k] as Json)}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Same content, same hash, whatever the property order Graph used. */
+export function contentHash(data: Record<string, Json>): string {
+  return createHash("sha256").update(canonical(data)).digest("base64url").slice(0, 27);
+}

@@ -1,0 +1,103 @@
+import type { SyncedType } from "../graph/resource.js";
+import type { HistoryRecord, RunStatus, Trigger } from "../store/history-store.js";
+import type { HeldDeletion } from "../store/held.js";
+import type { StreamState } from "../store/sync-state.js";
+import { applyDeletions } from "./apply-deletions.js";
+import type { SyncStores } from "./stores.js";
+import { exceeds, type DeletionThreshold } from "./threshold.js";
+import { userWarnings } from "./warnings.js";
+
+export interface FinishInput {
+  readonly tenantId: string;
+  readonly runId: string;
+  readonly trigger: Trigger;
+  readonly startedAt: string;
+  readonly types: readonly SyncedType[];
+  readonly threshold: DeletionThreshold | null;
+  /** Streams that failed for good (after the orchestrator's retries), with the error. */
+  readonly failures: Readonly<Partial<Record<SyncedType, string>>>;
+}
+
+export interface FinishResult {
+  readonly status: "succeeded" | "failed" | "held" | "partial";
+  readonly held: boolean;
+  readonly heldCount: number;
+  readonly records: readonly HistoryRecord[];
+}
+
+/**
+ * The fan-in: applies the run's staged deletions unless they pass the
+ * threshold (then holds them all), and writes one history record per type.
+ */
+export async function finishRun(stores: SyncStores, input: FinishInput, now: () => number = Date.now): Promise<FinishResult> {
+  const { tenantId, runId } = input;
+  const states = new Map<SyncedType, StreamState>();
+  for (const t of input.types) {
+    const s = await stores.state.get(tenantId, t);
+    if (s && s.runId === runId) states.set(t, s);
+  }
+
+  const staged: HeldDeletion[] = [];
+  for await (const d of stores.held.list(tenantId)) if (d.runId === runId) staged.push(d);
+  const liveTotal = [...states.values()].reduce((n, s) => n + s.total, 0);
+  const held = exceeds(input.threshold, staged.length, liveTotal);
+  if (!held && staged.length > 0) await applyDeletions(stores, tenantId, staged);
+
+  const endTime = new Date(now()).toISOString();
+  const records: HistoryRecord[] = [];
+  const base = { runId, trigger: input.trigger, endTime };
+  for (const type of input.types) {
+    const failure = input.failures[type];
+    const s = failure ? undefined : await stores.state.get(tenantId, type);
+    if (!s || s.runId !== runId) {
+      records.push({ ...base, type, startTime: input.startedAt, total: 0, changed: 0, deleted: 0, filtered: 0, status: "failed", error: failure ?? "the stream did not run" });
+      continue;
+    }
+    const c = s.counters;
+    const deletedHere = staged.filter((d) => d.type === type).length;
+    let status: RunStatus = s.status === "skipped" ? "skipped" : s.status === "done" ? "succeeded" : "failed";
+    if (status === "succeeded" && held && deletedHere > 0) status = "held";
+    const warnings = type === "users" && status !== "skipped" && (c.added + c.updated + deletedHere > 0) ? await userWarnings(stores.objects) : [];
+    records.push({
+      ...base,
+      type,
+      startTime: s.startedAt,
+      total: s.total,
+      changed: c.added + c.updated,
+      deleted: deletedHere,
+      filtered: c.filtered,
+      status,
+      ...(s.error ? { error: s.error } : {}),
+      ...(warnings.length ? { warnings } : {}),
+    });
+    if (type === "groups" && status !== "skipped") {
+      records.push({ ...base, type: "memberships", startTime: s.startedAt, total: s.memberTotal, changed: c.memberAdds, deleted: c.memberRemoves, filtered: 0, status: status === "held" ? "succeeded" : status });
+    }
+  }
+  for (const r of records) await stores.history.add(tenantId, r);
+
+  const anyFailed = records.some((r) => r.status === "failed");
+  const allFailed = records.every((r) => r.status === "failed" || r.status === "skipped");
+  return {
+    status: held ? "held" : allFailed && anyFailed ? "failed" : anyFailed ? "partial" : "succeeded",
+    held,
+    heldCount: held ? staged.length : 0,
+    records,
+  };
+}
+
+/** An admin approved: apply every held deletion of the tenant. */
+export async function approveHeld(stores: SyncStores, tenantId: string): Promise<number> {
+  const rows: HeldDeletion[] = [];
+  for await (const d of stores.held.list(tenantId)) rows.push(d);
+  await applyDeletions(stores, tenantId, rows);
+  return rows.length;
+}
+
+/** An admin rejected: the objects stay; the held deletions are dropped. */
+export async function rejectHeld(stores: SyncStores, tenantId: string): Promise<number> {
+  let n = 0;
+  for await (const _ of stores.held.list(tenantId)) n++;
+  await stores.held.clear(tenantId);
+  return n;
+}

@@ -1,0 +1,264 @@
+import { randomUUID } from "node:crypto";
+import type { Json, GraphObject, ResourceModule } from "../graph/resource.js";
+import { project } from "../graph/resource.js";
+import { BatchWriter } from "../store/batch-writer.js";
+import type { Container } from "../store/member-store.js";
+import type { StoredMeta } from "../store/object-store.js";
+import { zeroCounters, type StreamCounters, type StreamState } from "../store/sync-state.js";
+import { contentHash } from "./content-hash.js";
+import { DeltaTokenExpired, PermissionDenied, type GraphPage, type PageSource } from "./graph-source.js";
+import type { ScopeCheck } from "./filters.js";
+import type { SyncStores } from "./stores.js";
+
+/** Buffered rows before a checkpoint: large transactions, bounded memory. */
+const CHECKPOINT_ROWS = 800;
+
+export interface StreamInput {
+  readonly tenantId: string;
+  readonly module: ResourceModule;
+  readonly runId: string;
+  /** Ignore the stored deltaLink and scan everything. */
+  readonly fullScan: boolean;
+  readonly scope: ScopeCheck;
+  /** Fingerprint of the scope; a change since the last run forces a full scan. */
+  readonly scopeHash: string;
+  /** Stop after the checkpoint that passes this much time; the caller continues later. */
+  readonly budgetMs: number;
+  /** State key: the type, or "preview|type". */
+  readonly stateKey?: string;
+}
+
+export interface StreamProgress {
+  readonly type: string;
+  readonly done: boolean;
+  readonly status: StreamState["status"];
+  readonly mode: StreamState["mode"];
+  readonly counters: StreamCounters;
+  readonly missingPermission: string | null;
+  readonly error: string | null;
+  readonly writes: { readonly transactions: number; readonly entities: number };
+}
+
+export interface StreamDeps {
+  readonly graph: PageSource;
+  readonly stores: SyncStores;
+  readonly now?: () => number;
+}
+
+const removedReason = (o: GraphObject): string | undefined => {
+  const r = o["@removed"];
+  return r && typeof r === "object" && !Array.isArray(r) ? String(r.reason ?? "deleted") : undefined;
+};
+
+const firstUrl = (m: ResourceModule): string => (m.mode === "delta" ? `${m.path}/delta` : m.path);
+
+/**
+ * Runs one type's stream for one run, page by page, until it ends or the
+ * time budget is spent. Durable after every checkpoint: a call that dies
+ * resumes at the last one, with no loss and (rows being idempotent) no
+ * duplicates. Throws on failures that outlast the Graph client's retries.
+ */
+export async function runStream(deps: StreamDeps, input: StreamInput): Promise<StreamProgress> {
+  const now = deps.now ?? Date.now;
+  const started = now();
+  const { stores, graph } = deps;
+  const { module: m, tenantId, runId } = input;
+  const key = input.stateKey ?? m.type;
+  const container: Container | undefined = m.members?.container;
+
+  const previous = await stores.state.get(tenantId, key);
+  let state: StreamState;
+  let everSynced: boolean;
+  if (previous && previous.runId === runId) {
+    state = previous;
+    everSynced = previous.deltaLink !== null || previous.total > 0 || previous.mode === "delta";
+    if (state.status !== "running") return progress(state, { transactions: 0, entities: 0 });
+  } else {
+    const full = input.fullScan || m.mode === "list" || !previous?.deltaLink || previous.filterHash !== input.scopeHash;
+    everSynced = Boolean(previous?.deltaLink) || (previous?.total ?? 0) > 0;
+    state = {
+      type: m.type,
+      runId,
+      mode: full ? "full" : "delta",
+      nextUrl: full ? null : (previous?.deltaLink ?? null),
+      deltaLink: previous?.deltaLink ?? null,
+      seq: 0,
+      counters: zeroCounters(),
+      status: "running",
+      error: null,
+      missingPermission: null,
+      filterHash: input.scopeHash,
+      total: previous?.total ?? 0,
+      memberTotal: previous?.memberTotal ?? 0,
+      startedAt: new Date(now()).toISOString(),
+      endedAt: null,
+    };
+    await stores.state.put(tenantId, key, state);
+  }
+
+  const objectWriter = new BatchWriter(stores.objects.table);
+  const linkWriter = new BatchWriter(stores.members.table);
+  const heldWriter = stores.held.writer();
+  const checkpointSeq = state.seq;
+  const call = randomUUID();
+  // Groups repeat across pages with further member chunks; count each filtered one once per call.
+  const filteredSeen = new Set<string>();
+  const counters = state.counters;
+
+  const writes = () => ({
+    transactions: objectWriter.stats.transactions + linkWriter.stats.transactions + heldWriter.stats.transactions,
+    entities: objectWriter.stats.entities + linkWriter.stats.entities + heldWriter.stats.entities,
+  });
+
+  const checkpoint = async (): Promise<void> => {
+    await Promise.all([objectWriter.flush(), linkWriter.flush(), heldWriter.flush()]);
+    await stores.state.put(tenantId, key, state);
+  };
+
+  const stageDeletion = async (id: string): Promise<void> => {
+    await heldWriter.upsert(stores.held.entity(tenantId, { type: m.type, id, runId }));
+    counters.deleted++;
+  };
+
+  const applyPage = async (page: GraphPage, seq: number): Promise<void> => {
+    // The first full scan into an empty store has nothing to compare with.
+    const needMeta = everSynced || state.mode === "delta";
+    const meta = needMeta ? await stores.objects.metaOf(m.type, page.value.map((o) => o.id)) : new Map<string, StoredMeta>();
+    for (const o of page.value) {
+      const reason = removedReason(o);
+      const stored = meta.get(o.id);
+      if (reason !== undefined) {
+        if (stored) await stageDeletion(o.id);
+        continue;
+      }
+      counters.objects++;
+      if (!input.scope.inScope(o)) {
+        if (!filteredSeen.has(o.id)) {
+          filteredSeen.add(o.id);
+          counters.filtered++;
+        }
+        // Fell out of scope since it was stored.
+        if (stored) await stageDeletion(o.id);
+        continue;
+      }
+      const data: Record<string, Json> = project(m, o);
+      const hash = contentHash(data);
+      // Rows this run wrote before the last checkpoint are in the saved counters;
+      // rows of a lost segment (an earlier, failed call) are not, and count again.
+      const countedBefore = stored?.run === runId && (stored.seq <= checkpointSeq || stored.call === call);
+      const lostSegment = stored?.run === runId && !countedBefore;
+      const op: "a" | "u" = stored && !(stored.run === runId && stored.op === "a") ? "u" : "a";
+      if (!countedBefore && (lostSegment || !stored || stored.hash !== hash)) {
+        if (op === "a") counters.added++;
+        else counters.updated++;
+      }
+      if (!stored || stored.hash !== hash) {
+        await objectWriter.upsert(stores.objects.entity(m.type, o.id, { name: m.name(o), hash, run: runId, seq, op, call, scan: runId, data }));
+      } else if (state.mode === "full" && stored.scan !== runId) {
+        // Unchanged: only the mark that the full scan saw it.
+        await objectWriter.upsert({ partitionKey: stores.objects.partitionOf(m.type, o.id), rowKey: o.id, scan: runId }, "Merge");
+      }
+      if (container) {
+        const links = o["members@delta"];
+        if (Array.isArray(links)) {
+          for (const l of links) {
+            if (!l || typeof l !== "object" || Array.isArray(l) || typeof l.id !== "string") continue;
+            if (l["@removed"] !== undefined) {
+              await linkWriter.delete(stores.members.partitionOf(container, o.id), stores.members.rowKey(o.id, l.id));
+              counters.memberRemoves++;
+            } else {
+              const memberType = String(l["@odata.type"] ?? "#microsoft.graph.directoryObject").replace("#microsoft.graph.", "");
+              await linkWriter.upsert(stores.members.entity(container, o.id, l.id, memberType, runId));
+              counters.memberAdds++;
+            }
+          }
+        }
+      }
+    }
+  };
+
+  const sweep = async (): Promise<void> => {
+    for await (const id of stores.objects.unseen(m.type, runId)) await stageDeletion(id);
+    if (container) {
+      for await (const row of stores.members.all(container, runId)) {
+        await linkWriter.delete(row.partitionKey, row.rowKey);
+        counters.memberRemoves++;
+      }
+    }
+  };
+
+  try {
+    for (;;) {
+      let page: GraphPage;
+      try {
+        page = await graph.page(state.nextUrl ?? firstUrl(m), state.nextUrl ? undefined : m.select);
+      } catch (err) {
+        if (err instanceof DeltaTokenExpired) {
+          // The token is gone: start over as a full scan; what it does not see is swept.
+          state.mode = "full";
+          state.nextUrl = null;
+          state.deltaLink = null;
+          everSynced = true;
+          continue;
+        }
+        if (err instanceof PermissionDenied) {
+          state.status = "skipped";
+          state.missingPermission = m.permission;
+          state.error = `missing permission ${m.permission}`;
+          state.endedAt = new Date(now()).toISOString();
+          await checkpoint();
+          return progress(state, writes());
+        }
+        throw err;
+      }
+      state.seq++;
+      counters.pages++;
+      await applyPage(page, state.seq);
+      if (page.nextLink) {
+        state.nextUrl = page.nextLink;
+        const pending = objectWriter.pending + linkWriter.pending + heldWriter.pending;
+        const overBudget = now() - started >= input.budgetMs;
+        if (pending >= CHECKPOINT_ROWS || overBudget) await checkpoint();
+        if (overBudget) return progress(state, writes());
+        continue;
+      }
+      if (state.mode === "full") {
+        await Promise.all([objectWriter.flush(), linkWriter.flush()]);
+        await sweep();
+      }
+      if (state.mode === "full") {
+        // A full scan may meet an object twice (FACTS): the store's own count is the truth.
+        await Promise.all([objectWriter.flush(), linkWriter.flush()]);
+        state.total = await stores.objects.count(m.type);
+        if (container) state.memberTotal = await stores.members.count(container);
+        if (!everSynced) counters.added = state.total;
+      } else {
+        state.total += counters.added;
+        state.memberTotal += counters.memberAdds - counters.memberRemoves;
+      }
+      state.deltaLink = page.deltaLink ?? null;
+      state.nextUrl = null;
+      state.status = "done";
+      state.endedAt = new Date(now()).toISOString();
+      await checkpoint();
+      return progress(state, writes());
+    }
+  } catch (err) {
+    // Leave the last checkpoint as it is: the retry resumes there.
+    await Promise.allSettled([objectWriter.flush(), linkWriter.flush(), heldWriter.flush()]);
+    throw err;
+  }
+}
+
+function progress(state: StreamState, writes: { transactions: number; entities: number }): StreamProgress {
+  return {
+    type: state.type,
+    done: state.status !== "running",
+    status: state.status,
+    mode: state.mode,
+    counters: { ...state.counters },
+    missingPermission: state.missingPermission,
+    error: state.error,
+    writes,
+  };
+}

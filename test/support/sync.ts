@@ -1,0 +1,99 @@
+import { expect, inject } from "vitest";
+import { resolveEndpoints } from "../../src/config/clouds.js";
+import { createGraphClient } from "../../src/graph/client.js";
+import { customerCredential } from "../../src/graph/credential.js";
+import type { Json, SyncedType } from "../../src/graph/resource.js";
+import { RESOURCES, resourceOf } from "../../src/graph/resources/index.js";
+import type { Trigger } from "../../src/store/history-store.js";
+import { Tables } from "../../src/store/tables.js";
+import type { Filters } from "../../src/sync/filters.js";
+import { buildScope } from "../../src/sync/scope.js";
+import { finishRun, type FinishResult } from "../../src/sync/finish-run.js";
+import { graphPageSource, type PageSource } from "../../src/sync/graph-source.js";
+import { syncStores, type SyncStores } from "../../src/sync/stores.js";
+import { runStream, type StreamProgress } from "../../src/sync/stream.js";
+import type { DeletionThreshold } from "../../src/sync/threshold.js";
+import type { CreatedTenant } from "./sim.js";
+import { simGet } from "./sim.js";
+import { uniqueTableName } from "./tables.js";
+
+export interface Harness {
+  readonly tenantId: string;
+  readonly tables: Tables;
+  readonly stores: SyncStores;
+  readonly graph: PageSource;
+}
+
+/** Fresh tables and a real Graph client (fast retries) for one simulated tenant. */
+export async function harness(t: CreatedTenant | { tenantId: string; clientId: string; clientSecret: string }): Promise<Harness> {
+  const sim = inject("sim");
+  const endpoints = resolveEndpoints("global", undefined, { authorityHost: sim.authorityHost, graphBaseUrl: sim.graphBaseUrl });
+  const app = "apps" in t ? { tenantId: t.tenantId, clientId: t.apps[0]!.clientId, clientSecret: t.apps[0]!.clientSecrets[0]! } : t;
+  const tables = new Tables({ kind: "connectionString", connectionString: inject("tableConnectionString") }, uniqueTableName("s"));
+  await tables.ensure();
+  const client = createGraphClient(customerCredential(app, endpoints), endpoints, { retry: { maxRetries: 10, baseDelayMs: 20, maxDelayMs: 200 } });
+  return { tenantId: t.tenantId, tables, stores: syncStores(tables, t.tenantId), graph: graphPageSource(client) };
+}
+
+export interface RunOptions {
+  readonly runId: string;
+  readonly fullScan?: boolean;
+  readonly filters?: Filters;
+  readonly threshold?: DeletionThreshold | null;
+  readonly trigger?: Trigger;
+  readonly types?: readonly SyncedType[];
+  /** Budget per stream call; small values force continuations. */
+  readonly budgetMs?: number;
+}
+
+/** Every stream to its end (looping on continuations), then the fan-in. */
+export async function syncOnce(h: Harness, o: RunOptions): Promise<{ streams: Map<SyncedType, StreamProgress>; finish: FinishResult; calls: number }> {
+  const types = o.types ?? RESOURCES.map((r) => r.type);
+  const streams = new Map<SyncedType, StreamProgress>();
+  let calls = 0;
+  const startedAt = new Date().toISOString();
+  await Promise.all(
+    types.map(async (type) => {
+      const m = resourceOf(type);
+      const { scope, hash } = await buildScope(h.graph, m, o.filters);
+      for (;;) {
+        calls++;
+        const p = await runStream({ graph: h.graph, stores: h.stores }, { tenantId: h.tenantId, module: m, runId: o.runId, fullScan: o.fullScan ?? false, scope, scopeHash: hash, budgetMs: o.budgetMs ?? 600_000 });
+        if (p.done) {
+          streams.set(type, p);
+          break;
+        }
+      }
+    }),
+  );
+  const finish = await finishRun(h.stores, { tenantId: h.tenantId, runId: o.runId, trigger: o.trigger ?? "manual", startedAt, types, threshold: o.threshold ?? null, failures: {} });
+  return { streams, finish, calls };
+}
+
+/** The store holds exactly the ground truth: every object, every selected property, every link. */
+export async function expectEqualToTruth(h: Harness, types: readonly SyncedType[] = RESOURCES.map((r) => r.type), keep?: (type: SyncedType, o: Record<string, Json>) => boolean): Promise<void> {
+  for (const type of types) {
+    const m = resourceOf(type);
+    const select = ["id", ...m.select.filter((p) => p !== "members")].join(",");
+    const truth = (await simGet<Array<Record<string, Json>>>(`/_sim/${h.tenantId}/truth/${type}?select=${select}`)).filter((o) => !keep || keep(type, o));
+    const stored = new Map<string, Record<string, Json>>();
+    for await (const row of h.stores.objects.list(type)) stored.set(row.id, row.data);
+    expect(stored.size, `${type} count`).toBe(truth.length);
+    for (const o of truth) expect(stored.get(String(o.id)), `${type} ${String(o.id)}`).toEqual(o);
+  }
+  if (types.includes("groups")) {
+    const truth = await simGet<Array<{ groupId: string; memberId: string }>>(`/_sim/${h.tenantId}/truth/memberships`);
+    const inScope = new Set<string>();
+    for await (const g of h.stores.objects.list("groups")) inScope.add(g.id);
+    const expected = truth.filter((l) => inScope.has(l.groupId)).map((l) => `${l.groupId}|${l.memberId}`).sort();
+    const got: string[] = [];
+    for await (const l of h.stores.members.all("groups")) got.push(`${l.containerId}|${l.memberId}`);
+    expect(got.sort()).toEqual(expected);
+  }
+  if (types.includes("directoryRoles")) {
+    const truth = await simGet<Array<{ roleId: string; memberId: string }>>(`/_sim/${h.tenantId}/truth/roleMemberships`);
+    const got: string[] = [];
+    for await (const l of h.stores.members.all("directoryRoles")) got.push(`${l.containerId}|${l.memberId}`);
+    expect(got.sort()).toEqual(truth.map((l) => `${l.roleId}|${l.memberId}`).sort());
+  }
+}
