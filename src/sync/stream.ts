@@ -10,9 +10,6 @@ import { DeltaTokenExpired, PermissionDenied, type GraphPage, type PageSource } 
 import type { ScopeCheck } from "./filters.js";
 import type { SyncStores } from "./stores.js";
 
-/** Buffered rows before a checkpoint: large transactions, bounded memory. */
-const CHECKPOINT_ROWS = 800;
-
 export interface StreamInput {
   readonly tenantId: string;
   readonly module: ResourceModule;
@@ -215,11 +212,10 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
       counters.pages++;
       await applyPage(page, state.seq);
       if (page.nextLink) {
+        // Every page ends durable: its rows committed, then the link to the next one saved.
         state.nextUrl = page.nextLink;
-        const pending = objectWriter.pending + linkWriter.pending + heldWriter.pending;
-        const overBudget = now() - started >= input.budgetMs;
-        if (pending >= CHECKPOINT_ROWS || overBudget) await checkpoint();
-        if (overBudget) return progress(state, writes());
+        await checkpoint();
+        if (now() - started >= input.budgetMs) return progress(state, writes());
         continue;
       }
       if (state.mode === "full") {

@@ -9,6 +9,7 @@ import { handleAppByAppId, handleGet, handleList, handleMembers, handleOrganizat
 import { handleAddMember, handleRemoveMember } from "./memberWrites.js";
 import { permitted, type GraphOperation } from "./permissions.js";
 import { hrNow } from "./requestLog.js";
+import { stableTokenKey } from "./tokens.js";
 import { DELTA_TYPES, type DeltaType } from "./types.js";
 
 const GRAPH_AUDIENCES = ["https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"];
@@ -54,6 +55,12 @@ function route(method: string, seg: readonly string[]): Route | { status: number
   return { status: 400, code: "BadRequest", message: `Resource not found for the segment '${a ?? ""}'.` };
 }
 
+/** The URL with its tokens in stable form, so fault decisions replay from run to run. */
+function faultKey(url: URL): string {
+  const params = [...url.searchParams].map(([k, v]) => `${k}=${k === "$skiptoken" || k === "$deltatoken" ? stableTokenKey(v) : v}`);
+  return `${url.pathname}?${params.join("&")}`;
+}
+
 function sendFault(req: IncomingMessage, res: ServerResponse, fault: Exclude<FaultKind, "drop">, retryAfter: number): void {
   const headers = { "Retry-After": String(retryAfter) };
   if (fault === "429") sendGraphError(req, res, 429, "TooManyRequests", "Too many requests.", headers);
@@ -75,7 +82,7 @@ export async function handleV1(env: GraphEnv, req: IncomingMessage, res: ServerR
       return sendGraphError(req, res, 401, "InvalidAuthenticationToken", message, { "WWW-Authenticate": 'Bearer realm="", error="invalid_token"' });
     }
     tenantId = tenant.tenantId;
-    const decision = env.state.faults.decide(tenantId, method, url.pathname + url.search);
+    const decision = env.state.faults.decide(tenantId, method, faultKey(url));
     if (decision.settings.latencyMs > 0) await sleep(decision.settings.latencyMs);
     fault = decision.fault;
     if (fault === "drop") {

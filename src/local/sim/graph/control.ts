@@ -71,7 +71,9 @@ async function tenantRoute(env: GraphEnv, req: IncomingMessage, res: ServerRespo
   const dir = t.directory;
   if (m === "POST" && a === "mutations" && rest.length === 1) {
     const { seed, count } = await body(req, mutationsSchema);
-    sendJson(res, 200, dir.mutate(seed, count));
+    const summary = dir.mutate(seed, count);
+    env.log("graph sim: mutations applied", { tenantId: t.tenantId, seed, count, seq: dir.seq });
+    sendJson(res, 200, summary);
   } else if (m === "GET" && a === "truth" && rest.length === 1) {
     sendJson(res, 200, { counts: dir.counts(), seq: dir.seq });
   } else if (m === "GET" && a === "truth" && b === "memberships" && rest.length === 2) {
@@ -95,9 +97,11 @@ async function tenantRoute(env: GraphEnv, req: IncomingMessage, res: ServerRespo
     await streamJsonArray(res, rows);
   } else if (m === "POST" && a === "delta-tokens" && rest.length === 1) {
     const { action } = await body(req, tokensSchema);
-    sendJson(res, 200, { action, epoch: env.state.tokens.invalidate(t.tenantId, action) });
+    const epoch = env.state.tokens.invalidate(t.tenantId, action);
+    env.log("graph sim: delta tokens invalidated", { tenantId: t.tenantId, action, epoch });
+    sendJson(res, 200, { action, epoch });
   } else if (a === "faults" && rest.length === 1 && (m === "PUT" || m === "DELETE" || m === "GET")) {
-    if (m === "PUT") env.state.faults.set(await body(req, faultSettingsSchema), t.tenantId);
+    if (m === "PUT") env.log("graph sim: tenant faults set", { tenantId: t.tenantId, ...env.state.faults.set(await body(req, faultSettingsSchema), t.tenantId) });
     if (m === "DELETE") env.state.faults.clear(t.tenantId);
     sendJson(res, 200, env.state.faults.settingsFor(t.tenantId));
   } else if (a === "apps" && b && c === "secrets" && rest.length === 3 && m === "POST") {
@@ -130,6 +134,7 @@ async function createTenant(env: GraphEnv, req: IncomingMessage, res: ServerResp
   } catch (err) {
     throw new ControlError(409, "TenantExists", err instanceof Error ? err.message : String(err));
   }
+  env.log("graph sim: tenant created", { tenantId: t.tenantId, domain: t.domain });
   sendJson(res, 201, {
     tenantId: t.tenantId,
     domain: t.domain,
@@ -180,7 +185,7 @@ export async function handleControl(env: GraphEnv, req: IncomingMessage, res: Se
     const [a, ...rest] = seg;
     if (a === "tenants" && rest.length === 0 && m === "POST") await createTenant(env, req, res);
     else if (a === "faults" && rest.length === 0 && (m === "PUT" || m === "GET")) {
-      if (m === "PUT") env.state.faults.set(await body(req, faultSettingsSchema));
+      if (m === "PUT") env.log("graph sim: faults set", { ...env.state.faults.set(await body(req, faultSettingsSchema)) });
       sendJson(res, 200, env.state.faults.settingsFor(null));
     } else if (a === "requests" && rest.length === 0 && (m === "GET" || m === "DELETE")) await requestsRoute(env, req, res, url);
     else if (a && rest.length > 0 && a !== "tenants") return await tenantRoute(env, req, res, url, tenantOf(env, a), rest);

@@ -1,23 +1,18 @@
 import type { Counts, DirectorySpec, SimApp, SimTenantInfo } from "../model.js";
 import { stableGuid } from "../ids.js";
 import { ChangeLog, type WindowChanges } from "./changeLog.js";
-import { buildAdministrativeUnit } from "./gen/administrativeUnits.js";
-import { buildFixedApp, buildGeneratedApp, generatedAppName } from "./gen/applications.js";
-import type { BaseSource, GenContext } from "./gen/context.js";
+import { generateBase, KIND_TYPE, type GeneratedBase } from "./gen/base.js";
+import type { GenContext } from "./gen/context.js";
 import { buildDevice } from "./gen/devices.js";
-import { buildGroup, GroupPlan, LARGE_GROUP_INDEX, type GroupKind } from "./gen/groups.js";
-import { IdCodec } from "./gen/idCodec.js";
+import { buildGroup, LARGE_GROUP_INDEX, type GroupKind } from "./gen/groups.js";
 import { buildOrganization } from "./gen/organization.js";
 import type { Rand } from "./gen/random.js";
-import { buildRole, planRoleMembers, ROLE_TEMPLATES } from "./gen/roles.js";
-import { buildAppServicePrincipal, buildExtraServicePrincipal } from "./gen/servicePrincipals.js";
-import { buildSku, SKUS, skuObjectId } from "./gen/skus.js";
 import { buildUser } from "./gen/users.js";
 import { memberWriteBlock } from "./groupRules.js";
-import { MemberLinks, type BaseMembers, type MemberView } from "./memberLinks.js";
+import { MemberLinks, type MemberView } from "./memberLinks.js";
 import { applyMutations, type MutationEntry } from "./mutate.js";
 import { ObjectTable, type ObjectView } from "./objectTable.js";
-import type { ContainerType, GraphObject, JsonObject, MemberKind, MemberRef, ObjectType } from "./types.js";
+import type { ContainerType, GraphObject, JsonObject, MemberRef, ObjectType } from "./types.js";
 
 export type { MutationEntry } from "./mutate.js";
 
@@ -29,12 +24,6 @@ export interface MutationSummary {
 /** Types whose objects mutations add, change and delete. */
 export type MutableType = "users" | "groups" | "devices";
 
-const KIND_TYPE: Record<MemberKind, MutableType> = { user: "users", group: "groups", device: "devices" };
-
-function codecSource(codec: IdCodec, count: number, build: (i: number, id: string) => GraphObject): BaseSource {
-  return { count, idAt: (i) => codec.id(i), build, indexOf: (id) => codec.index(id, count) };
-}
-
 /**
  * One tenant's directory: a deterministic generator (object i of a type is a
  * pure function of seed, type and i) under an overlay of mutations, so a
@@ -43,8 +32,7 @@ function codecSource(codec: IdCodec, count: number, build: (i: number, id: strin
  */
 export class Directory {
   private readonly gen: GenContext;
-  private readonly codecs: Record<MutableType | "applications" | "appIds" | "servicePrincipals" | "directoryRoles" | "administrativeUnits", IdCodec>;
-  private readonly plan: GroupPlan;
+  private readonly base: GeneratedBase;
   private readonly tables: Record<ObjectType, ObjectTable>;
   private readonly groupLinks: MemberLinks;
   private readonly roleLinks: MemberLinks;
@@ -56,66 +44,21 @@ export class Directory {
     readonly tenant: SimTenantInfo,
     private readonly apps: SimApp[],
   ) {
-    const seed = spec.seed;
-    this.gen = { seed, spec, tenant };
-    const codec = (ns: string) => new IdCodec(seed, ns);
-    this.codecs = {
-      users: codec("users"),
-      groups: codec("groups"),
-      devices: codec("devices"),
-      applications: codec("applications"),
-      appIds: codec("appIds"),
-      servicePrincipals: codec("servicePrincipals"),
-      directoryRoles: codec("directoryRoles"),
-      administrativeUnits: codec("administrativeUnits"),
-    };
-    const c = this.codecs;
-    this.plan = new GroupPlan(this.gen, c.groups, spec.users, spec.devices);
-    const fixed = apps.length;
-    const appCount = fixed + spec.applications;
-    const appIdAt = (i: number) => (i < fixed ? apps[i]!.clientId : c.appIds.id(i));
-    const appNameAt = (i: number) => (i < fixed ? apps[i]!.displayName : generatedAppName(c.applications.id(i), i));
+    this.gen = { seed: spec.seed, spec, tenant };
+    this.base = generateBase(this.gen, apps);
+    const table = (type: ObjectType) => new ObjectTable(type, this.base.sources[type]);
     this.tables = {
-      users: new ObjectTable("users", codecSource(c.users, spec.users, (i, id) => buildUser(this.gen, i, id))),
-      groups: new ObjectTable(
-        "groups",
-        codecSource(c.groups, spec.groups, (i, id) => buildGroup(this.gen, i, id, this.plan.kind(i), this.plan.memberDevices[i] === 1)),
-      ),
-      devices: new ObjectTable("devices", codecSource(c.devices, spec.devices, (i, id) => buildDevice(this.gen, i, id))),
-      applications: new ObjectTable("applications", {
-        count: appCount,
-        idAt: (i) => (i < fixed ? apps[i]!.objectId : c.applications.id(i)),
-        build: (i, id) => (i < fixed ? buildFixedApp(apps[i]!) : buildGeneratedApp(this.gen, i, id, appIdAt(i))),
-        indexOf: (id) => {
-          const f = apps.findIndex((a) => a.objectId === id);
-          if (f >= 0) return f;
-          const i = c.applications.index(id, appCount);
-          return i !== undefined && i >= fixed ? i : undefined;
-        },
-      }),
-      servicePrincipals: new ObjectTable(
-        "servicePrincipals",
-        codecSource(c.servicePrincipals, appCount + spec.extraServicePrincipals, (i, id) =>
-          i < appCount ? buildAppServicePrincipal(this.gen, id, appIdAt(i), appNameAt(i)) : buildExtraServicePrincipal(this.gen, i - appCount, id),
-        ),
-      ),
-      directoryRoles: new ObjectTable("directoryRoles", codecSource(c.directoryRoles, ROLE_TEMPLATES.length, (i, id) => buildRole(i, id))),
-      subscribedSkus: new ObjectTable("subscribedSkus", {
-        count: SKUS.length,
-        idAt: (i) => skuObjectId(this.gen, i),
-        build: (i, id) => buildSku(this.gen, i, id),
-        indexOf: (id) => {
-          const i = SKUS.findIndex((_, k) => skuObjectId(this.gen, k) === id);
-          return i >= 0 ? i : undefined;
-        },
-      }),
-      administrativeUnits: new ObjectTable(
-        "administrativeUnits",
-        codecSource(c.administrativeUnits, spec.administrativeUnits, (i, id) => buildAdministrativeUnit(i, id)),
-      ),
+      users: table("users"),
+      groups: table("groups"),
+      devices: table("devices"),
+      applications: table("applications"),
+      servicePrincipals: table("servicePrincipals"),
+      directoryRoles: table("directoryRoles"),
+      subscribedSkus: table("subscribedSkus"),
+      administrativeUnits: table("administrativeUnits"),
     };
-    this.groupLinks = new MemberLinks(this.groupBase());
-    this.roleLinks = new MemberLinks(this.roleBase());
+    this.groupLinks = new MemberLinks(this.base.groupMembers);
+    this.roleLinks = new MemberLinks(this.base.roleMembers);
   }
 
   /** Sequence number of the latest mutation (0 before any). */
@@ -184,9 +127,8 @@ export class Directory {
   applicationByAppId(appId: string): GraphObject | undefined {
     const fixed = this.apps.find((a) => a.clientId === appId);
     if (fixed) return this.tables.applications.get(fixed.objectId);
-    const apps = this.tables.applications;
-    const i = this.codecs.appIds.index(appId, apps.source.count);
-    return i !== undefined && i >= this.apps.length ? apps.at(i) : undefined;
+    const i = this.base.appIndexByAppId(appId);
+    return i === undefined ? undefined : this.tables.applications.at(i);
   }
 
   /** What a delta round over (from, to] reports for a type. */
@@ -197,11 +139,11 @@ export class Directory {
   /** The group's members are devices (device groups) rather than users. */
   memberPool(groupId: string): "users" | "devices" {
     const g = this.tables.groups.baseIndex(groupId);
-    return g !== undefined && this.plan.memberDevices[g] === 1 ? "devices" : "users";
+    return g !== undefined && this.base.plan.memberDevices[g] === 1 ? "devices" : "users";
   }
 
   isLargeGroup(groupId: string): boolean {
-    return this.plan.count > LARGE_GROUP_INDEX && this.codecs.groups.id(LARGE_GROUP_INDEX) === groupId;
+    return this.base.plan.count > LARGE_GROUP_INDEX && this.base.groupId(LARGE_GROUP_INDEX) === groupId;
   }
 
   addMember(groupId: string, memberId: string): boolean {
@@ -293,47 +235,5 @@ export class Directory {
       out.push({ type: "directoryRoles", id: r, kind: "memberRemove", memberId: id, cascade: true });
     }
     return out;
-  }
-
-  private memberIndex(member: MemberRef): number | undefined {
-    const type = KIND_TYPE[member.kind];
-    return this.codecs[type].index(member.id, this.tables[type].source.count);
-  }
-
-  private groupBase(): BaseMembers {
-    const { plan, codecs } = this;
-    return {
-      total: plan.totalLinks,
-      indexOf: (id) => codecs.groups.index(id, plan.count),
-      idOf: (g) => codecs.groups.id(g),
-      count: (g) => plan.baseCount(g),
-      at: (g, k) => {
-        const m = plan.memberAt(g, k);
-        return m && { id: codecs[KIND_TYPE[m.kind]].id(m.index), kind: m.kind };
-      },
-      has: (g, member) => {
-        const i = this.memberIndex(member);
-        return i !== undefined && plan.has(g, member.kind, i);
-      },
-      holding: (member) => {
-        const i = this.memberIndex(member);
-        return i === undefined ? [] : plan.groupsHolding(member.kind, i);
-      },
-    };
-  }
-
-  private roleBase(): BaseMembers {
-    const c = this.codecs;
-    const roleAssignable = this.plan.count > 6 && this.plan.kind(6) === "roleAssignable" ? c.groups.id(6) : undefined;
-    const members = planRoleMembers(c.directoryRoles, c.users, this.spec.users, roleAssignable);
-    return {
-      total: members.reduce((n, m) => n + m.length, 0),
-      indexOf: (id) => c.directoryRoles.index(id, members.length),
-      idOf: (r) => c.directoryRoles.id(r),
-      count: (r) => members[r]?.length ?? 0,
-      at: (r, k) => members[r]?.[k],
-      has: (r, member) => members[r]?.some((m) => m.id === member.id) ?? false,
-      holding: (member) => members.flatMap((list, r) => (list.some((m) => m.id === member.id) ? [r] : [])),
-    };
   }
 }

@@ -40,10 +40,11 @@ export interface FaultDecision {
 const MAX_KEYS = 2_000_000;
 
 /**
- * Seeded fault injection. A decision hashes (seed, tenant, method, URL, n)
- * where n counts earlier requests of that exact URL, so a retry draws
- * afresh (and eventually passes) while interleaving with other streams
- * changes nothing.
+ * Seeded fault injection. A decision hashes (seed, method, URL, n) where n
+ * counts the tenant's earlier requests of that exact URL, so a retry draws
+ * afresh (and eventually passes) while interleaving with other streams or
+ * tenants changes nothing. Callers pass a canonical URL (no timestamps or
+ * tenant IDs inside tokens) so a run replays across processes.
  */
 export class FaultInjector {
   private global: FaultSettings = NO_FAULTS;
@@ -76,7 +77,7 @@ export class FaultInjector {
     const n = this.seen.get(key) ?? 0;
     if (this.seen.size >= MAX_KEYS) this.seen.clear();
     this.seen.set(key, n + 1);
-    const u = stableUnit(settings.seed, key, n);
+    const u = stableUnit(settings.seed, method, url, n);
     if (u < settings.rate429) return { fault: "429", settings };
     if (u < settings.rate429 + settings.rate503) return { fault: "503", settings };
     if (u < total) return { fault: "drop", settings };

@@ -30,7 +30,6 @@ export const partialSpecSchema = z.strictObject({
   managedIdentities: count(100_000).optional(),
   administrativeUnits: count(100_000).optional(),
 });
-export type PartialSpec = z.infer<typeof partialSpecSchema>;
 
 /** A full spec: the defaults, overridden by `partial`. */
 export function defaultSpec(partial: Partial<DirectorySpec> = {}): DirectorySpec {

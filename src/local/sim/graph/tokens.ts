@@ -43,3 +43,16 @@ export function decodeToken(raw: string): SimToken | undefined {
     return undefined;
   }
 }
+
+/**
+ * A token with what varies between runs (tenant, instance, issue time)
+ * left out, for keys that must repeat from run to run.
+ */
+export function stableTokenKey(raw: string): string {
+  const tok = decodeToken(raw);
+  if (!tok) return raw;
+  const { t: _t, ...rest } = tok;
+  if (rest.k === "list") return JSON.stringify(rest);
+  const { n: _n, iat: _iat, ...stable } = rest;
+  return JSON.stringify(stable);
+}

@@ -7,10 +7,6 @@ export function pick<T>(rand: Rand, items: readonly T[]): T {
   return v;
 }
 
-export function intBetween(rand: Rand, min: number, max: number): number {
-  return min + Math.floor(rand() * (max - min + 1));
-}
-
 const EPOCH_2018 = Date.UTC(2018, 0, 1);
 const SPAN_MS = Date.UTC(2025, 0, 1) - EPOCH_2018;
 
