@@ -9,7 +9,7 @@ export interface MemberChange {
 export interface WindowChanges {
   /** Changed objects in order of first change; each once. */
   readonly ids: readonly string[];
-  /** Net member changes per container; containers whose links netted out are absent. */
+  /** Final state of every member link touched in the window, per container. */
   readonly members: ReadonlyMap<string, readonly MemberChange[]>;
 }
 
@@ -48,8 +48,8 @@ export class ChangeLog {
     const order: string[] = [];
     const seen = new Set<string>();
     const propertyChanged = new Set<string>();
-    // container → member → first and last link operation in the window
-    const links = new Map<string, Map<string, { member: MemberRef; firstAdd: boolean; lastAdd: boolean }>>();
+    // container → member → the last link operation in the window
+    const links = new Map<string, Map<string, MemberChange>>();
     for (let k = from; k < to; k++) {
       const r = this.records[k]!;
       if (r.type !== type) continue;
@@ -61,23 +61,19 @@ export class ChangeLog {
         propertyChanged.add(r.id);
         continue;
       }
-      const isAdd = r.kind === "memberAdd";
       let byMember = links.get(r.id);
       if (!byMember) {
         byMember = new Map();
         links.set(r.id, byMember);
       }
-      const prev = byMember.get(r.member.id);
-      if (prev) prev.lastAdd = isAdd;
-      else byMember.set(r.member.id, { member: r.member, firstAdd: isAdd, lastAdd: isAdd });
+      // Re-inserting keeps first-touch order while the value becomes the last operation.
+      byMember.set(r.member.id, { member: r.member, removed: r.kind === "memberRemove" });
     }
+    // Every touched link is reported with its final state, even when the
+    // operations cancel out: the round before may have shown the state
+    // in between (a full round pages live state while mutations land).
     const members = new Map<string, MemberChange[]>();
-    for (const [container, byMember] of links) {
-      // Adds happen only when absent and removes only when present, so the
-      // first operation tells the state before the window.
-      const net = [...byMember.values()].filter((l) => l.firstAdd === l.lastAdd).map((l) => ({ member: l.member, removed: !l.lastAdd }));
-      if (net.length > 0) members.set(container, net);
-    }
-    return { ids: order.filter((id) => propertyChanged.has(id) || members.has(id)), members };
+    for (const [container, byMember] of links) members.set(container, [...byMember.values()]);
+    return { ids: order, members };
   }
 }

@@ -1,0 +1,70 @@
+import type { TokenCredential } from "@azure/core-auth";
+import type { Client } from "@microsoft/microsoft-graph-client";
+import { resolveEndpoints, type CloudEndpoints } from "./config/clouds.js";
+import { getConfig, type Config } from "./config/config.js";
+import { createGraphClient } from "./graph/client.js";
+import { customerCredential } from "./graph/credential.js";
+import type { RetryEvents } from "./graph/retry.js";
+import { SecretStore } from "./secrets/secret-store.js";
+import { serviceCredential } from "./secrets/service-credential.js";
+import { CredentialStore } from "./store/credential-store.js";
+import { Tables } from "./store/tables.js";
+import { TenantStore, type TenantRecord } from "./store/tenant-store.js";
+
+/** A tenant whose credential cannot be used: the admin's to fix, not a system failure. */
+export class CredentialUnavailable extends Error {
+  override readonly name = "CredentialUnavailable";
+}
+
+/**
+ * The composition root: what every trigger needs, built once from the
+ * config. Nothing here holds a secret longer than one call.
+ */
+export class Services {
+  readonly tables: Tables;
+  readonly secrets: SecretStore;
+  readonly tenants: TenantStore;
+  readonly credentials: CredentialStore;
+  private ensured: Promise<void> | undefined;
+
+  constructor(
+    readonly config: Config,
+    identity: TokenCredential = serviceCredential(config.serviceIdentity),
+  ) {
+    this.tables = new Tables(config.tables, config.tablePrefix, identity);
+    this.secrets = new SecretStore(config.keyVaultUrl, identity);
+    this.tenants = new TenantStore(this.tables.client("Tenants"));
+    this.credentials = new CredentialStore(this.tables.client("Credentials"));
+  }
+
+  /** Creates the tables once per process. */
+  ready(): Promise<void> {
+    this.ensured ??= this.tables.ensure();
+    return this.ensured;
+  }
+
+  endpointsOf(t: Pick<TenantRecord, "cloud" | "endpoints">): CloudEndpoints {
+    return resolveEndpoints(t.cloud, t.endpoints ?? undefined, this.config.cloudOverride);
+  }
+
+  /** The tenant's customer credential, its secret fetched from Key Vault for this call only. */
+  async customerCredentialOf(t: TenantRecord): Promise<TokenCredential> {
+    const profile = await this.credentials.get(t.credentialId);
+    if (!profile) throw new CredentialUnavailable(`credential profile ${t.credentialId} of tenant ${t.id} is missing`);
+    const secret = await this.secrets.get(profile.value.secretName);
+    if (!secret) throw new CredentialUnavailable(`the client secret of credential profile ${t.credentialId} is missing from Key Vault`);
+    return customerCredential({ tenantId: t.id, clientId: profile.value.clientId, clientSecret: secret.value }, this.endpointsOf(t));
+  }
+
+  async graphFor(t: TenantRecord, events?: RetryEvents): Promise<Client> {
+    return createGraphClient(await this.customerCredentialOf(t), this.endpointsOf(t), events ? { events } : {});
+  }
+}
+
+let shared: Services | undefined;
+
+/** The process-wide services, built on first use. */
+export function getServices(): Services {
+  shared ??= new Services(getConfig());
+  return shared;
+}
