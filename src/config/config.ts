@@ -42,6 +42,8 @@ const envSchema = z.object({
     .default("sync"),
   SYNC_TIMER_SCHEDULE: z.string().default("0 */5 * * * *"),
   SYNC_NOW_DAILY_LIMIT: z.coerce.number().int().min(1).max(100).default(4),
+  /** Time one stream activity works before it returns a continuation. */
+  SYNC_STREAM_BUDGET_SECONDS: z.coerce.number().min(0).max(1800).default(240),
   /** Local runtime only: point every cloud at the simulated Azure. */
   CLOUD_AUTHORITY_HOST_OVERRIDE: optional(httpsUrl),
   CLOUD_GRAPH_BASE_URL_OVERRIDE: optional(httpsUrl),
@@ -75,6 +77,7 @@ export interface Config {
   readonly api: { readonly audience: string; readonly issuer: string; readonly jwksUri: string };
   readonly syncTimerSchedule: string;
   readonly syncNowDailyLimit: number;
+  readonly streamBudgetMs: number;
   readonly cloudOverride: { readonly authorityHost?: string; readonly graphBaseUrl?: string };
 }
 
@@ -132,6 +135,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     api: { audience: e.API_AUDIENCE, issuer: e.API_ISSUER, jwksUri: e.API_JWKS_URI },
     syncTimerSchedule: e.SYNC_TIMER_SCHEDULE,
     syncNowDailyLimit: e.SYNC_NOW_DAILY_LIMIT,
+    streamBudgetMs: e.SYNC_STREAM_BUDGET_SECONDS * 1000,
     cloudOverride,
   });
 }

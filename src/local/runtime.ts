@@ -2,9 +2,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import type { LogHandler } from "@azure/functions";
 import { routes } from "../api/routes.js";
 import { getConfig } from "../config/config.js";
+import { tick } from "../orchestration/scheduler.js";
+import { startRun } from "../orchestration/start-run.js";
+import { getServices } from "../services.js";
+import { registerDemoTenant } from "./bootstrap.js";
 import { startEmbeddedAzure, type EmbeddedAzure } from "./embedded.js";
 import { serveRoutes } from "./http-host.js";
+import { OrchestrationHost } from "./orchestration-host.js";
 import { DEV_JSON, LOCAL_DIR, SIM_JSON } from "./paths.js";
+import { startTimer } from "./timer.js";
 
 /** The local runtime: what the Functions host does in Azure, in one process. */
 const PORT = Number(process.env.LOCAL_API_PORT ?? 7071);
@@ -25,8 +31,23 @@ if (certDir) {
 }
 
 // Fails here, naming the variable, when a setting is missing or bad.
-getConfig();
+const config = getConfig();
+const services = getServices();
+await services.ready();
+const orchestration = new OrchestrationHost(
+  (line) => console.log(line),
+  (level, msg) => log(level === "warn" ? "warning" : level === "error" ? "error" : "information", msg),
+);
 const host = await serveRoutes(routes, PORT, log);
+
+const nameOf = async (tenantId: string): Promise<string> => (await services.tenants.get(tenantId))?.value.displayName ?? tenantId;
+const timer = startTimer(
+  config.syncTimerSchedule,
+  async () => {
+    for (const [tenantId, result] of await tick(orchestration.client, services.tenants)) orchestration.watch(await nameOf(tenantId), result);
+  },
+  (err) => log("error", "sync timer failed", err instanceof Error ? err.message : String(err)),
+);
 
 let adminToken: string | null = null;
 let readerToken: string | null = null;
@@ -36,9 +57,29 @@ if (embedded) {
     sim.entra.mint({ tenantId: contract.service.tenantId, audience: contract.service.apiAudience, appId: clientId, roles: [role], ttlSeconds: DEV_TOKEN_TTL_SECONDS });
   adminToken = await mint(contract.service.admin.clientId, "Sync.Admin");
   readerToken = await mint(contract.service.reader.clientId, "Sync.Reader");
+  const demoId = await registerDemoTenant(services, contract);
+  if (demoId) {
+    console.log(`registered the demo tenant ${contract.tenants[0]?.displayName} (${demoId}); first sync starting`);
+    orchestration.watch(await nameOf(demoId), await startRun(orchestration.client, services.tenants, demoId, "manual", "live"));
+  }
 }
 mkdirSync(LOCAL_DIR, { recursive: true });
-writeFileSync(DEV_JSON, JSON.stringify({ apiBaseUrl: host.baseUrl, adminToken, readerToken, sim: embedded ? SIM_JSON : null }, null, 2) + "\n", { mode: 0o600 });
+writeFileSync(
+  DEV_JSON,
+  JSON.stringify(
+    {
+      apiBaseUrl: host.baseUrl,
+      adminToken,
+      readerToken,
+      sim: embedded ? SIM_JSON : null,
+      // Local only: lets tests and tools read the store directly.
+      storage: embedded ? { connectionString: embedded.azurite.connectionString, tablePrefix: config.tablePrefix } : null,
+    },
+    null,
+    2,
+  ) + "\n",
+  { mode: 0o600 },
+);
 console.log(`API listening on ${host.baseUrl} (health: ${host.baseUrl}/health); tokens in ${DEV_JSON}`);
 
 let stopping = false;
@@ -46,7 +87,9 @@ async function shutdown(): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log("stopping…");
+  timer.stop();
   await host.stop();
+  await orchestration.stop();
   await embedded?.stop();
   process.exit(0);
 }

@@ -1,7 +1,8 @@
 import { odata, type TableClient } from "@azure/data-tables";
 
 export type RunStatus = "succeeded" | "failed" | "skipped" | "held";
-export type Trigger = "scheduled" | "manual" | "initial";
+/** Who started a run: the timer or an admin (Sync Now, or the first sync of a new tenant). */
+export type Trigger = "schedule" | "manual";
 
 /** One history record: one run, one object type. */
 export interface HistoryRecord {

@@ -3,7 +3,7 @@ import type { Json, GraphObject, ResourceModule } from "../graph/resource.js";
 import { project } from "../graph/resource.js";
 import { BatchWriter } from "../store/batch-writer.js";
 import type { Container } from "../store/member-store.js";
-import type { StoredMeta } from "../store/object-store.js";
+import type { ObjectStore, StoredMeta } from "../store/object-store.js";
 import { zeroCounters, type StreamCounters, type StreamState } from "../store/sync-state.js";
 import { contentHash } from "./content-hash.js";
 import { DeltaTokenExpired, PermissionDenied, type GraphPage, type PageSource } from "./graph-source.js";
@@ -23,6 +23,11 @@ export interface StreamInput {
   readonly budgetMs: number;
   /** State key: the type, or "preview|type". */
   readonly stateKey?: string;
+  /**
+   * Preview: classify against this live store, write every in-scope object
+   * to the (preview) stores with its change, and stage no deletion.
+   */
+  readonly previewOf?: ObjectStore;
 }
 
 export interface StreamProgress {
@@ -71,14 +76,15 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
     everSynced = previous.deltaLink !== null || previous.total > 0 || previous.mode === "delta";
     if (state.status !== "running") return progress(state, { transactions: 0, entities: 0 });
   } else {
-    const full = input.fullScan || m.mode === "list" || !previous?.deltaLink || previous.filterHash !== input.scopeHash;
+    const preview = input.previewOf !== undefined;
+    const full = preview || input.fullScan || m.mode === "list" || !previous?.deltaLink || previous.filterHash !== input.scopeHash;
     everSynced = Boolean(previous?.deltaLink) || (previous?.total ?? 0) > 0;
     state = {
       type: m.type,
       runId,
       mode: full ? "full" : "delta",
       nextUrl: full ? null : (previous?.deltaLink ?? null),
-      deltaLink: previous?.deltaLink ?? null,
+      deltaLink: preview ? null : (previous?.deltaLink ?? null),
       seq: 0,
       counters: zeroCounters(),
       status: "running",
@@ -117,7 +123,35 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
     counters.deleted++;
   };
 
+  const applyPreviewPage = async (page: GraphPage, seq: number): Promise<void> => {
+    const live = await input.previewOf!.metaOf(m.type, page.value.map((o) => o.id));
+    for (const o of page.value) {
+      if (removedReason(o) !== undefined) continue;
+      counters.objects++;
+      if (!input.scope.inScope(o)) {
+        if (!filteredSeen.has(o.id)) {
+          filteredSeen.add(o.id);
+          counters.filtered++;
+        }
+        continue;
+      }
+      const data: Record<string, Json> = project(m, o);
+      const hash = contentHash(data);
+      const was = live.get(o.id);
+      const change = !was ? "add" : was.hash !== hash ? "update" : "same";
+      if (!filteredSeen.has(`seen|${o.id}`)) {
+        filteredSeen.add(`seen|${o.id}`);
+        if (change === "add") counters.added++;
+        else if (change === "update") counters.updated++;
+      }
+      await objectWriter.upsert({ ...stores.objects.entity(m.type, o.id, { name: m.name(o), hash, run: runId, seq, op: change === "add" ? "a" : "u", call, scan: runId, data }), change });
+      const links = o["members@delta"];
+      if (Array.isArray(links)) counters.memberAdds += links.length;
+    }
+  };
+
   const applyPage = async (page: GraphPage, seq: number): Promise<void> => {
+    if (input.previewOf) return applyPreviewPage(page, seq);
     // The first full scan into an empty store has nothing to compare with.
     const needMeta = everSynced || state.mode === "delta";
     const meta = needMeta ? await stores.objects.metaOf(m.type, page.value.map((o) => o.id)) : new Map<string, StoredMeta>();
@@ -218,7 +252,7 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
         if (now() - started >= input.budgetMs) return progress(state, writes());
         continue;
       }
-      if (state.mode === "full") {
+      if (state.mode === "full" && !input.previewOf) {
         await Promise.all([objectWriter.flush(), linkWriter.flush()]);
         await sweep();
       }
@@ -226,13 +260,14 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
         // A full scan may meet an object twice (FACTS): the store's own count is the truth.
         await Promise.all([objectWriter.flush(), linkWriter.flush()]);
         state.total = await stores.objects.count(m.type);
-        if (container) state.memberTotal = await stores.members.count(container);
-        if (!everSynced) counters.added = state.total;
+        if (input.previewOf) state.memberTotal = counters.memberAdds;
+        else if (container) state.memberTotal = await stores.members.count(container);
+        if (!everSynced && !input.previewOf) counters.added = state.total;
       } else {
         state.total += counters.added;
         state.memberTotal += counters.memberAdds - counters.memberRemoves;
       }
-      state.deltaLink = page.deltaLink ?? null;
+      state.deltaLink = input.previewOf ? null : (page.deltaLink ?? null);
       state.nextUrl = null;
       state.status = "done";
       state.endedAt = new Date(now()).toISOString();

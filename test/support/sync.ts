@@ -71,18 +71,23 @@ export async function syncOnce(h: Harness, o: RunOptions): Promise<{ streams: Ma
 }
 
 /** The store holds exactly the ground truth: every object, every selected property, every link. */
-export async function expectEqualToTruth(h: Harness, types: readonly SyncedType[] = RESOURCES.map((r) => r.type), keep?: (type: SyncedType, o: Record<string, Json>) => boolean): Promise<void> {
+export async function expectEqualToTruth(
+  h: Pick<Harness, "tenantId" | "stores">,
+  types: readonly SyncedType[] = RESOURCES.map((r) => r.type),
+  keep?: (type: SyncedType, o: Record<string, Json>) => boolean,
+  truthOf: <T>(path: string) => Promise<T> = simGet,
+): Promise<void> {
   for (const type of types) {
     const m = resourceOf(type);
     const select = ["id", ...m.select.filter((p) => p !== "members")].join(",");
-    const truth = (await simGet<Array<Record<string, Json>>>(`/_sim/${h.tenantId}/truth/${type}?select=${select}`)).filter((o) => !keep || keep(type, o));
+    const truth = (await truthOf<Array<Record<string, Json>>>(`/_sim/${h.tenantId}/truth/${type}?select=${select}`)).filter((o) => !keep || keep(type, o));
     const stored = new Map<string, Record<string, Json>>();
     for await (const row of h.stores.objects.list(type)) stored.set(row.id, row.data);
     expect(stored.size, `${type} count`).toBe(truth.length);
     for (const o of truth) expect(stored.get(String(o.id)), `${type} ${String(o.id)}`).toEqual(o);
   }
   if (types.includes("groups")) {
-    const truth = await simGet<Array<{ groupId: string; memberId: string }>>(`/_sim/${h.tenantId}/truth/memberships`);
+    const truth = await truthOf<Array<{ groupId: string; memberId: string }>>(`/_sim/${h.tenantId}/truth/memberships`);
     const inScope = new Set<string>();
     for await (const g of h.stores.objects.list("groups")) inScope.add(g.id);
     const expected = truth.filter((l) => inScope.has(l.groupId)).map((l) => `${l.groupId}|${l.memberId}`).sort();
@@ -91,7 +96,7 @@ export async function expectEqualToTruth(h: Harness, types: readonly SyncedType[
     expect(got.sort()).toEqual(expected);
   }
   if (types.includes("directoryRoles")) {
-    const truth = await simGet<Array<{ roleId: string; memberId: string }>>(`/_sim/${h.tenantId}/truth/roleMemberships`);
+    const truth = await truthOf<Array<{ roleId: string; memberId: string }>>(`/_sim/${h.tenantId}/truth/roleMemberships`);
     const got: string[] = [];
     for await (const l of h.stores.members.all("directoryRoles")) got.push(`${l.containerId}|${l.memberId}`);
     expect(got.sort()).toEqual(truth.map((l) => `${l.roleId}|${l.memberId}`).sort());

@@ -1,0 +1,33 @@
+import { RESOURCES } from "../../graph/resources/index.js";
+import type { Services } from "../../services.js";
+import { PreviewStore } from "../../store/preview-store.js";
+import type { RunInput, RunPlan } from "../contract.js";
+
+/** First step of a run: mark the tenant running and decide the streams. */
+export async function planRun(services: Services, input: RunInput, now: () => number = Date.now): Promise<RunPlan> {
+  await services.ready();
+  const startedAt = new Date(now()).toISOString();
+  const t = await services.tenants.update(input.tenantId, (t) =>
+    input.mode === "preview"
+      ? { ...t, lastRunId: input.runId }
+      : { ...t, status: "running", lastRunId: input.runId, lastTrigger: input.trigger, lastSyncStart: startedAt },
+  );
+  if (!t) throw new Error(`tenant ${input.tenantId} does not exist`);
+  if (input.mode === "preview") {
+    await new PreviewStore(services.tables.client("Previews")).put(t.id, {
+      runId: input.runId,
+      status: "running",
+      startedAt,
+      endedAt: null,
+      expiresAt: null,
+      records: 0,
+      summary: {},
+    });
+  }
+  const wanted = new Set(t.objectTypes);
+  return {
+    types: RESOURCES.map((r) => r.type).filter((type) => wanted.has(type)),
+    fullScan: input.mode === "live" && t.fullScanNextRun,
+    startedAt,
+  };
+}

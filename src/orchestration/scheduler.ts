@@ -1,0 +1,20 @@
+import type { TenantRecord, TenantStore } from "../store/tenant-store.js";
+import { startRun, type OrchestrationClient, type StartResult } from "./start-run.js";
+
+/**
+ * Enabled, due, and not waiting for an admin's decision on deletions.
+ * "Not running" is decided by startRun from the instance itself, so a
+ * tenant whose last run died is not stuck behind a stale status.
+ */
+export function isDue(t: TenantRecord, now: number): boolean {
+  return t.enabled && !t.deletionsPending && t.nextRunAt !== null && Date.parse(t.nextRunAt) <= now;
+}
+
+/** One timer tick: start a run for each due tenant that has none running. */
+export async function tick(client: OrchestrationClient, tenants: TenantStore, now: () => number = Date.now): Promise<Map<string, StartResult>> {
+  const out = new Map<string, StartResult>();
+  const due: string[] = [];
+  for await (const { value } of tenants.list()) if (isDue(value, now())) due.push(value.id);
+  for (const id of due) out.set(id, await startRun(client, tenants, id, "schedule", "live", now));
+  return out;
+}

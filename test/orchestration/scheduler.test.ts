@@ -1,0 +1,88 @@
+import type { OrchestrationContext } from "durable-functions";
+import { describe, expect, it } from "vitest";
+import { LocalDurableRuntime } from "../../src/local/durable/index.js";
+import { instanceIdOf, ORCHESTRATOR, type RunInput } from "../../src/orchestration/contract.js";
+import { isDue, tick } from "../../src/orchestration/scheduler.js";
+import { SYNCED_TYPES } from "../../src/graph/resources/index.js";
+import type { TenantRecord } from "../../src/store/tenant-store.js";
+import { testServices } from "../support/services.js";
+
+const NOW = Date.parse("2026-11-21T12:00:00Z");
+
+function tenant(id: string, over: Partial<TenantRecord> = {}): TenantRecord {
+  return {
+    id,
+    displayName: id,
+    cloud: "global",
+    domain: null,
+    enabled: true,
+    credentialId: "c",
+    objectTypes: [...SYNCED_TYPES],
+    schedule: { kind: "interval", minutes: 5, timeZone: "UTC" },
+    filters: {},
+    deletionThreshold: null,
+    endpoints: null,
+    createdAt: new Date(NOW - 86_400_000).toISOString(),
+    fullScanNextRun: false,
+    deletionsPending: false,
+    status: "succeeded",
+    lastRunId: null,
+    lastTrigger: null,
+    lastSyncStart: null,
+    lastSyncEnd: null,
+    lastSyncStatus: null,
+    nextRunAt: new Date(NOW - 60_000).toISOString(),
+    ...over,
+  };
+}
+
+describe("scheduler", () => {
+  it.each([
+    ["due", tenant("a"), true],
+    ["disabled", tenant("b", { enabled: false }), false],
+    ["not yet due", tenant("c", { nextRunAt: new Date(NOW + 1000).toISOString() }), false],
+    ["due exactly now", tenant("d", { nextRunAt: new Date(NOW).toISOString() }), true],
+    ["no schedule", tenant("e", { nextRunAt: null }), false],
+    ["deletions pending", tenant("f", { deletionsPending: true }), false],
+  ])("%s", (_name, t, due) => {
+    expect(isDue(t, NOW)).toBe(due);
+  });
+
+  it("starts exactly one run per due tenant from 10 concurrent ticks, and none while one runs", async () => {
+    const services = await testServices();
+    const ids = ["00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b", "00000000-0000-4000-8000-00000000000c"];
+    for (const id of ids) await services.tenants.create(tenant(id));
+    await services.tenants.create(tenant("00000000-0000-4000-8000-0000000000d1", { enabled: false }));
+    await services.tenants.create(tenant("00000000-0000-4000-8000-0000000000d2", { deletionsPending: true }));
+    await services.tenants.create(tenant("00000000-0000-4000-8000-0000000000d3", { nextRunAt: new Date(NOW + 3_600_000).toISOString() }));
+
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const durable = new LocalDurableRuntime({
+      orchestrators: {
+        [ORCHESTRATOR]: function* (context: OrchestrationContext) {
+          return yield context.df.callActivity("block", context.df.getInput<RunInput>().tenantId);
+        },
+      },
+      activities: { block: async (id) => gate.then(() => id) },
+    });
+    const started: string[] = [];
+    const client = {
+      getStatus: (id: string) => durable.getStatus(id),
+      startNew: async (name: string, o: { instanceId: string; input: RunInput }) => {
+        started.push(o.instanceId);
+        return durable.startNew(name, o);
+      },
+    };
+    const results = await Promise.all(Array.from({ length: 10 }, () => tick(client, services.tenants, () => NOW)));
+    expect(started.sort()).toEqual(ids.map(instanceIdOf).sort());
+    for (const id of ids) expect(results.filter((r) => r.get(id)?.started).length, id).toBe(1);
+
+    // A tick long after the claims, while the instances still run, starts nothing.
+    await tick(client, services.tenants, () => NOW + 600_000);
+    expect(started).toHaveLength(3);
+    release();
+    for (const id of ids) expect((await durable.waitForCompletion(instanceIdOf(id), 10_000)).runtimeStatus).toBe("Completed");
+    await durable.stop();
+  });
+});

@@ -1,0 +1,145 @@
+import type { InvocationContext } from "@azure/functions";
+import type { OrchestrationContext } from "durable-functions";
+import { describe, expect, it } from "vitest";
+import { LocalDurableRuntime } from "../../src/local/durable/index.js";
+import { ACTIVITY_STREAM, instanceIdOf, ORCHESTRATOR, type RunInput, type RunProgress, type RunSummary, type StreamTaskInput } from "../../src/orchestration/contract.js";
+import { activitiesFor, ORCHESTRATORS, type ActivityHandler } from "../../src/orchestration/registry.js";
+import { startRun } from "../../src/orchestration/start-run.js";
+import { syncOrchestrator } from "../../src/orchestration/sync-orchestrator.js";
+import type { Services } from "../../src/services.js";
+import type { HistoryRecord } from "../../src/store/history-store.js";
+import { ObjectStore } from "../../src/store/object-store.js";
+import { PreviewStore } from "../../src/store/preview-store.js";
+import { syncStores } from "../../src/sync/stores.js";
+import { testServices } from "../support/services.js";
+import { expectEqualToTruth } from "../support/sync.js";
+import { registeredTenant } from "../support/tenants.js";
+
+type Wrap = (name: string, handler: ActivityHandler) => ActivityHandler;
+
+function runtime(services: Services, wrap: Wrap = (_n, h) => h, orchestrators = ORCHESTRATORS) {
+  const activities = Object.fromEntries(Object.entries(activitiesFor(() => services)).map(([n, h]) => [n, wrap(n, h)]));
+  const durable = new LocalDurableRuntime({ orchestrators: { ...orchestrators }, activities, timerScale: 0.0001 });
+  const client = { getStatus: (id: string) => durable.getStatus(id), startNew: (n: string, o: { instanceId: string; input: RunInput }) => durable.startNew(n, o) };
+  return { durable, client };
+}
+
+async function history(services: Services, tenantId: string): Promise<HistoryRecord[]> {
+  const out: HistoryRecord[] = [];
+  for await (const r of syncStores(services.tables, tenantId).history.list(tenantId)) out.push(r);
+  return out;
+}
+
+/** Throws for one stream type on its first `times` calls (or always). */
+function failing(type: string, times: number, calls: { n: number }): Wrap {
+  return (name, h) =>
+    name !== ACTIVITY_STREAM
+      ? h
+      : async (input: unknown, ctx: InvocationContext) => {
+          if ((input as StreamTaskInput).type === type && calls.n++ < times) throw new Error(`injected failure ${calls.n}`);
+          return h(input, ctx);
+        };
+}
+
+describe("sync orchestrator on the real durable-functions replay engine", () => {
+  it("fans out a stream per type, fans in, and the store ends equal", async () => {
+    const services = await testServices();
+    const { sim, tenant } = await registeredTenant(services);
+    const { durable, client } = runtime(services);
+    const started = await startRun(client, services.tenants, tenant.id, "manual", "live");
+    expect(started.started).toBe(true);
+    const status = await durable.waitForCompletion(instanceIdOf(tenant.id), 60_000);
+    expect(status.runtimeStatus).toBe("Completed");
+    const summary = status.output as RunSummary;
+    expect(summary.status).toBe("succeeded");
+    expect(Object.keys(summary.types).sort()).toEqual(["administrativeUnits", "applications", "devices", "directoryRoles", "groups", "memberships", "servicePrincipals", "subscribedSkus", "users"]);
+    const streams = durable.stats(instanceIdOf(tenant.id)).signatures.filter((s) => s.includes(ACTIVITY_STREAM));
+    expect(streams).toHaveLength(8);
+    expect((status.customStatus as RunProgress).phase).toBe("done");
+    await expectEqualToTruth({ tenantId: tenant.id, stores: syncStores(services.tables, tenant.id) });
+    const t = (await services.tenants.get(tenant.id))!.value;
+    expect(t).toMatchObject({ status: "succeeded", lastSyncStatus: "succeeded", fullScanNextRun: false });
+    expect(Date.parse(t.nextRunAt!)).toBeGreaterThan(Date.parse(t.lastSyncStart!));
+    expect(sim.counts.users).toBe(summary.types.users?.total);
+    await durable.stop();
+  });
+
+  it("loops on continuations while streams run out of time budget", async () => {
+    const services = await testServices({ SYNC_STREAM_BUDGET_SECONDS: "0" });
+    const { tenant } = await registeredTenant(services, { spec: { users: 700, groups: 6 }, settings: { objectTypes: ["users", "groups"] } });
+    const { durable, client } = runtime(services);
+    await startRun(client, services.tenants, tenant.id, "manual", "live");
+    const status = await durable.waitForCompletion(instanceIdOf(tenant.id), 60_000);
+    expect(status.runtimeStatus).toBe("Completed");
+    const calls = durable.stats(instanceIdOf(tenant.id)).signatures.filter((s) => s.includes(ACTIVITY_STREAM)).length;
+    // 700 users at 200 a page is 4 pages: one call each, plus the groups' calls.
+    expect(calls).toBeGreaterThanOrEqual(5);
+    await expectEqualToTruth({ tenantId: tenant.id, stores: syncStores(services.tables, tenant.id) }, ["users", "groups"]);
+    await durable.stop();
+  });
+
+  it("retries a stream activity that fails twice, and the run still succeeds", async () => {
+    const services = await testServices();
+    const { tenant } = await registeredTenant(services, { settings: { objectTypes: ["users", "devices"] } });
+    const calls = { n: 0 };
+    const { durable, client } = runtime(services, failing("users", 2, calls));
+    await startRun(client, services.tenants, tenant.id, "manual", "live");
+    const status = await durable.waitForCompletion(instanceIdOf(tenant.id), 60_000);
+    expect(calls.n).toBe(3);
+    expect((status.output as RunSummary).status).toBe("succeeded");
+    const users = (await history(services, tenant.id)).find((r) => r.type === "users");
+    expect(users?.status).toBe("succeeded");
+    await durable.stop();
+  });
+
+  it("writes a failed history row with the error when a stream always fails, and finishes the rest", async () => {
+    const services = await testServices();
+    const { tenant } = await registeredTenant(services, { settings: { objectTypes: ["users", "devices"] } });
+    const calls = { n: 0 };
+    const { durable, client } = runtime(services, failing("devices", Infinity, calls));
+    await startRun(client, services.tenants, tenant.id, "manual", "live");
+    const status = await durable.waitForCompletion(instanceIdOf(tenant.id), 60_000);
+    expect(status.runtimeStatus).toBe("Completed");
+    expect((status.output as RunSummary).status).toBe("partial");
+    expect(calls.n).toBe(4);
+    const rows = await history(services, tenant.id);
+    expect(rows.find((r) => r.type === "devices")).toMatchObject({ status: "failed", error: expect.stringContaining("injected failure 4") });
+    expect(rows.find((r) => r.type === "users")?.status).toBe("succeeded");
+    await durable.stop();
+  });
+
+  it("previews into the previews table and leaves the live set alone", async () => {
+    const services = await testServices();
+    const { sim, tenant } = await registeredTenant(services, { settings: { enabled: false, objectTypes: ["users", "groups"] } });
+    const { durable, client } = runtime(services);
+    const started = await startRun(client, services.tenants, tenant.id, "manual", "preview");
+    const status = await durable.waitForCompletion(instanceIdOf(tenant.id), 60_000);
+    expect(status.runtimeStatus).toBe("Completed");
+    const meta = await new PreviewStore(services.tables.client("Previews")).get(tenant.id);
+    expect(meta).toMatchObject({ status: "ready", runId: started.started ? started.runId : "" });
+    expect(meta?.summary.users).toMatchObject({ adds: sim.counts.users, updates: 0, deletes: 0 });
+    expect(await new ObjectStore(services.tables.client("Objects"), tenant.id).count("users")).toBe(0);
+    expect((await history(services, tenant.id)).length).toBe(0);
+    await durable.stop();
+  });
+
+  it("catches an injected non-deterministic action on replay", async () => {
+    const services = await testServices();
+    const { tenant } = await registeredTenant(services, { settings: { objectTypes: ["users"] } });
+    let executions = 0;
+    // Its second execution (a replay) schedules the plan with another run ID.
+    const drifting = function* (context: OrchestrationContext) {
+      executions++;
+      const original = context.df.getInput<RunInput>();
+      const drifted = executions > 1 ? { ...original, runId: `${original.runId}-drift` } : original;
+      context.df.getInput = (() => drifted) as typeof context.df.getInput;
+      return yield* syncOrchestrator(context);
+    };
+    const { durable, client } = runtime(services, undefined, { [ORCHESTRATOR]: drifting });
+    await startRun(client, services.tenants, tenant.id, "manual", "live");
+    const status = await durable.waitForCompletion(instanceIdOf(tenant.id), 60_000);
+    expect(status.runtimeStatus).toBe("Failed");
+    expect(String(status.output)).toMatch(/^Non-deterministic orchestration/);
+    await durable.stop();
+  });
+});
