@@ -1,6 +1,7 @@
 import functions from "@azure/functions";
+import df from "durable-functions";
+import { azureHandler } from "../src/api/azure-handler.js";
 import { routes } from "../src/api/routes.js";
-import { guarded } from "../src/api/respond.js";
 
 for (const route of routes) {
   functions.app.http(route.name, {
@@ -8,6 +9,7 @@ for (const route of routes) {
     route: route.path,
     // Function keys are a second gate in Azure; the bearer token is the first.
     authLevel: route.access === "anonymous" ? "anonymous" : "function",
-    handler: guarded(route),
+    extraInputs: [df.input.durableClient()],
+    handler: azureHandler(route),
   });
 }

@@ -1,13 +1,40 @@
-import type { Route } from "./route.js";
+import { credentialRoutes } from "./handlers/credentials.js";
+import { dataRoutes } from "./handlers/data.js";
+import { historyRoutes } from "./handlers/history.js";
+import { previewRoutes } from "./handlers/preview.js";
+import { syncRoutes } from "./handlers/sync.js";
+import { tenantRoutes } from "./handlers/tenants.js";
+import { openApiDocument } from "./openapi.js";
+import { route, type Route } from "./route.js";
 
-/** The one route table: functions/ registers it with app.http, and the local runtime serves it. */
-export const routes: readonly Route[] = Object.freeze([
-  {
+const metaRoutes: Route[] = [
+  route({
     name: "health",
     method: "GET",
     path: "health",
     access: "anonymous",
     summary: "Health check",
+    responses: { 200: "Healthy" },
     handler: async () => ({ status: 200, jsonBody: { status: "ok" } }),
-  },
+  }),
+  route({
+    name: "openapi",
+    method: "GET",
+    path: "openapi.json",
+    access: "reader",
+    summary: "This API's OpenAPI 3.1 description",
+    responses: { 200: "The document" },
+    handler: async ({ url }) => ({ status: 200, jsonBody: openApiDocument(routes, `${url.origin}/api`) }),
+  }),
+];
+
+/** The one route table: functions/ registers it with app.http, and the local runtime serves it. */
+export const routes: readonly Route[] = Object.freeze([
+  ...metaRoutes,
+  ...tenantRoutes,
+  ...credentialRoutes,
+  ...syncRoutes,
+  ...historyRoutes,
+  ...previewRoutes,
+  ...dataRoutes,
 ]);

@@ -4,8 +4,7 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { errorBody } from "../api/errors.js";
-import { guarded } from "../api/respond.js";
-import type { Route } from "../api/route.js";
+import type { RawHandler, Route } from "../api/route.js";
 
 // The package is CommonJS: named imports fail under ESM, the default import works (FACTS).
 const { HttpRequest, HttpResponse, InvocationContext } = functions;
@@ -14,10 +13,10 @@ interface CompiledRoute {
   readonly route: Route;
   readonly pattern: RegExp;
   readonly names: readonly string[];
-  readonly handler: Route["handler"];
+  readonly handler: RawHandler;
 }
 
-function compile(route: Route): CompiledRoute {
+function compile(route: Route, handlerOf: (r: Route) => RawHandler): CompiledRoute {
   const names: string[] = [];
   const source = route.path
     .split("/")
@@ -31,7 +30,7 @@ function compile(route: Route): CompiledRoute {
       }),
     )
     .join("/");
-  return { route, pattern: new RegExp(`^/api/${source}$`), names, handler: guarded(route) };
+  return { route, pattern: new RegExp(`^/api/${source}$`), names, handler: handlerOf(route) };
 }
 
 async function bodyOf(req: IncomingMessage): Promise<Buffer> {
@@ -49,8 +48,8 @@ export interface HttpHost {
  * Serves the route table the way the Functions host does: /api prefix,
  * route params, HttpRequest in and HttpResponseInit out.
  */
-export async function serveRoutes(routes: readonly Route[], port: number, log: LogHandler): Promise<HttpHost> {
-  const compiled = routes.map(compile);
+export async function serveRoutes(routes: readonly Route[], port: number, log: LogHandler, handlerOf: (r: Route) => RawHandler): Promise<HttpHost> {
+  const compiled = routes.map((r) => compile(r, handlerOf));
   const server: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);

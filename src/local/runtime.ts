@@ -1,7 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { LogHandler } from "@azure/functions";
+import { TokenValidator } from "../api/auth.js";
+import { dispatch } from "../api/dispatch.js";
+import type { ApiDeps } from "../api/route.js";
 import { routes } from "../api/routes.js";
 import { getConfig } from "../config/config.js";
+import { checkCredentialExpiry } from "../monitoring/expiry-monitor.js";
 import { tick } from "../orchestration/scheduler.js";
 import { startRun } from "../orchestration/start-run.js";
 import { getServices } from "../services.js";
@@ -38,7 +42,9 @@ const orchestration = new OrchestrationHost(
   (line) => console.log(line),
   (level, msg) => log(level === "warn" ? "warning" : level === "error" ? "error" : "information", msg),
 );
-const host = await serveRoutes(routes, PORT, log);
+const tokens = new TokenValidator(config.api);
+const deps: ApiDeps = { services, orchestration: orchestration.client };
+const host = await serveRoutes(routes, PORT, log, (r) => dispatch(r, () => deps, () => tokens));
 
 const nameOf = async (tenantId: string): Promise<string> => (await services.tenants.get(tenantId))?.value.displayName ?? tenantId;
 const timer = startTimer(
@@ -47,6 +53,15 @@ const timer = startTimer(
     for (const [tenantId, result] of await tick(orchestration.client, services.tenants)) orchestration.watch(await nameOf(tenantId), result);
   },
   (err) => log("error", "sync timer failed", err instanceof Error ? err.message : String(err)),
+);
+
+// The daily credential check, as credentialExpiryTimer runs it in Azure.
+const expiryTimer = startTimer(
+  "0 0 6 * * *",
+  async () => {
+    await checkCredentialExpiry(services, (line) => console.log(`[monitor] ${line}`));
+  },
+  (err) => log("error", "credential expiry check failed", err instanceof Error ? err.name : "error"),
 );
 
 let adminToken: string | null = null;
@@ -88,6 +103,7 @@ async function shutdown(): Promise<void> {
   stopping = true;
   console.log("stopping…");
   timer.stop();
+  expiryTimer.stop();
   await host.stop();
   await orchestration.stop();
   await embedded?.stop();

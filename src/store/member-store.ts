@@ -52,6 +52,15 @@ export class MemberStore {
     }
   }
 
+  /** One bucket's links after a row key, in key order. */
+  async *listBucket(container: Container, bucket: number, after: string): AsyncGenerator<MemberRow & { rowKey: string }> {
+    const pk = memberPartition(this.tenantId, container, bucket);
+    const filter = odata`PartitionKey eq ${pk} and RowKey gt ${after}`;
+    for await (const e of this.table.listEntities<{ containerId: string; memberId: string; memberType: string }>({ queryOptions: { filter } })) {
+      yield { containerId: e.containerId, memberId: e.memberId, memberType: e.memberType, rowKey: e.rowKey ?? "" };
+    }
+  }
+
   async count(container: Container): Promise<number> {
     let n = 0;
     for (let b = 0; b < MEMBER_BUCKETS; b++) {

@@ -101,6 +101,15 @@ export class ObjectStore {
     }
   }
 
+  /** One bucket's rows after a row key, in key order; `filter` is an odata-built clause. */
+  async *listBucket(type: string, bucket: number, after: string, filter?: string): AsyncGenerator<ObjectRow> {
+    const pk = objectPartition(this.tenantId, type, bucket);
+    const clauses = [odata`PartitionKey eq ${pk}`, odata`RowKey gt ${after}`, ...(filter ? [filter] : [])];
+    for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: clauses.join(" and ") } })) {
+      yield { id: e.rowKey ?? "", name: String(e.name ?? ""), hash: String(e.hash ?? ""), run: String(e.run ?? ""), seq: Number(e.seq ?? 0), op: e.op === "a" ? "a" : "u", data: decodeData(e) };
+    }
+  }
+
   /** IDs whose scan marker is not `scan`: what a full scan did not see. */
   async *unseen(type: string, scan: string): AsyncGenerator<string> {
     for (let b = 0; b < OBJECT_BUCKETS; b++) {

@@ -29,3 +29,6 @@ export function resourceOf(type: SyncedType): ResourceModule {
 }
 
 export const SYNCED_TYPES: readonly SyncedType[] = RESOURCES.map((r) => r.type);
+
+/** Every name that keys counts and the browse API: the synced types and their links. */
+export const OBJECT_TYPE_NAMES: readonly string[] = Object.freeze([...SYNCED_TYPES, "memberships"]);

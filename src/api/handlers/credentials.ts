@@ -1,0 +1,164 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { cloudSchema } from "../../config/clouds.js";
+import { customerCredential } from "../../graph/credential.js";
+import type { CredentialProfile } from "../../store/credential-store.js";
+import { secretNameOf } from "../../tenants/create-tenant.js";
+import { isGuid, resolveTenantId } from "../../tenants/resolve-tenant.js";
+import { endpointsSchema } from "../../tenants/schema.js";
+import { testConnection } from "../../tenants/test-connection.js";
+import { RequestError } from "../errors.js";
+import { notFound } from "../tenant-param.js";
+import { route, type ApiDeps } from "../route.js";
+import { credentialView } from "../views.js";
+
+const expiry = z.iso.datetime({ offset: true }).or(z.iso.date());
+
+const newProfileSchema = z
+  .object({ name: z.string().min(1).max(256), clientId: z.uuid(), clientSecret: z.string().min(1).max(1024), secretExpiresOn: expiry })
+  .strict();
+
+const patchProfileSchema = z
+  .object({
+    name: z.string().min(1).max(256).optional(),
+    clientId: z.never({ error: "clientId cannot be changed; create another profile" }).optional(),
+    clientSecret: z.string().min(1).max(1024).optional(),
+    secretExpiresOn: expiry.optional(),
+  })
+  .strict()
+  .refine((b) => (b.clientSecret === undefined) === (b.secretExpiresOn === undefined), { message: "a new clientSecret needs its secretExpiresOn, and the other way round", path: ["secretExpiresOn"] });
+
+const connectionSchema = z
+  .object({
+    tenant: z.string().min(1).max(253).regex(/^[A-Za-z0-9.-]+$/, "a tenant GUID or a domain"),
+    cloud: cloudSchema,
+    clientId: z.uuid(),
+    clientSecret: z.string().min(1).max(1024),
+    endpoints: endpointsSchema.optional(),
+  })
+  .strict();
+
+async function loadProfile(deps: ApiDeps, id: string | undefined) {
+  const p = id ? await deps.services.credentials.get(id) : undefined;
+  if (!p) throw notFound(`Credential profile '${id ?? ""}'`);
+  return p;
+}
+
+async function tenantsUsing(deps: ApiDeps, id: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const { value } of deps.services.tenants.list()) if (value.credentialId === id) out.push(value.id);
+  return out;
+}
+
+export const credentialRoutes = [
+  route({
+    name: "listCredentials",
+    method: "GET",
+    path: "credentials",
+    access: "reader",
+    summary: "List credential profiles (never their secrets)",
+    responses: { 200: "The profiles" },
+    async handler({ deps }) {
+      const items = [];
+      for await (const p of deps.services.credentials.list()) items.push(credentialView(p));
+      return { status: 200, jsonBody: { items } };
+    },
+  }),
+  route({
+    name: "addCredential",
+    method: "POST",
+    path: "credentials",
+    access: "admin",
+    summary: "Add a credential profile; the secret is write-only and goes to Key Vault",
+    body: newProfileSchema,
+    responses: { 201: "Added", 400: "Bad input" },
+    async handler({ deps, body, url }) {
+      const id = randomUUID();
+      const at = new Date().toISOString();
+      const p: CredentialProfile = {
+        id,
+        name: body.name,
+        clientId: body.clientId,
+        secretName: secretNameOf(id),
+        secretExpiresOn: new Date(body.secretExpiresOn).toISOString(),
+        inline: false,
+        createdAt: at,
+        updatedAt: at,
+      };
+      await deps.services.secrets.put(p.secretName, body.clientSecret, new Date(p.secretExpiresOn));
+      await deps.services.credentials.create(p);
+      return { status: 201, headers: { Location: `${url.origin}/api/credentials/${id}` }, jsonBody: credentialView(p) };
+    },
+  }),
+  route({
+    name: "getCredential",
+    method: "GET",
+    path: "credentials/{id}",
+    access: "reader",
+    summary: "Read a credential profile",
+    responses: { 200: "The profile", 404: "No such profile" },
+    async handler({ deps, params }) {
+      const p = await loadProfile(deps, params.id);
+      return { status: 200, jsonBody: { ...credentialView(p.value), tenants: await tenantsUsing(deps, p.value.id) } };
+    },
+  }),
+  route({
+    name: "updateCredential",
+    method: "PATCH",
+    path: "credentials/{id}",
+    access: "admin",
+    summary: "Rename, or rotate the secret (a new Key Vault version and a new expiry)",
+    body: patchProfileSchema,
+    responses: { 200: "Changed", 400: "Bad input", 404: "No such profile", 412: "Changed concurrently" },
+    async handler({ deps, params, body }) {
+      const cur = await loadProfile(deps, params.id);
+      const next: CredentialProfile = {
+        ...cur.value,
+        name: body.name ?? cur.value.name,
+        ...(body.secretExpiresOn ? { secretExpiresOn: new Date(body.secretExpiresOn).toISOString(), graphExpiresOn: null, expiryMismatch: false } : {}),
+        updatedAt: new Date().toISOString(),
+      };
+      if (body.clientSecret) await deps.services.secrets.put(cur.value.secretName, body.clientSecret, new Date(next.secretExpiresOn));
+      if (!(await deps.services.credentials.replace(next, cur.etag))) throw new RequestError(412, "PreconditionFailed", "The profile changed concurrently; read it again and retry.");
+      return { status: 200, jsonBody: credentialView(next) };
+    },
+  }),
+  route({
+    name: "deleteCredential",
+    method: "DELETE",
+    path: "credentials/{id}",
+    access: "admin",
+    summary: "Delete an unused credential profile and its secret",
+    responses: { 204: "Deleted", 404: "No such profile", 409: "Tenants use it" },
+    async handler({ deps, params }) {
+      const p = await loadProfile(deps, params.id);
+      const users = await tenantsUsing(deps, p.value.id);
+      if (users.length > 0) throw new RequestError(409, "CredentialInUse", `Tenants still use this profile: ${users.join(", ")}.`, { tenants: users });
+      await deps.services.secrets.delete(p.value.secretName);
+      await deps.services.credentials.delete(p.value.id);
+      return { status: 204 };
+    },
+  }),
+  route({
+    name: "testConnection",
+    method: "POST",
+    path: "connections/test",
+    access: "admin",
+    summary: "Test credentials that are not saved yet",
+    body: connectionSchema,
+    responses: { 200: "The connection report (ok true or false)", 400: "Bad input" },
+    async handler({ deps, body }) {
+      const endpoints = deps.services.endpointsOf({ cloud: body.cloud, endpoints: body.endpoints ?? null });
+      let tenantId = body.tenant.toLowerCase();
+      if (!isGuid(body.tenant)) {
+        const r = await resolveTenantId(endpoints.authorityHost, body.tenant);
+        if ("error" in r) {
+          return { status: 200, jsonBody: { ok: false, tenantId: null, tenantName: null, verifiedDomains: [], grantedPermissions: [], missingPermissions: [], canWriteMemberships: false, error: r.error } };
+        }
+        tenantId = r.tenantId;
+      }
+      const report = await testConnection(customerCredential({ tenantId, clientId: body.clientId, clientSecret: body.clientSecret }, endpoints), endpoints, tenantId);
+      return { status: 200, jsonBody: report };
+    },
+  }),
+];

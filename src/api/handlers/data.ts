@@ -1,0 +1,117 @@
+import { odata } from "@azure/data-tables";
+import { z } from "zod";
+import { OBJECT_TYPE_NAMES } from "../../graph/resources/index.js";
+import { MEMBER_BUCKETS, OBJECT_BUCKETS } from "../../store/keys.js";
+import { MemberStore } from "../../store/member-store.js";
+import { ObjectStore } from "../../store/object-store.js";
+import { approveHeld, rejectHeld } from "../../sync/finish-run.js";
+import { syncStores } from "../../sync/stores.js";
+import { isGuid } from "../../tenants/resolve-tenant.js";
+import { RequestError } from "../errors.js";
+import { decodeToken, encodeToken, pageSizeQuery } from "../paging.js";
+import { route } from "../route.js";
+import { loadTenant, notFound } from "../tenant-param.js";
+
+const browseQuery = z
+  .object({ pageSize: pageSizeQuery(1000, 100), search: z.string().min(1).max(256).optional(), continuationToken: z.string().max(2048).optional() })
+  .strict();
+
+const cursorSchema = z.object({ b: z.number().int().min(0), after: z.string() });
+
+/** Walks buckets in order, resuming after the last row key of the previous page. */
+async function page<T extends { key: string }>(pageSize: number, cursor: z.infer<typeof cursorSchema> | undefined, buckets: number, rowsOf: (b: number, after: string) => AsyncIterable<T>) {
+  const items: T[] = [];
+  let next: z.infer<typeof cursorSchema> | undefined;
+  outer: for (let b = cursor?.b ?? 0; b < buckets; b++) {
+    for await (const row of rowsOf(b, b === cursor?.b ? cursor.after : "")) {
+      if (items.length === pageSize) {
+        next = { b, after: items[items.length - 1]!.key };
+        break outer;
+      }
+      items.push(row);
+    }
+  }
+  return { items, next };
+}
+
+export const dataRoutes = [
+  route({
+    name: "browseObjects",
+    method: "GET",
+    path: "tenants/{id}/objects/{type}",
+    access: "reader",
+    summary: "Browse synced objects under their Graph property names; search by name prefix",
+    query: browseQuery,
+    responses: { 200: "A page of objects", 404: "No such tenant or type" },
+    async handler({ deps, params, query }) {
+      const { value: t } = await loadTenant(deps, params.id);
+      const type = params.type ?? "";
+      if (!OBJECT_TYPE_NAMES.includes(type)) throw notFound(`Object type '${type}'`);
+      const cursor = decodeToken(query.continuationToken, cursorSchema);
+      if (type === "memberships") {
+        const members = new MemberStore(deps.services.tables.client("Members"), t.id);
+        const { items, next } = await page(query.pageSize, cursor, MEMBER_BUCKETS, async function* (b, after) {
+          for await (const l of members.listBucket("groups", b, after)) yield { groupId: l.containerId, memberId: l.memberId, type: l.memberType, key: l.rowKey };
+        });
+        return { status: 200, jsonBody: { items: items.map(({ key: _k, ...rest }) => rest), ...(next ? { continuationToken: encodeToken(next) } : {}) } };
+      }
+      const store = new ObjectStore(deps.services.tables.client("Objects"), t.id);
+      const prefix = query.search?.toLowerCase();
+      const nameFilter = prefix ? odata`name ge ${prefix} and name lt ${`${prefix}\uffff`}` : undefined;
+      const { items, next } = await page(query.pageSize, cursor, OBJECT_BUCKETS, async function* (b, after) {
+        for await (const row of store.listBucket(type, b, after, nameFilter)) yield { ...row.data, key: row.id } as Record<string, unknown> & { key: string };
+      });
+      return { status: 200, jsonBody: { items: items.map(({ key: _k, ...rest }) => rest), ...(next ? { continuationToken: encodeToken(next) } : {}) } };
+    },
+  }),
+  route({
+    name: "groupMembers",
+    method: "GET",
+    path: "tenants/{id}/groups/{groupId}/members",
+    access: "reader",
+    summary: "Members of a synced group",
+    query: browseQuery.omit({ search: true }),
+    responses: { 200: "A page of members", 404: "No such tenant or group" },
+    async handler({ deps, params, query }) {
+      const { value: t } = await loadTenant(deps, params.id);
+      const groupId = (params.groupId ?? "").toLowerCase();
+      if (!isGuid(groupId) || !(await new ObjectStore(deps.services.tables.client("Objects"), t.id).get("groups", groupId))) throw notFound(`Group '${params.groupId ?? ""}'`);
+      const members = new MemberStore(deps.services.tables.client("Members"), t.id);
+      const cursor = decodeToken(query.continuationToken, cursorSchema);
+      const { items, next } = await page(query.pageSize, cursor, 1, async function* (_b, after) {
+        for await (const m of members.members("groups", groupId)) if (m.memberId > after) yield { id: m.memberId, type: m.memberType, key: m.memberId };
+      });
+      return { status: 200, jsonBody: { items: items.map(({ key: _k, ...rest }) => rest), ...(next ? { continuationToken: encodeToken(next) } : {}) } };
+    },
+  }),
+  route({
+    name: "approveDeletions",
+    method: "POST",
+    path: "tenants/{id}/deletions/approve",
+    access: "admin",
+    summary: "Apply the deletions held by the accidental-deletion threshold",
+    responses: { 200: "Applied", 404: "No such tenant", 409: "Nothing is held" },
+    async handler({ deps, params }) {
+      const { value: t } = await loadTenant(deps, params.id);
+      if (!t.deletionsPending) throw new RequestError(409, "NothingHeld", "No deletions are held for this tenant.");
+      const applied = await approveHeld(syncStores(deps.services.tables, t.id), t.id);
+      await deps.services.tenants.update(t.id, (x) => ({ ...x, deletionsPending: false, status: x.status === "held" ? "succeeded" : x.status }));
+      return { status: 200, jsonBody: { applied } };
+    },
+  }),
+  route({
+    name: "rejectDeletions",
+    method: "POST",
+    path: "tenants/{id}/deletions/reject",
+    access: "admin",
+    summary: "Discard the held deletions; the objects stay",
+    responses: { 200: "Discarded", 404: "No such tenant", 409: "Nothing is held" },
+    async handler({ deps, params }) {
+      const { value: t } = await loadTenant(deps, params.id);
+      if (!t.deletionsPending) throw new RequestError(409, "NothingHeld", "No deletions are held for this tenant.");
+      const discarded = await rejectHeld(syncStores(deps.services.tables, t.id), t.id);
+      await deps.services.tenants.update(t.id, (x) => ({ ...x, deletionsPending: false, status: x.status === "held" ? "succeeded" : x.status }));
+      return { status: 200, jsonBody: { discarded } };
+    },
+  }),
+];

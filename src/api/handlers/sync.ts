@@ -1,0 +1,71 @@
+import { instanceIdOf, type RunProgress } from "../../orchestration/contract.js";
+import { isRunning, startRun } from "../../orchestration/start-run.js";
+import { QuotaStore } from "../../store/quota-store.js";
+import { RequestError } from "../errors.js";
+import { route } from "../route.js";
+import { loadTenant } from "../tenant-param.js";
+
+const RUNNING = new Set(["Running", "Pending"]);
+
+export const syncRoutes = [
+  route({
+    name: "syncNow",
+    method: "POST",
+    path: "tenants/{id}/sync",
+    access: "admin",
+    summary: "Sync Now: at most SYNC_NOW_DAILY_LIMIT (4) accepted per tenant per UTC day",
+    responses: { 202: "Started; Location is the status", 404: "No such tenant", 409: "Running, disabled or deletions pending", 429: "Daily quota used; Retry-After until the next UTC day" },
+    async handler({ deps, params, url }) {
+      const { value: t } = await loadTenant(deps, params.id);
+      if (!t.enabled) throw new RequestError(409, "TenantDisabled", "The tenant is turned off; turn it on to sync.");
+      if (t.deletionsPending) throw new RequestError(409, "DeletionsPending", "Deletions are held for approval; approve or reject them first.");
+      // A run in progress costs no quota.
+      if (await isRunning(deps.orchestration, t.id)) throw new RequestError(409, "SyncRunning", "A sync of this tenant is running.");
+      const quota = new QuotaStore(deps.services.tables.client("Quota"));
+      const limit = deps.services.config.syncNowDailyLimit;
+      const q = await quota.take(t.id, limit);
+      if (!q.accepted) {
+        throw new RequestError(429, "DailyLimitReached", `Sync Now is limited to ${limit} a day per tenant (UTC day).`, { limit, used: q.used, remaining: 0 }, { "Retry-After": String(q.retryAfterSeconds) });
+      }
+      const started = await startRun(deps.orchestration, deps.services.tenants, t.id, "manual", "live").catch(async (err: unknown) => {
+        await quota.refund(t.id);
+        throw err;
+      });
+      if (!started.started) {
+        await quota.refund(t.id);
+        throw new RequestError(409, "SyncRunning", "A sync of this tenant is running.");
+      }
+      const location = `${url.origin}/api/tenants/${t.id}/sync`;
+      return { status: 202, headers: { Location: location }, jsonBody: { runId: started.runId, status: "running", remainingToday: q.remaining, location } };
+    },
+  }),
+  route({
+    name: "syncStatus",
+    method: "GET",
+    path: "tenants/{id}/sync",
+    access: "reader",
+    summary: "Status and progress of the tenant's current or last run",
+    responses: { 200: "Status", 404: "No such tenant" },
+    async handler({ deps, params }) {
+      const { value: t } = await loadTenant(deps, params.id);
+      const instance = await deps.orchestration.getStatus(instanceIdOf(t.id));
+      const running = instance !== undefined && RUNNING.has(instance.runtimeStatus);
+      const progress = (instance?.customStatus ?? null) as RunProgress | null;
+      const status = running ? "running" : t.deletionsPending ? "held" : t.lastSyncStatus === null ? "idle" : t.lastSyncStatus === "partial" ? "failed" : t.lastSyncStatus;
+      const quota = new QuotaStore(deps.services.tables.client("Quota"));
+      return {
+        status: 200,
+        jsonBody: {
+          status,
+          runId: t.lastRunId,
+          trigger: t.lastTrigger,
+          progress: progress?.runId === t.lastRunId ? progress : null,
+          startedAt: t.lastSyncStart,
+          endedAt: running ? null : t.lastSyncEnd,
+          lastSyncStatus: t.lastSyncStatus,
+          syncNowRemainingToday: Math.max(0, deps.services.config.syncNowDailyLimit - (await quota.used(t.id))),
+        },
+      };
+    },
+  }),
+];

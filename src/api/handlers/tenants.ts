@@ -1,0 +1,235 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { customerCredential } from "../../graph/credential.js";
+import { isRunning } from "../../orchestration/start-run.js";
+import { nextRunAfter } from "../../schedule/next-run.js";
+import { scheduleSchema } from "../../schedule/schema.js";
+import type { CredentialProfile } from "../../store/credential-store.js";
+import type { TenantRecord } from "../../store/tenant-store.js";
+import { filtersSchema } from "../../sync/filters.js";
+import { thresholdSchema } from "../../sync/threshold.js";
+import { createTenant, secretNameOf } from "../../tenants/create-tenant.js";
+import { eraseTenantRows } from "../../tenants/erase-tenant.js";
+import { credentialRefSchema, endpointsSchema, inlineCredentialSchema, newTenantSchema, objectTypeSchema } from "../../tenants/schema.js";
+import { testConnection } from "../../tenants/test-connection.js";
+import { RequestError } from "../errors.js";
+import { decodeToken, encodeToken, pageSizeQuery } from "../paging.js";
+import { route, type ApiDeps } from "../route.js";
+import { checkIfMatch, loadTenant } from "../tenant-param.js";
+import { tenantView } from "../views.js";
+
+const immutable = (field: string) => z.never({ error: `${field} cannot be changed; delete the tenant and add it again` }).optional();
+
+export const patchTenantSchema = z
+  .object({
+    tenant: immutable("tenant"),
+    cloud: immutable("cloud"),
+    id: immutable("id"),
+    displayName: z.string().min(1).max(256).optional(),
+    enabled: z.boolean().optional(),
+    objectTypes: z.array(objectTypeSchema).min(1).optional(),
+    schedule: scheduleSchema.optional(),
+    filters: filtersSchema.optional(),
+    deletionThreshold: thresholdSchema.nullable().optional(),
+    endpoints: endpointsSchema.nullable().optional(),
+    fullScanNextRun: z.boolean().optional(),
+    credential: z.union([inlineCredentialSchema, credentialRefSchema]).optional(),
+  })
+  .strict();
+
+const listQuery = z.object({ pageSize: pageSizeQuery(1000, 100), continuationToken: z.string().max(2048).optional() }).strict();
+
+async function profileOf(deps: ApiDeps, id: string): Promise<CredentialProfile | undefined> {
+  return (await deps.services.credentials.get(id))?.value;
+}
+
+async function withView(deps: ApiDeps, t: TenantRecord) {
+  return tenantView(t, await profileOf(deps, t.credentialId));
+}
+
+const stableJson = (v: unknown): string => JSON.stringify(v ?? null);
+
+export const tenantRoutes = [
+  route({
+    name: "listTenants",
+    method: "GET",
+    path: "tenants",
+    access: "reader",
+    summary: "List tenants",
+    query: listQuery,
+    responses: { 200: "A page of tenants" },
+    async handler({ deps, query }) {
+      const after = decodeToken(query.continuationToken, z.object({ after: z.string() }));
+      const all = [];
+      for await (const { value } of deps.services.tenants.list()) if (!after || value.id > after.after) all.push(value);
+      all.sort((a, b) => a.id.localeCompare(b.id));
+      const page = all.slice(0, query.pageSize);
+      const items = await Promise.all(page.map((t) => withView(deps, t)));
+      const last = page[page.length - 1];
+      return { status: 200, jsonBody: { items, ...(all.length > page.length && last ? { continuationToken: encodeToken({ after: last.id }) } : {}) } };
+    },
+  }),
+  route({
+    name: "addTenant",
+    method: "POST",
+    path: "tenants",
+    access: "admin",
+    summary: "Add a tenant; the connection is tested before anything is saved",
+    body: newTenantSchema,
+    responses: { 201: "Added", 400: "Bad input, or the connection test failed (the report is in details)", 409: "The tenant exists already" },
+    async handler({ deps, body, url }) {
+      const r = await createTenant(deps.services, body);
+      switch (r.kind) {
+        case "created":
+          return {
+            status: 201,
+            headers: { Location: `${url.origin}/api/tenants/${r.tenant.id}` },
+            jsonBody: { ...(await withView(deps, r.tenant)), connection: r.report },
+          };
+        case "exists":
+          throw new RequestError(409, "TenantExists", `Tenant ${r.tenantId} is already a source; each tenant can be added once.`);
+        case "credentialNotFound":
+          throw new RequestError(400, "CredentialNotFound", `Credential profile '${r.credentialId}' does not exist.`);
+        case "tenantNotFound":
+          throw new RequestError(400, "TenantNotFound", r.error.message, { error: r.error });
+        case "connectionFailed":
+          throw new RequestError(400, "ConnectionFailed", r.report.error?.message ?? "The connection test failed.", r.report);
+      }
+    },
+  }),
+  route({
+    name: "getTenant",
+    method: "GET",
+    path: "tenants/{id}",
+    access: "reader",
+    summary: "Read one tenant",
+    responses: { 200: "The tenant, with its ETag", 404: "No such tenant" },
+    async handler({ deps, params }) {
+      const t = await loadTenant(deps, params.id);
+      return { status: 200, headers: { ETag: t.etag }, jsonBody: await withView(deps, t.value) };
+    },
+  }),
+  route({
+    name: "updateTenant",
+    method: "PATCH",
+    path: "tenants/{id}",
+    access: "admin",
+    summary: "Change a tenant's settings (If-Match honoured); tenant and cloud are immutable",
+    body: patchTenantSchema,
+    responses: { 200: "Changed", 400: "Bad input", 404: "No such tenant", 412: "If-Match does not match" },
+    async handler({ deps, params, body, headers }) {
+      const cur = await loadTenant(deps, params.id);
+      checkIfMatch(headers, cur.etag);
+      const t = cur.value;
+      const now = new Date();
+      let credentialId = t.credentialId;
+      const oldProfile = await profileOf(deps, t.credentialId);
+      if (body.credential) credentialId = await changeCredential(deps, t, oldProfile, body.credential);
+
+      const filters = body.filters ?? t.filters;
+      const schedule = body.schedule ?? t.schedule;
+      const enabled = body.enabled ?? t.enabled;
+      const filtersChanged = body.filters !== undefined && stableJson(body.filters) !== stableJson(t.filters);
+      const next = enabled ? nextRunAfter(schedule, now, t.lastSyncStart ? new Date(t.lastSyncStart) : undefined) : null;
+      const updated: TenantRecord = {
+        ...t,
+        displayName: body.displayName ?? t.displayName,
+        enabled,
+        objectTypes: body.objectTypes ?? t.objectTypes,
+        schedule,
+        filters,
+        deletionThreshold: body.deletionThreshold === undefined ? t.deletionThreshold : body.deletionThreshold,
+        endpoints: body.endpoints === undefined ? t.endpoints : body.endpoints,
+        credentialId,
+        // A filter change must remove what fell out of scope: only a full scan sees that.
+        fullScanNextRun: filtersChanged || (body.fullScanNextRun ?? t.fullScanNextRun),
+        nextRunAt: next ? next.toISOString() : null,
+      };
+      const etag = await deps.services.tenants.replace(updated, cur.etag);
+      if (etag === false) throw new RequestError(412, "PreconditionFailed", "The tenant changed while it was being updated. Read it again and retry.");
+      return { status: 200, headers: { ETag: etag }, jsonBody: await withView(deps, updated) };
+    },
+  }),
+  route({
+    name: "deleteTenant",
+    method: "DELETE",
+    path: "tenants/{id}",
+    access: "admin",
+    summary: "Erase everything of a tenant: its rows in every table and its own Key Vault secret",
+    responses: { 204: "Erased", 404: "No such tenant", 409: "A sync is running" },
+    async handler({ deps, params }) {
+      const { value: t } = await loadTenant(deps, params.id);
+      if (await isRunning(deps.orchestration, t.id)) throw new RequestError(409, "SyncRunning", "A sync of this tenant is running; delete it once the sync has ended.");
+      await eraseTenantRows(deps.services, t.id);
+      const profile = await profileOf(deps, t.credentialId);
+      // A shared profile stays for the other tenants; an inline one belongs to this tenant alone.
+      if (profile?.inline) {
+        await deps.services.secrets.delete(profile.secretName);
+        await deps.services.credentials.delete(profile.id);
+      }
+      await deps.services.tenants.delete(t.id);
+      return { status: 204 };
+    },
+  }),
+  route({
+    name: "testTenant",
+    method: "POST",
+    path: "tenants/{id}/test",
+    access: "admin",
+    summary: "Test the saved credentials",
+    responses: { 200: "The connection report (ok true or false)", 404: "No such tenant" },
+    async handler({ deps, params }) {
+      const { value: t } = await loadTenant(deps, params.id);
+      const profile = await profileOf(deps, t.credentialId);
+      const secret = profile && (await deps.services.secrets.get(profile.secretName));
+      if (!profile || !secret) throw new RequestError(409, "CredentialMissing", "The tenant's credential or its secret is missing; set a new credential.");
+      const endpoints = deps.services.endpointsOf(t);
+      const report = await testConnection(customerCredential({ tenantId: t.id, clientId: profile.clientId, clientSecret: secret.value }, endpoints), endpoints, t.id);
+      return { status: 200, jsonBody: report };
+    },
+  }),
+];
+
+/** Tests the new credential, then stores it: a new Key Vault version for an inline one, or a switch to a profile. */
+async function changeCredential(
+  deps: ApiDeps,
+  t: TenantRecord,
+  old: CredentialProfile | undefined,
+  input: z.infer<typeof inlineCredentialSchema> | z.infer<typeof credentialRefSchema>,
+): Promise<string> {
+  const endpoints = deps.services.endpointsOf(t);
+  let clientId: string;
+  let secret: string;
+  if ("credentialId" in input) {
+    const p = await profileOf(deps, input.credentialId);
+    const s = p && (await deps.services.secrets.get(p.secretName));
+    if (!p || !s) throw new RequestError(400, "CredentialNotFound", `Credential profile '${input.credentialId}' does not exist.`);
+    clientId = p.clientId;
+    secret = s.value;
+  } else {
+    clientId = input.clientId;
+    secret = input.clientSecret;
+  }
+  const report = await testConnection(customerCredential({ tenantId: t.id, clientId, clientSecret: secret }, endpoints), endpoints, t.id);
+  if (!report.ok) throw new RequestError(400, "ConnectionFailed", report.error?.message ?? "The connection test failed.", report);
+  const at = new Date().toISOString();
+  if ("credentialId" in input) {
+    if (old?.inline && old.id !== input.credentialId) {
+      await deps.services.secrets.delete(old.secretName);
+      await deps.services.credentials.delete(old.id);
+    }
+    return input.credentialId;
+  }
+  const expires = new Date(input.secretExpiresOn).toISOString();
+  if (old?.inline) {
+    const cur = await deps.services.credentials.get(old.id);
+    await deps.services.secrets.put(old.secretName, secret, new Date(expires));
+    if (cur) await deps.services.credentials.replace({ ...cur.value, clientId, secretExpiresOn: expires, updatedAt: at, graphExpiresOn: null, expiryMismatch: false }, cur.etag);
+    return old.id;
+  }
+  const id = randomUUID();
+  const profile: CredentialProfile = { id, name: `${t.displayName} (inline)`, clientId, secretName: secretNameOf(id), secretExpiresOn: expires, inline: true, createdAt: at, updatedAt: at };
+  await deps.services.secrets.put(profile.secretName, secret, new Date(expires));
+  await deps.services.credentials.create(profile);
+  return id;
+}
