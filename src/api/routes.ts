@@ -1,6 +1,7 @@
 import { credentialRoutes } from "./handlers/credentials.js";
 import { dataRoutes } from "./handlers/data.js";
 import { historyRoutes } from "./handlers/history.js";
+import { membershipRoutes } from "./handlers/memberships.js";
 import { previewRoutes } from "./handlers/preview.js";
 import { syncRoutes } from "./handlers/sync.js";
 import { tenantRoutes } from "./handlers/tenants.js";
@@ -37,4 +38,5 @@ export const routes: readonly Route[] = Object.freeze([
   ...historyRoutes,
   ...previewRoutes,
   ...dataRoutes,
+  ...membershipRoutes,
 ]);

@@ -1,0 +1,94 @@
+import { GraphError } from "@microsoft/microsoft-graph-client";
+import { decodeJwt } from "jose";
+import { graphScope } from "../config/clouds.js";
+import type { Services } from "../services.js";
+import { AuditStore, type AuditEntry } from "../store/audit-store.js";
+import { MemberStore } from "../store/member-store.js";
+import { ObjectStore } from "../store/object-store.js";
+import type { TenantRecord } from "../store/tenant-store.js";
+import { MEMBERSHIP_WRITE } from "../tenants/test-connection.js";
+import { refusalFor, type Refusal } from "./guards.js";
+
+export type WriteOutcome =
+  | { readonly kind: "done"; readonly changed: boolean; readonly result: string }
+  | { readonly kind: "groupNotFound" }
+  | { readonly kind: "missingPermission"; readonly permission: string }
+  | { readonly kind: "refused"; readonly refusal: Refusal };
+
+export interface Actor {
+  readonly id: string;
+  readonly name: string | null;
+}
+
+const DUPLICATE = /added object references already exist/i;
+const MEMBER_TYPES = ["users", "groups", "devices"] as const;
+
+/**
+ * Adds or removes a group member through Graph, after the guards, and
+ * writes the change through to the local store so that reads agree at
+ * once; the next delta sync reports the same link. Every attempt is audited.
+ */
+export async function writeMembership(services: Services, tenant: TenantRecord, groupId: string, memberId: string, action: "add" | "remove", actor: Actor): Promise<WriteOutcome> {
+  const objects = new ObjectStore(services.tables.client("Objects"), tenant.id);
+  const audit = new AuditStore(services.tables.client("Audit"));
+  const record = async (result: string) => {
+    const entry: AuditEntry = { at: new Date().toISOString(), tenantId: tenant.id, actorId: actor.id, actorName: actor.name, action: action === "add" ? "addMember" : "removeMember", groupId, memberId, result };
+    await audit.add(entry);
+  };
+
+  const group = await objects.get("groups", groupId);
+  if (!group) return { kind: "groupNotFound" };
+  const credential = await services.customerCredentialOf(tenant);
+  const endpoints = services.endpointsOf(tenant);
+  const token = await credential.getToken(graphScope(endpoints));
+  const roles = new Set((token ? (decodeJwt(token.token).roles as string[] | undefined) : undefined) ?? []);
+  if (!MEMBERSHIP_WRITE.some((p) => roles.has(p))) {
+    await record("refused:MissingPermission");
+    return { kind: "missingPermission", permission: MEMBERSHIP_WRITE[0] };
+  }
+  const refusal = refusalFor(group.data, roles);
+  if (refusal) {
+    await record(`refused:${refusal.code}`);
+    return { kind: "refused", refusal };
+  }
+
+  const client = await services.graphFor(tenant);
+  const members = new MemberStore(services.tables.client("Members"), tenant.id);
+  let changed = true;
+  try {
+    if (action === "add") {
+      await client.api(`/groups/${groupId}/members/$ref`).post({ "@odata.id": `${endpoints.graphBaseUrl}/v1.0/directoryObjects/${memberId}` });
+    } else {
+      await client.api(`/groups/${groupId}/members/${memberId}/$ref`).delete();
+    }
+  } catch (err) {
+    // Graph's own answers for "already a member" and "not a member": the wanted state holds.
+    const duplicate = action === "add" && err instanceof GraphError && err.statusCode === 400 && DUPLICATE.test(err.message);
+    const absent = action === "remove" && err instanceof GraphError && err.statusCode === 404;
+    if (!duplicate && !absent) {
+      await record(`failed:${err instanceof GraphError ? `${err.statusCode} ${err.code ?? ""}`.trim() : "error"}`);
+      throw err;
+    }
+    changed = false;
+  }
+
+  if (action === "add") {
+    let memberType = "directoryObject";
+    for (const type of MEMBER_TYPES) {
+      if (await objects.get(type, memberId)) {
+        memberType = type.slice(0, -1);
+        break;
+      }
+    }
+    await members.table.upsertEntity(members.entity("groups", groupId, memberId, memberType, "write-back"), "Replace");
+  } else {
+    try {
+      await members.table.deleteEntity(members.partitionOf("groups", groupId), members.rowKey(groupId, memberId));
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    }
+  }
+  const result = action === "add" ? (changed ? "added" : "alreadyMember") : changed ? "removed" : "notMember";
+  await record(result);
+  return { kind: "done", changed, result };
+}
