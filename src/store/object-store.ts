@@ -1,6 +1,7 @@
 import { odata, type TableClient } from "@azure/data-tables";
 import type { Json } from "../graph/resource.js";
 import { decodeData, encodeData } from "./entity-codec.js";
+import { allOf, anyOf } from "./odata-compose.js";
 import { bucketOf, OBJECT_BUCKETS, objectPartition, safeKey } from "./keys.js";
 
 /** What the engine needs to know of a stored object without reading its data. */
@@ -67,7 +68,7 @@ export class ObjectStore {
     for (const [pk, keys] of byPartition) {
       for (let i = 0; i < keys.length; i += IDS_PER_QUERY) {
         const chunk = keys.slice(i, i + IDS_PER_QUERY);
-        const filter = [odata`PartitionKey eq ${pk}`, chunk.map((k) => odata`RowKey eq ${k}`).join(" or ")].join(" and (") + ")";
+        const filter = allOf(odata`PartitionKey eq ${pk}`, anyOf(chunk.map((k) => odata`RowKey eq ${k}`)));
         queries.push(
           (async () => {
             const it = this.table.listEntities<StoredMeta>({
@@ -86,7 +87,7 @@ export class ObjectStore {
   async *list(type: string, filter?: string): AsyncGenerator<ObjectRow> {
     for (let b = 0; b < OBJECT_BUCKETS; b++) {
       const pk = objectPartition(this.tenantId, type, b);
-      const f = filter ? `${odata`PartitionKey eq ${pk}`} and (${filter})` : odata`PartitionKey eq ${pk}`;
+      const f = allOf(odata`PartitionKey eq ${pk}`, filter);
       for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: f } })) {
         yield {
           id: e.rowKey ?? "",
@@ -104,8 +105,8 @@ export class ObjectStore {
   /** One bucket's rows after a row key, in key order; `filter` is an odata-built clause. */
   async *listBucket(type: string, bucket: number, after: string, filter?: string): AsyncGenerator<ObjectRow> {
     const pk = objectPartition(this.tenantId, type, bucket);
-    const clauses = [odata`PartitionKey eq ${pk}`, odata`RowKey gt ${after}`, ...(filter ? [filter] : [])];
-    for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: clauses.join(" and ") } })) {
+    const f = allOf(odata`PartitionKey eq ${pk}`, odata`RowKey gt ${after}`, filter);
+    for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: f } })) {
       yield { id: e.rowKey ?? "", name: String(e.name ?? ""), hash: String(e.hash ?? ""), run: String(e.run ?? ""), seq: Number(e.seq ?? 0), op: e.op === "a" ? "a" : "u", data: decodeData(e) };
     }
   }

@@ -3,6 +3,7 @@ import { stringify } from "csv-stringify";
 import { Readable } from "node:stream";
 import { z } from "zod";
 import type { HistoryRecord } from "../../store/history-store.js";
+import { allOf } from "../../store/odata-compose.js";
 import { decodeToken, encodeToken } from "../paging.js";
 import { route, type ApiDeps } from "../route.js";
 import { loadTenant } from "../tenant-param.js";
@@ -27,9 +28,7 @@ function item(r: HistoryRecord & { rowKey: string }) {
 /** Newest first (the RowKey order); the type filter runs in the table, the text search here. */
 async function* rows(deps: ApiDeps, tenantId: string, q: { type?: string | undefined; search?: string | undefined }, after?: string): AsyncGenerator<HistoryRecord & { rowKey: string }> {
   const table = deps.services.tables.client("History");
-  let filter = odata`PartitionKey eq ${tenantId}`;
-  if (after) filter += ` and ${odata`RowKey gt ${after}`}`;
-  if (q.type) filter += ` and ${odata`type eq ${q.type}`}`;
+  const filter = allOf(odata`PartitionKey eq ${tenantId}`, after !== undefined && odata`RowKey gt ${after}`, q.type !== undefined && odata`type eq ${q.type}`);
   const needle = q.search?.toLowerCase();
   for await (const e of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
     const r = { ...(e as unknown as HistoryRecord), warnings: JSON.parse(String(e.warnings ?? "[]")) as string[], rowKey: e.rowKey ?? "" };
