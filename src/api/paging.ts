@@ -18,3 +18,18 @@ export function decodeToken<T>(token: string | undefined, schema: z.ZodType<T>):
 }
 
 export const pageSizeQuery = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
+
+/** Takes one page from rows in key order; the token resumes after the page's last key. */
+export async function takePage<T>(rows: AsyncIterable<T>, pageSize: number, keyOf: (row: T) => string): Promise<{ items: T[]; continuationToken?: string }> {
+  const items: T[] = [];
+  for await (const row of rows) {
+    if (items.length === pageSize) {
+      const last = items[items.length - 1];
+      return last === undefined ? { items } : { items, continuationToken: encodeToken({ after: keyOf(last) }) };
+    }
+    items.push(row);
+  }
+  return { items };
+}
+
+export const afterCursor = z.object({ after: z.string() });

@@ -105,7 +105,8 @@ async function shutdown(): Promise<void> {
   timer.stop();
   expiryTimer.stop();
   await host.stop();
-  await orchestration.stop();
+  // Streams checkpoint after every page, so an activity cut short loses nothing: wait a little, not for it.
+  await Promise.race([orchestration.stop(), new Promise((r) => setTimeout(r, 5_000))]);
   await embedded?.stop();
   process.exit(0);
 }

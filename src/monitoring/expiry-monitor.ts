@@ -92,7 +92,7 @@ export async function checkCredentialExpiry(services: Services, log: (line: stri
     else usersOf.set(t.credentialId, [t]);
   }
   const ids: string[] = [];
-  for await (const p of services.credentials.list()) ids.push(p.id);
+  for await (const { value } of services.credentials.list()) ids.push(value.id);
 
   const checked: CredentialExpiryCheck[] = [];
   const failed: Array<{ credentialId: string; error: string }> = [];
@@ -176,7 +176,7 @@ async function checkOne(
     if ((p.graphExpiresOn ?? null) === graphExpiresOn && (p.expiryMismatch ?? false) === mismatch) return { check: last };
     const next: CredentialProfile = { ...p, graphExpiresOn, expiryMismatch: mismatch };
     try {
-      if (await services.credentials.replace(next, cur.etag)) return { check: last };
+      if ((await services.credentials.replace(next, cur.etag)) !== false) return { check: last };
     } catch (err) {
       // The event still goes out: the alert matters more than the stored copy.
       return { check: last, saveError: describeError(err) };

@@ -1,11 +1,13 @@
-import { odata, type TableClient } from "@azure/data-tables";
+import type { TableClient } from "@azure/data-tables";
 import type { Cloud } from "../config/clouds.js";
 import type { SyncedType } from "../graph/resource.js";
 import type { Schedule } from "../schedule/schema.js";
 import type { Filters } from "../sync/filters.js";
 import type { DeletionThreshold } from "../sync/threshold.js";
 import type { RunStatus } from "./history-store.js";
-import { statusOf } from "./status-code.js";
+import { DocStore } from "./doc-store.js";
+
+export type { Versioned } from "./doc-store.js";
 
 export type TenantStatus = "idle" | "queued" | "running" | "succeeded" | "partial" | "failed" | "held";
 
@@ -37,47 +39,12 @@ export interface TenantRecord extends TenantSettings {
   readonly nextRunAt: string | null;
 }
 
-export interface Versioned<T> {
-  readonly value: T;
-  readonly etag: string;
-}
-
 const PK = "tenant";
 
 /** Tenants: one row each, the document as JSON; ETags guard every change. */
-export class TenantStore {
-  constructor(private readonly table: TableClient) {}
-
-  /** Adds a tenant; false when its ID exists already (two racing adds: one wins). */
-  async create(t: TenantRecord): Promise<boolean> {
-    try {
-      await this.table.createEntity({ partitionKey: PK, rowKey: t.id, doc: JSON.stringify(t) });
-      return true;
-    } catch (err) {
-      if (statusOf(err) === 409) return false;
-      throw err;
-    }
-  }
-
-  async get(id: string): Promise<Versioned<TenantRecord> | undefined> {
-    try {
-      const e = await this.table.getEntity<{ doc: string }>(PK, id);
-      return { value: JSON.parse(e.doc) as TenantRecord, etag: e.etag };
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw err;
-    }
-  }
-
-  /** Replaces the document if the ETag still matches; false on a lost race (412). */
-  async replace(t: TenantRecord, etag: string): Promise<string | false> {
-    try {
-      const r = await this.table.updateEntity({ partitionKey: PK, rowKey: t.id, doc: JSON.stringify(t) }, "Replace", { etag });
-      return r.etag ?? "";
-    } catch (err) {
-      if (statusOf(err) === 412) return false;
-      throw err;
-    }
+export class TenantStore extends DocStore<TenantRecord> {
+  constructor(table: TableClient) {
+    super(table, PK);
   }
 
   /** Read-modify-write with ETag retries; `change` may return undefined to leave the tenant alone. */
@@ -90,19 +57,5 @@ export class TenantStore {
       if ((await this.replace(next, cur.etag)) !== false) return next;
     }
     throw new Error(`tenant ${id}: too much contention`);
-  }
-
-  async delete(id: string): Promise<void> {
-    try {
-      await this.table.deleteEntity(PK, id);
-    } catch (err) {
-      if (statusOf(err) !== 404) throw err;
-    }
-  }
-
-  async *list(): AsyncGenerator<Versioned<TenantRecord>> {
-    for await (const e of this.table.listEntities<{ doc: string }>({ queryOptions: { filter: odata`PartitionKey eq ${PK}` } })) {
-      yield { value: JSON.parse(e.doc) as TenantRecord, etag: e.etag };
-    }
   }
 }

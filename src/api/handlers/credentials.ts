@@ -60,7 +60,7 @@ export const credentialRoutes = [
     responses: { 200: "The profiles" },
     async handler({ deps }) {
       const items = [];
-      for await (const p of deps.services.credentials.list()) items.push(credentialView(p));
+      for await (const { value } of deps.services.credentials.list()) items.push(credentialView(value));
       return { status: 200, jsonBody: { items } };
     },
   }),
@@ -119,7 +119,7 @@ export const credentialRoutes = [
         updatedAt: new Date().toISOString(),
       };
       if (body.clientSecret) await deps.services.secrets.put(cur.value.secretName, body.clientSecret, new Date(next.secretExpiresOn));
-      if (!(await deps.services.credentials.replace(next, cur.etag))) throw new RequestError(412, "PreconditionFailed", "The profile changed concurrently; read it again and retry.");
+      if ((await deps.services.credentials.replace(next, cur.etag)) === false) throw new RequestError(412, "PreconditionFailed", "The profile changed concurrently; read it again and retry.");
       return { status: 200, jsonBody: credentialView(next) };
     },
   }),

@@ -9,7 +9,7 @@ import { syncStores } from "../../sync/stores.js";
 import { isGuid } from "../../tenants/resolve-tenant.js";
 import { RequestError } from "../errors.js";
 import { decodeToken, encodeToken, pageSizeQuery } from "../paging.js";
-import { route } from "../route.js";
+import { route, type ApiDeps } from "../route.js";
 import { loadTenant, notFound } from "../tenant-param.js";
 
 const browseQuery = z
@@ -32,6 +32,15 @@ async function page<T extends { key: string }>(pageSize: number, cursor: z.infer
     }
   }
   return { items, next };
+}
+
+/** Approve or reject: either way the tenant is no longer waiting for an admin. */
+async function resolveHeld(deps: ApiDeps, id: string | undefined, resolve: typeof approveHeld): Promise<number> {
+  const { value: t } = await loadTenant(deps, id);
+  if (!t.deletionsPending) throw new RequestError(409, "NothingHeld", "No deletions are held for this tenant.");
+  const n = await resolve(syncStores(deps.services.tables, t.id), t.id);
+  await deps.services.tenants.update(t.id, (x) => ({ ...x, deletionsPending: false, status: x.status === "held" ? "succeeded" : x.status }));
+  return n;
 }
 
 export const dataRoutes = [
@@ -91,13 +100,7 @@ export const dataRoutes = [
     access: "admin",
     summary: "Apply the deletions held by the accidental-deletion threshold",
     responses: { 200: "Applied", 404: "No such tenant", 409: "Nothing is held" },
-    async handler({ deps, params }) {
-      const { value: t } = await loadTenant(deps, params.id);
-      if (!t.deletionsPending) throw new RequestError(409, "NothingHeld", "No deletions are held for this tenant.");
-      const applied = await approveHeld(syncStores(deps.services.tables, t.id), t.id);
-      await deps.services.tenants.update(t.id, (x) => ({ ...x, deletionsPending: false, status: x.status === "held" ? "succeeded" : x.status }));
-      return { status: 200, jsonBody: { applied } };
-    },
+    handler: async ({ deps, params }) => ({ status: 200, jsonBody: { applied: await resolveHeld(deps, params.id, approveHeld) } }),
   }),
   route({
     name: "rejectDeletions",
@@ -106,12 +109,6 @@ export const dataRoutes = [
     access: "admin",
     summary: "Discard the held deletions; the objects stay",
     responses: { 200: "Discarded", 404: "No such tenant", 409: "Nothing is held" },
-    async handler({ deps, params }) {
-      const { value: t } = await loadTenant(deps, params.id);
-      if (!t.deletionsPending) throw new RequestError(409, "NothingHeld", "No deletions are held for this tenant.");
-      const discarded = await rejectHeld(syncStores(deps.services.tables, t.id), t.id);
-      await deps.services.tenants.update(t.id, (x) => ({ ...x, deletionsPending: false, status: x.status === "held" ? "succeeded" : x.status }));
-      return { status: 200, jsonBody: { discarded } };
-    },
+    handler: async ({ deps, params }) => ({ status: 200, jsonBody: { discarded: await resolveHeld(deps, params.id, rejectHeld) } }),
   }),
 ];

@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { z } from "zod";
 import type { HistoryRecord } from "../../store/history-store.js";
 import { allOf } from "../../store/odata-compose.js";
-import { decodeToken, encodeToken } from "../paging.js";
+import { afterCursor, decodeToken, takePage } from "../paging.js";
 import { route, type ApiDeps } from "../route.js";
 import { loadTenant } from "../tenant-param.js";
 
@@ -48,18 +48,9 @@ export const historyRoutes = [
     responses: { 200: "A page of history", 400: "Bad query", 404: "No such tenant" },
     async handler({ deps, params, query }) {
       const { value: t } = await loadTenant(deps, params.id);
-      const cursor = decodeToken(query.continuationToken, z.object({ after: z.string() }));
-      const items = [];
-      let more = false;
-      for await (const r of rows(deps, t.id, query, cursor?.after)) {
-        if (items.length === query.pageSize) {
-          more = true;
-          break;
-        }
-        items.push(r);
-      }
-      const last = items[items.length - 1];
-      return { status: 200, jsonBody: { items: items.map(item), ...(more && last ? { continuationToken: encodeToken({ after: last.rowKey }) } : {}) } };
+      const cursor = decodeToken(query.continuationToken, afterCursor);
+      const page = await takePage(rows(deps, t.id, query, cursor?.after), query.pageSize, (r) => r.rowKey);
+      return { status: 200, jsonBody: { ...page, items: page.items.map(item) } };
     },
   }),
   route({

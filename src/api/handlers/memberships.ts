@@ -3,7 +3,7 @@ import { writeMembership } from "../../memberships/write-back.js";
 import { AuditStore } from "../../store/audit-store.js";
 import { isGuid } from "../../tenants/resolve-tenant.js";
 import { RequestError } from "../errors.js";
-import { decodeToken, encodeToken, pageSizeQuery } from "../paging.js";
+import { afterCursor, decodeToken, pageSizeQuery, takePage } from "../paging.js";
 import { route, type ApiRequest } from "../route.js";
 import { loadTenant, notFound } from "../tenant-param.js";
 
@@ -58,18 +58,9 @@ export const membershipRoutes = [
     responses: { 200: "A page of audit entries", 404: "No such tenant" },
     async handler({ deps, params, query }) {
       const { value: t } = await loadTenant(deps, params.id);
-      const cursor = decodeToken(query.continuationToken, z.object({ after: z.string() }));
-      const items = [];
-      let more = false;
-      for await (const e of new AuditStore(deps.services.tables.client("Audit")).list(t.id, cursor?.after)) {
-        if (items.length === query.pageSize) {
-          more = true;
-          break;
-        }
-        items.push(e);
-      }
-      const last = items[items.length - 1];
-      return { status: 200, jsonBody: { items: items.map(({ rowKey: _r, ...e }) => e), ...(more && last ? { continuationToken: encodeToken({ after: last.rowKey }) } : {}) } };
+      const cursor = decodeToken(query.continuationToken, afterCursor);
+      const page = await takePage(new AuditStore(deps.services.tables.client("Audit")).list(t.id, cursor?.after), query.pageSize, (e) => e.rowKey);
+      return { status: 200, jsonBody: { ...page, items: page.items.map(({ rowKey: _r, ...e }) => e) } };
     },
   }),
 ];

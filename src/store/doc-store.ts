@@ -1,0 +1,65 @@
+import { odata, type TableClient } from "@azure/data-tables";
+import { statusOf } from "./status-code.js";
+
+export interface Versioned<T> {
+  readonly value: T;
+  readonly etag: string;
+}
+
+/**
+ * Documents of one kind in one partition, one row each, stored as JSON:
+ * creates that report a lost race, and ETag-guarded replaces.
+ */
+export class DocStore<T extends { readonly id: string }> {
+  constructor(
+    private readonly table: TableClient,
+    private readonly partition: string,
+  ) {}
+
+  /** False when the ID exists already (of two racing creates, one wins). */
+  async create(doc: T): Promise<boolean> {
+    try {
+      await this.table.createEntity({ partitionKey: this.partition, rowKey: doc.id, doc: JSON.stringify(doc) });
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 409) return false;
+      throw err;
+    }
+  }
+
+  async get(id: string): Promise<Versioned<T> | undefined> {
+    try {
+      const e = await this.table.getEntity<{ doc: string }>(this.partition, id);
+      return { value: JSON.parse(e.doc) as T, etag: e.etag };
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** The new ETag, or false when the stored one moved on (412). */
+  async replace(doc: T, etag: string): Promise<string | false> {
+    try {
+      const r = await this.table.updateEntity({ partitionKey: this.partition, rowKey: doc.id, doc: JSON.stringify(doc) }, "Replace", { etag });
+      return r.etag ?? "";
+    } catch (err) {
+      if (statusOf(err) === 412) return false;
+      throw err;
+    }
+  }
+
+  /** Idempotent: a missing row counts as deleted. */
+  async delete(id: string): Promise<void> {
+    try {
+      await this.table.deleteEntity(this.partition, id);
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+    }
+  }
+
+  async *list(): AsyncGenerator<Versioned<T>> {
+    for await (const e of this.table.listEntities<{ doc: string }>({ queryOptions: { filter: odata`PartitionKey eq ${this.partition}` } })) {
+      yield { value: JSON.parse(e.doc) as T, etag: e.etag };
+    }
+  }
+}
