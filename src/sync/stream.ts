@@ -104,8 +104,15 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
   const heldWriter = stores.held.writer();
   const checkpointSeq = state.seq;
   const call = randomUUID();
-  // Groups repeat across pages with further member chunks; count each filtered one once per call.
-  const filteredSeen = new Set<string>();
+  // Groups and roles repeat across pages with further member chunks: count each once per call.
+  // Other types rarely repeat, so they keep no set and memory stays flat.
+  const repeats = new Set<string>();
+  const firstSight = (key: string): boolean => {
+    if (!container && !input.previewOf) return true;
+    if (repeats.has(key)) return false;
+    repeats.add(key);
+    return true;
+  };
   const counters = state.counters;
 
   const writes = () => ({
@@ -129,18 +136,14 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
       if (removedReason(o) !== undefined) continue;
       counters.objects++;
       if (!input.scope.inScope(o)) {
-        if (!filteredSeen.has(o.id)) {
-          filteredSeen.add(o.id);
-          counters.filtered++;
-        }
+        if (firstSight(o.id)) counters.filtered++;
         continue;
       }
       const data: Record<string, Json> = project(m, o);
       const hash = contentHash(data);
       const was = live.get(o.id);
       const change = !was ? "add" : was.hash !== hash ? "update" : "same";
-      if (!filteredSeen.has(`seen|${o.id}`)) {
-        filteredSeen.add(`seen|${o.id}`);
+      if (firstSight(`seen|${o.id}`)) {
         if (change === "add") counters.added++;
         else if (change === "update") counters.updated++;
       }
@@ -164,10 +167,7 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
       }
       counters.objects++;
       if (!input.scope.inScope(o)) {
-        if (!filteredSeen.has(o.id)) {
-          filteredSeen.add(o.id);
-          counters.filtered++;
-        }
+        if (firstSight(o.id)) counters.filtered++;
         // Fell out of scope since it was stored.
         if (stored) await stageDeletion(o.id);
         continue;
