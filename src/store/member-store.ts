@@ -1,5 +1,9 @@
 import { odata, type TableClient } from "@azure/data-tables";
 import { bucketOf, MEMBER_BUCKETS, memberPartition, safeKey } from "./keys.js";
+import { allOf, anyOf } from "./odata-compose.js";
+
+/** Filters hold at most 15 comparisons (FACTS); one is the PartitionKey. */
+const KEYS_PER_QUERY = 14;
 
 export type Container = "groups" | "directoryRoles";
 
@@ -37,6 +41,28 @@ export class MemberStore {
       memberType,
       scan,
     };
+  }
+
+  /** Which of these links are stored: a few key-only queries per partition, never one read per link. */
+  async existing(container: Container, links: ReadonlyArray<{ readonly containerId: string; readonly memberId: string }>): Promise<Set<string>> {
+    const byPartition = new Map<string, string[]>();
+    for (const l of links) {
+      const pk = this.partitionOf(container, l.containerId);
+      byPartition.set(pk, [...(byPartition.get(pk) ?? []), this.rowKey(l.containerId, l.memberId)]);
+    }
+    const found = new Set<string>();
+    await Promise.all(
+      [...byPartition].flatMap(([pk, keys]) => {
+        const unique = [...new Set(keys)];
+        const chunks: string[][] = [];
+        for (let i = 0; i < unique.length; i += KEYS_PER_QUERY) chunks.push(unique.slice(i, i + KEYS_PER_QUERY));
+        return chunks.map(async (chunk) => {
+          const filter = allOf(odata`PartitionKey eq ${pk}`, anyOf(chunk.map((k) => odata`RowKey eq ${k}`)));
+          for await (const e of this.table.listEntities({ queryOptions: { filter, select: ["RowKey"] } })) found.add(e.rowKey ?? "");
+        });
+      }),
+    );
+    return found;
   }
 
   /** The members of one group or role. */

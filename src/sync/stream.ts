@@ -52,6 +52,13 @@ const removedReason = (o: GraphObject): string | undefined => {
   return r && typeof r === "object" && !Array.isArray(r) ? String(r.reason ?? "deleted") : undefined;
 };
 
+interface LinkOp {
+  readonly containerId: string;
+  readonly memberId: string;
+  readonly remove: boolean;
+  readonly memberType: string;
+}
+
 const firstUrl = (m: ResourceModule): string => (m.mode === "delta" ? `${m.path}/delta` : m.path);
 
 /**
@@ -158,6 +165,7 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
     // The first full scan into an empty store has nothing to compare with.
     const needMeta = everSynced || state.mode === "delta";
     const meta = needMeta ? await stores.objects.metaOf(m.type, page.value.map((o) => o.id)) : new Map<string, StoredMeta>();
+    const linkOps: LinkOp[] = [];
     for (const o of page.value) {
       const reason = removedReason(o);
       const stored = meta.get(o.id);
@@ -194,16 +202,30 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
         if (Array.isArray(links)) {
           for (const l of links) {
             if (!l || typeof l !== "object" || Array.isArray(l) || typeof l.id !== "string") continue;
-            if (l["@removed"] !== undefined) {
-              await linkWriter.delete(stores.members.partitionOf(container, o.id), stores.members.rowKey(o.id, l.id));
-              counters.memberRemoves++;
-            } else {
-              const memberType = String(l["@odata.type"] ?? "#microsoft.graph.directoryObject").replace("#microsoft.graph.", "");
-              await linkWriter.upsert(stores.members.entity(container, o.id, l.id, memberType, runId));
-              counters.memberAdds++;
-            }
+            const memberType = String(l["@odata.type"] ?? "#microsoft.graph.directoryObject").replace("#microsoft.graph.", "");
+            linkOps.push({ containerId: o.id, memberId: l.id, remove: l["@removed"] !== undefined, memberType });
           }
         }
+      }
+    }
+    if (container && linkOps.length > 0) await applyLinks(container, linkOps);
+  };
+
+  /**
+   * Graph reports every link a delta round touched, even when changes cancel
+   * out; counting against what is stored keeps the history exact. A full
+   * scan recounts from the store at its end instead.
+   */
+  const applyLinks = async (c: Container, ops: LinkOp[]): Promise<void> => {
+    const stored = state.mode === "delta" ? await stores.members.existing(c, ops) : undefined;
+    for (const op of ops) {
+      const present = stored?.has(stores.members.rowKey(op.containerId, op.memberId)) ?? false;
+      if (op.remove) {
+        await linkWriter.delete(stores.members.partitionOf(c, op.containerId), stores.members.rowKey(op.containerId, op.memberId));
+        if (present || !stored) counters.memberRemoves++;
+      } else {
+        await linkWriter.upsert(stores.members.entity(c, op.containerId, op.memberId, op.memberType, runId));
+        if (!present) counters.memberAdds++;
       }
     }
   };

@@ -8,7 +8,7 @@ import { TenantStore, type TenantRecord } from "../../src/store/tenant-store.js"
 import { syncStores } from "../../src/sync/stores.js";
 import { httpsJson } from "../support/https-json.js";
 import { envWithoutAzure, exitOf, startTs, waitForFile } from "../support/processes.js";
-import { expectedCounts } from "../support/mutations.js";
+import { expectedCounts, expectedLinkCounts, type AppliedLink } from "../support/mutations.js";
 import { expectEqualToTruth } from "../support/sync.js";
 
 interface Dev {
@@ -61,7 +61,7 @@ describe("npm start end to end", () => {
     const stores = syncStores(tables, demo.tenantId);
     await expectEqualToTruth({ tenantId: demo.tenantId, stores }, undefined, undefined, truthOf);
 
-    const mutation = await httpsJson<{ applied: Array<{ type: string; kind: string; id: string }> }>(`${sim.graphBaseUrl}/_sim/${demo.tenantId}/mutations`, ca, "POST", { seed: 42, count: 25 });
+    const mutation = await httpsJson<{ applied: AppliedLink[] }>(`${sim.graphBaseUrl}/_sim/${demo.tenantId}/mutations`, ca, "POST", { seed: 42, count: 25 });
     // The interval passes: the tenant becomes due and the 2-second timer picks it up.
     await tenants.update(demo.tenantId, (t) => ({ ...t, nextRunAt: new Date(Date.now() - 1000).toISOString() }));
     const second = await until(
@@ -80,6 +80,8 @@ describe("npm start end to end", () => {
       const record = rows.find((r) => r.type === type)!;
       expect({ changed: record.changed, deleted: record.deleted }, type).toEqual(expectedCounts(mutation.applied, type));
     }
+    const links = rows.find((r) => r.type === "memberships")!;
+    expect({ changed: links.changed, deleted: links.deleted }, "memberships").toEqual(expectedLinkCounts(mutation.applied));
 
     runtime.kill("SIGINT");
     expect(await exitOf(runtime, 30_000)).toBe(0);

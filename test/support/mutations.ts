@@ -26,3 +26,34 @@ export function expectedCounts(applied: readonly Applied[], type: string): { cha
   }
   return { changed, deleted };
 }
+
+export interface AppliedLink extends Applied {
+  readonly groupId?: string;
+  readonly memberId?: string;
+}
+
+/**
+ * What a delta sync must report for memberships: per link, the first change
+ * tells the state before the batch (an add means it was absent) and the last
+ * the state after; links of groups deleted in the batch go with the group.
+ */
+export function expectedLinkCounts(applied: readonly AppliedLink[]): { changed: number; deleted: number } {
+  const deletedGroups = new Set(applied.filter((a) => a.type === "groups" && (a.kind === "softDelete" || a.kind === "hardDelete")).map((a) => a.id));
+  const first = new Map<string, string>();
+  const last = new Map<string, string>();
+  for (const a of applied) {
+    if (a.type !== "memberships" || !a.groupId || !a.memberId || deletedGroups.has(a.groupId)) continue;
+    const key = `${a.groupId}|${a.memberId}`;
+    if (!first.has(key)) first.set(key, a.kind);
+    last.set(key, a.kind);
+  }
+  let changed = 0;
+  let deleted = 0;
+  for (const [key, kind] of last) {
+    const before = first.get(key) === "memberAdd" ? "absent" : "present";
+    const after = kind === "memberAdd" ? "present" : "absent";
+    if (before === "absent" && after === "present") changed++;
+    if (before === "present" && after === "absent") deleted++;
+  }
+  return { changed, deleted };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createSimTenant, simGet, simPost } from "../support/sim.js";
-import { expectedCounts, type Applied } from "../support/mutations.js";
+import { expectedCounts, expectedLinkCounts, type AppliedLink } from "../support/mutations.js";
 import { expectEqualToTruth, harness, syncOnce } from "../support/sync.js";
 
 
@@ -24,7 +24,7 @@ describe("sync engine: full and delta", () => {
     const t = await createSimTenant({ spec: { users: 600, groups: 30, devices: 40 } });
     const h = await harness(t);
     await syncOnce(h, { runId: "run-1" });
-    const mutation = (await simPost(`/_sim/${t.tenantId}/mutations`, { seed: 11, count: 30 })) as { applied: Applied[] };
+    const mutation = (await simPost(`/_sim/${t.tenantId}/mutations`, { seed: 11, count: 30 })) as { applied: AppliedLink[] };
 
     const { finish, streams } = await syncOnce(h, { runId: "run-2", trigger: "schedule" });
     expect(finish.status).toBe("succeeded");
@@ -35,6 +35,8 @@ describe("sync engine: full and delta", () => {
       expect({ changed: record.changed, deleted: record.deleted }, type).toEqual(expectedCounts(mutation.applied, type));
       expect(streams.get(type)?.mode).toBe("delta");
     }
+    const links = finish.records.find((r) => r.type === "memberships")!;
+    expect({ changed: links.changed, deleted: links.deleted }, "memberships").toEqual(expectedLinkCounts(mutation.applied));
     const entities = [...streams.values()].reduce((n, p) => n + p.writes.entities, 0);
     // Objects, links and staging rows of 30 mutations: far below the tenant's ~1,000 rows.
     expect(entities).toBeLessThan(200);
