@@ -50,3 +50,11 @@ describe("config", () => {
     expect(resolveEndpoints("global", { graphBaseUrl: "https://graph.contoso.example" }, svc).graphBaseUrl).toBe("https://graph.contoso.example");
   });
 });
+
+describe("object type names", () => {
+  it("are the same in the simulator's counts, the store and the API", async () => {
+    const { OBJECT_TYPES } = await import("../../src/local/sim/model.js");
+    const { OBJECT_TYPE_NAMES } = await import("../../src/graph/resources/index.js");
+    expect([...OBJECT_TYPES].sort()).toEqual([...OBJECT_TYPE_NAMES].sort());
+  });
+});
