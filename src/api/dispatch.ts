@@ -20,7 +20,7 @@ export function dispatch(route: Route, deps: (ctx: InvocationContext) => ApiDeps
       const url = new URL(req.url);
       const query = parseQuery(url, route.query ?? noQuery);
       const body = route.body ? await parseBody(req, route.body) : undefined;
-      if (!route.body && req.method !== "GET" && req.method !== "DELETE") {
+      if (!route.body && req.method !== "GET") {
         // Routes without a body still refuse one, so a typo'd field is never silently dropped.
         await parseBody(req, noQuery.optional());
       }

@@ -62,7 +62,13 @@ export async function serveRoutes(routes: readonly Route[], port: number, log: L
         return;
       }
       const values = match.pattern.exec(url.pathname)?.slice(1) ?? [];
-      const params = Object.fromEntries(match.names.map((n, i) => [n, decodeURIComponent(values[i] ?? "")]));
+      let params: Record<string, string>;
+      try {
+        params = Object.fromEntries(match.names.map((n, i) => [n, decodeURIComponent(values[i] ?? "")]));
+      } catch {
+        res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify(errorBody("InvalidPath", "The path holds a malformed percent-encoding.")));
+        return;
+      }
       const headers = Object.fromEntries(
         Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(", ") : v]])),
       );

@@ -22,6 +22,7 @@ export class OrchestrationHost {
     this.client = {
       getStatus: (id) => this.durable.getStatus(id),
       startNew: (name, options) => this.durable.startNew(name, options),
+      purge: (id) => this.durable.purge(id),
     };
   }
 

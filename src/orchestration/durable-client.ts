@@ -14,5 +14,8 @@ export function fromDurableClient(client: DurableClient): OrchestrationClient {
       }
     },
     startNew: (name, options) => client.startNew(name, { instanceId: options.instanceId, input: options.input }),
+    async purge(instanceId) {
+      await client.purgeInstanceHistory(instanceId);
+    },
   };
 }

@@ -7,6 +7,8 @@ import { instanceIdOf, ORCHESTRATOR, type RunInput, type RunMode } from "./contr
 export interface OrchestrationClient {
   getStatus(instanceId: string): Promise<{ readonly runtimeStatus: string; readonly customStatus?: unknown; readonly output?: unknown } | undefined>;
   startNew(name: string, options: { instanceId: string; input: RunInput }): Promise<string>;
+  /** Removes a finished instance's history (a deleted tenant leaves none). */
+  purge?(instanceId: string): Promise<void>;
 }
 
 const BUSY = new Set(["Running", "Pending", "ContinuedAsNew"]);

@@ -18,7 +18,7 @@ export const inlineCredentialSchema = z
   })
   .strict();
 
-export const credentialRefSchema = z.object({ credentialId: z.string().min(1).max(64) }).strict();
+export const credentialRefSchema = z.object({ credentialId: z.uuid() }).strict();
 
 export const endpointsSchema = z.object({ authorityHost: httpsUrl.optional(), graphBaseUrl: httpsUrl.optional() }).strict();
 

@@ -39,7 +39,8 @@ const connectionSchema = z
   .strict();
 
 async function loadProfile(deps: ApiDeps, id: string | undefined) {
-  const p = id ? await deps.services.credentials.get(id) : undefined;
+  // Profile IDs are GUIDs; anything else cannot be one, and may not even be a valid table key.
+  const p = id && isGuid(id) ? await deps.services.credentials.get(id.toLowerCase()) : undefined;
   if (!p) throw notFound(`Credential profile '${id ?? ""}'`);
   return p;
 }

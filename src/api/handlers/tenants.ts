@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { customerCredential } from "../../graph/credential.js";
+import { instanceIdOf } from "../../orchestration/contract.js";
 import { isRunning } from "../../orchestration/start-run.js";
 import { nextRunAfter } from "../../schedule/next-run.js";
 import { scheduleSchema } from "../../schedule/schema.js";
@@ -155,18 +156,21 @@ export const tenantRoutes = [
     method: "DELETE",
     path: "tenants/{id}",
     access: "admin",
-    summary: "Erase everything of a tenant: its rows in every table and its own Key Vault secret",
+    summary: "Erase everything of a tenant: its rows in every table, its orchestration history, and its Key Vault secret unless other tenants share that credential",
     responses: { 204: "Erased", 404: "No such tenant", 409: "A sync is running" },
     async handler({ deps, params }) {
       const { value: t } = await loadTenant(deps, params.id);
       if (await isRunning(deps.orchestration, t.id)) throw new RequestError(409, "SyncRunning", "A sync of this tenant is running; delete it once the sync has ended.");
       await eraseTenantRows(deps.services, t.id);
       const profile = await profileOf(deps, t.credentialId);
-      // A shared profile stays for the other tenants; an inline one belongs to this tenant alone.
-      if (profile?.inline) {
+      // The secret goes with the tenant unless a profile that other tenants use holds it.
+      let shared = false;
+      for await (const { value } of deps.services.tenants.list()) if (value.id !== t.id && value.credentialId === t.credentialId) shared = true;
+      if (profile && !shared) {
         await deps.services.secrets.delete(profile.secretName);
         await deps.services.credentials.delete(profile.id);
       }
+      await deps.orchestration.purge?.(instanceIdOf(t.id));
       await deps.services.tenants.delete(t.id);
       return { status: 204 };
     },

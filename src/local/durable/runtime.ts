@@ -593,6 +593,12 @@ export class LocalDurableRuntime {
     inst.finish("Terminated", reason);
   }
 
+  /** Forgets a finished instance, as purgeInstanceHistory does; a running one is left alone. */
+  async purge(instanceId: string): Promise<void> {
+    const inst = this.instances.get(instanceId);
+    if (inst && TERMINAL.has(inst.snapshot().runtimeStatus)) this.instances.delete(instanceId);
+  }
+
   /** Resolves with the status once the instance is finished, or with its current status when timeoutMs passes. */
   async waitForCompletion(instanceId: string, timeoutMs: number): Promise<InstanceStatus> {
     const deadline = Date.now() + timeoutMs;
