@@ -240,12 +240,19 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
     }
   };
 
+  // The next page is requested while this one is written: the stream then
+  // waits on Graph, not on Graph plus the table. Durability is unchanged, as
+  // a page's link is saved only after its rows are.
+  let prefetched: Promise<GraphPage> | undefined;
+  const fetchPage = (url: string | null): Promise<GraphPage> => graph.page(url ?? firstUrl(m), url ? undefined : m.select);
+
   try {
     for (;;) {
       let page: GraphPage;
       try {
-        page = await graph.page(state.nextUrl ?? firstUrl(m), state.nextUrl ? undefined : m.select);
+        page = await (prefetched ?? fetchPage(state.nextUrl));
       } catch (err) {
+        prefetched = undefined;
         if (err instanceof DeltaTokenExpired) {
           // The token is gone: start over as a full scan; what it does not see is swept.
           state.mode = "full";
@@ -264,6 +271,12 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
         }
         throw err;
       }
+      prefetched = undefined;
+      if (page.nextLink && now() - started < input.budgetMs) {
+        prefetched = fetchPage(page.nextLink);
+        // Handled where it is awaited; this only keeps an early failure from counting as unhandled.
+        prefetched.catch(() => undefined);
+      }
       state.seq++;
       counters.pages++;
       await applyPage(page, state.seq);
@@ -271,7 +284,7 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
         // Every page ends durable: its rows committed, then the link to the next one saved.
         state.nextUrl = page.nextLink;
         await checkpoint();
-        if (now() - started >= input.budgetMs) return progress(state, writes());
+        if (!prefetched) return progress(state, writes());
         continue;
       }
       if (state.mode === "full" && !input.previewOf) {
