@@ -37,6 +37,9 @@ export interface StreamState {
   memberTotal: number;
   startedAt: string;
   endedAt: string | null;
+  /** Users only: the last warnings read from the whole store, and when. */
+  warnings?: readonly string[];
+  warningsAt?: string | null;
 }
 
 /** Stream state per tenant and type: PartitionKey tenant, RowKey type (or "preview|type"). */

@@ -57,7 +57,7 @@ export async function finishRun(stores: SyncStores, input: FinishInput, now: () 
     const deletedHere = staged.filter((d) => d.type === type).length;
     let status: RunStatus = s.status === "skipped" ? "skipped" : s.status === "done" ? "succeeded" : "failed";
     if (status === "succeeded" && held && deletedHere > 0) status = "held";
-    const warnings = type === "users" && status !== "skipped" && (c.added + c.updated + deletedHere > 0) ? await userWarnings(stores.objects) : [];
+    const warnings = type === "users" && status === "succeeded" ? await warningsFor(stores, tenantId, s, now) : [];
     records.push({
       ...base,
       type,
@@ -84,6 +84,18 @@ export async function finishRun(stores: SyncStores, input: FinishInput, now: () 
     heldCount: held ? staged.length : 0,
     records,
   };
+}
+
+/** Warnings read the whole user store: after full scans, else at most daily; between, the last ones stand. */
+const WARNINGS_MAX_AGE_MS = 86_400_000;
+
+async function warningsFor(stores: SyncStores, tenantId: string, s: StreamState, now: () => number): Promise<readonly string[]> {
+  const fresh = s.mode === "delta" && s.warningsAt && now() - Date.parse(s.warningsAt) < WARNINGS_MAX_AGE_MS;
+  if (fresh) return s.warnings ?? [];
+  const warnings = await userWarnings(stores.objects);
+  const cur = await stores.state.get(tenantId, "users");
+  if (cur && cur.runId === s.runId) await stores.state.put(tenantId, "users", { ...cur, warnings, warningsAt: new Date(now()).toISOString() });
+  return warnings;
 }
 
 /** An admin approved: apply every held deletion of the tenant. */

@@ -102,6 +102,8 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
       memberTotal: previous?.memberTotal ?? 0,
       startedAt: new Date(now()).toISOString(),
       endedAt: null,
+      warnings: previous?.warnings ?? [],
+      warningsAt: previous?.warningsAt ?? null,
     };
     await stores.state.put(tenantId, key, state);
   }

@@ -109,5 +109,15 @@ describe("sync engine: accidental-deletion threshold", () => {
     expect(dup, "the generator makes look-alike guests").toBeDefined();
     expect(warnings.some((w) => w.startsWith("duplicate mail") && w.includes(dup!))).toBe(true);
     expect(warnings.some((w) => w.startsWith("duplicate userPrincipalName"))).toBe(false);
+    // A delta run carries the last whole-store warnings forward instead of reading every user again.
+    const reads = { n: 0 };
+    const list = h.stores.objects.list.bind(h.stores.objects);
+    h.stores.objects.list = (type, filter) => {
+      reads.n++;
+      return list(type, filter);
+    };
+    const delta = await syncOnce(h, { runId: "run-2", types: ["users"] });
+    expect(delta.finish.records.find((r) => r.type === "users")?.warnings).toEqual(warnings);
+    expect(reads.n).toBe(0);
   });
 });

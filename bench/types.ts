@@ -1,0 +1,94 @@
+export type RunName = "full" | "naive" | "delta" | "faults";
+export const RUN_NAMES: readonly RunName[] = ["full", "naive", "delta", "faults"];
+
+export interface FaultPlan {
+  readonly seed: number;
+  readonly rate429: number;
+  readonly rate503: number;
+  readonly retryAfterSeconds: number;
+}
+
+/** What the launcher asks a worker process to do. */
+export interface Job {
+  readonly graphBaseUrl: string;
+  readonly authorityHost: string;
+  readonly app: { readonly tenantId: string; readonly clientId: string; readonly clientSecret: string };
+  readonly latencyMs: number;
+  readonly store: "fake" | "azurite";
+  readonly tableConnectionString?: string;
+  readonly runs: readonly RunName[];
+  /** Keep the Objects table's keys in the fake (needed by the delta run). */
+  readonly indexObjects: boolean;
+  /** Fake store only: latency added to every table request. */
+  readonly tableLatencyMs: number;
+  readonly naiveGroupStride: number;
+  readonly mutationCount: number;
+  readonly seed: number;
+  readonly faults: FaultPlan;
+  /** Azurite only: the delta run continues the store a full run left under this table prefix. */
+  readonly continueFrom?: string;
+  /** Time budget per stream call, as the production setting (continuations past it). */
+  readonly budgetMs: number;
+}
+
+/** One run's line of the report: the contract fields first, then the details. */
+export interface RunReport {
+  readonly name: RunName;
+  readonly wallSeconds: number;
+  readonly criticalPathSeconds: number;
+  readonly ratioToLimit: number;
+  readonly graphRequests: number;
+  readonly tableTransactions: number;
+  readonly entitiesWritten: number;
+  readonly peakRssMb: number;
+  readonly cpuSeconds: number;
+  readonly groundTruthMatch: boolean | null;
+  /** What groundTruthMatch compared, and the first differences if any. */
+  readonly check: { readonly what: string; readonly problems: readonly string[] } | null;
+  readonly graphRequestsByResource: Record<string, number>;
+  /** Requests the bench's own Graph client sent (counted at its transport), to compare with the simulator's log. */
+  readonly clientGraphRequests: number;
+  /** Pages the streams applied (successful answers); requests ÷ pages shows retries and waste. */
+  readonly pages: number | null;
+  readonly criticalPath: {
+    readonly resource: string | null;
+    readonly requests: number;
+    readonly faulted: number;
+    readonly servedSeconds: number;
+    readonly withRetryAfterSeconds: number;
+    readonly maxOverlap: number;
+  };
+  readonly faults: Record<string, number>;
+  readonly table: {
+    readonly batches: number;
+    readonly reads: number;
+    readonly byTable: Record<string, number>;
+    readonly entitiesPerTransaction: number;
+  };
+  readonly startRssMb: number;
+  readonly peakHeapMb: number;
+  /** Engine runs: the streams, then the fan-in (finishRun: deletions, history, user warnings), each with its own highs. */
+  readonly phases?: {
+    readonly streams: { readonly seconds: number; readonly peakRssMb: number; readonly peakHeapMb: number; readonly liveHeapAfterMb: number };
+    readonly finish: { readonly seconds: number; readonly peakRssMb: number; readonly peakHeapMb: number };
+  };
+  /** Present when the run was sampled and its numbers extrapolated. */
+  readonly sampled?: {
+    readonly what: string;
+    readonly factor: number;
+    readonly measured: { readonly wallSeconds: number; readonly graphRequests: number; readonly tableTransactions: number; readonly entitiesWritten: number; readonly cpuSeconds: number; readonly criticalPathSeconds: number };
+  };
+  /** Delta: the mutations applied before it. */
+  readonly changes?: { readonly mutations: number; readonly entries: number; readonly byKind: Record<string, number> };
+  readonly streamCalls?: number;
+  /** Fake store: keys it held at the end (its own memory, included in RSS). */
+  readonly fakeStoreKeys?: number;
+  readonly notes?: readonly string[];
+}
+
+export interface WorkerResult {
+  readonly runs: readonly RunReport[];
+  /** Table prefix of the full run's store (for a delta run in the next worker, with Azurite). */
+  readonly fullTablePrefix?: string;
+  readonly maxRssMb: number;
+}
