@@ -3,13 +3,13 @@ import { createHash } from "node:crypto";
 /**
  * Buckets per tenant and type. A page is committed before its link is
  * saved, so a page's rows spread over the buckets decide the transaction
- * size: a 200-object page over 2 buckets, or 500 links over 5, fills
- * transactions of about 100. One stream writes at most a page per Graph
+ * size: a 200-object page over 2 buckets, or 500 links over 6, fills
+ * transactions of 70 to 100 (a bucket over 100 needs a second one). One stream writes at most a page per Graph
  * round trip, far below a partition's ~2,000 entities/s (FACTS), and a
- * tenant still spans two partitions per type and five for its links.
+ * tenant still spans two partitions per type and six for its links.
  */
 export const OBJECT_BUCKETS = 2;
-export const MEMBER_BUCKETS = 5;
+export const MEMBER_BUCKETS = 6;
 
 export function bucketOf(id: string, buckets: number): number {
   return createHash("sha1").update(id).digest().readUInt32BE(0) % buckets;
