@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { expectedCounts, expectedLinkCounts } from "../src/local/sim/graph/expected-changes.js";
 import type { TokenCredential } from "@azure/core-auth";
 import type { CloudEndpoints } from "../src/config/clouds.js";
 import { graphScope } from "../src/config/clouds.js";
@@ -20,7 +21,7 @@ import type { Job, RunReport, WorkerResult } from "./types.js";
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 const MB = 1024 * 1024;
 const COUNTED_TYPES: readonly SyncedType[] = RESOURCES.map((r) => r.type);
-/** Types the mutations change (test/support/mutations.ts expectedCounts). */
+/** Types the mutations change (see src/local/sim/graph/expected-changes.ts). */
 const MUTATED: readonly SyncedType[] = ["users", "groups", "devices"];
 
 interface Ctx {
@@ -146,60 +147,19 @@ async function fullCountsCheck(ctx: Ctx, run: EngineRun): Promise<Check> {
 
 type Applied = AppliedMutation;
 
-/** What a delta must report per type (the rule of test/support/mutations.ts: the last mutation of an object decides). */
-function expectedChanges(applied: readonly Applied[], type: string): { changed: number; deleted: number } {
-  const first = new Map<string, string>();
-  const last = new Map<string, string>();
-  for (const a of applied) {
-    if (a.type !== type) continue;
-    if (!first.has(a.id)) first.set(a.id, a.kind);
-    last.set(a.id, a.kind);
-  }
-  let changed = 0;
-  let deleted = 0;
-  for (const [id, kind] of last) {
-    if (kind === "softDelete" || kind === "hardDelete") {
-      if (first.get(id) !== "add") deleted++;
-    } else if (kind === "add" || kind === "update") changed++;
-  }
-  return { changed, deleted };
-}
-
-/** Links a delta must add and remove (test/support/mutations.ts expectedLinkCounts: links of deleted groups go with the group). */
-function expectedLinkChanges(applied: readonly Applied[]): { changed: number; deleted: number } {
-  const deletedGroups = new Set(applied.filter((a) => a.type === "groups" && (a.kind === "softDelete" || a.kind === "hardDelete")).map((a) => a.id));
-  const first = new Map<string, string>();
-  const last = new Map<string, string>();
-  for (const a of applied) {
-    if (a.type !== "memberships" || !a.groupId || !a.memberId || deletedGroups.has(a.groupId)) continue;
-    const key = `${a.groupId}|${a.memberId}`;
-    if (!first.has(key)) first.set(key, a.kind);
-    last.set(key, a.kind);
-  }
-  let changed = 0;
-  let deleted = 0;
-  for (const [key, kind] of last) {
-    const before = first.get(key) === "memberAdd" ? "absent" : "present";
-    const after = kind === "memberAdd" ? "present" : "absent";
-    if (before === "absent" && after === "present") changed++;
-    if (before === "present" && after === "absent") deleted++;
-  }
-  return { changed, deleted };
-}
-
 function changesCheck(run: EngineRun, applied: readonly Applied[]): Check {
   const got: Record<string, number> = {};
   const want: Record<string, number> = {};
   for (const t of MUTATED) {
     const r = run.finish.records.find((x) => x.type === t);
-    const e = expectedChanges(applied, t);
+    const e = expectedCounts(applied, t);
     got[`${t}.changed`] = r?.changed ?? -1;
     got[`${t}.deleted`] = r?.deleted ?? -1;
     want[`${t}.changed`] = e.changed;
     want[`${t}.deleted`] = e.deleted;
   }
   const links = run.finish.records.find((x) => x.type === "memberships");
-  const e = expectedLinkChanges(applied);
+  const e = expectedLinkCounts(applied);
   got["memberships.changed"] = links?.changed ?? -1;
   got["memberships.deleted"] = links?.deleted ?? -1;
   want["memberships.changed"] = e.changed;
