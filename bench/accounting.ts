@@ -1,3 +1,4 @@
+import type { RequestRecord } from "../src/local/sim/graph/requestLog.js";
 /**
  * The bench's accounting of Graph traffic, from the simulator's own request
  * log (GET /_sim/requests), never from the client's view of itself.
@@ -32,16 +33,8 @@
  *     overstates the floor.
  */
 
-export interface LoggedRequest {
-  readonly tenantId: string | null;
-  readonly method: string;
-  readonly path: string;
-  readonly resource: string;
-  readonly start: number;
-  readonly end: number;
-  readonly status: number;
-  readonly fault: string | null;
-}
+/** One entry of the simulator's request log, as GET /_sim/requests returns it. */
+export type LoggedRequest = RequestRecord;
 
 export interface Chain {
   readonly tenantId: string | null;

@@ -12,7 +12,7 @@ import { createSimTenant } from "../support/sim.js";
 const FAST_RETRY = { maxRetries: 10, baseDelayMs: 20, maxDelayMs: 200 };
 
 /** A request of the hand-made log: resource, start and end in ms from 0. */
-const req = (resource: string, start: number, end: number, fault: string | null = null, tenantId = "t1"): LoggedRequest => ({
+const req = (resource: string, start: number, end: number, fault: LoggedRequest["fault"] = null, tenantId = "t1"): LoggedRequest => ({
   tenantId,
   method: "GET",
   path: `/v1.0/${resource}/delta`,
