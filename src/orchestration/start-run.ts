@@ -19,9 +19,12 @@ export type StartResult =
   | { readonly started: true; readonly runId: string; readonly instanceId: string }
   | { readonly started: false; readonly reason: "running" | "notFound" | "lostRace" };
 
+/** Whether an instance in this runtime status still runs (a new start would replace it). */
+export const isActive = (runtimeStatus: string): boolean => BUSY.has(runtimeStatus);
+
 export async function isRunning(client: OrchestrationClient, tenantId: string): Promise<boolean> {
   const s = await client.getStatus(instanceIdOf(tenantId));
-  return s !== undefined && BUSY.has(s.runtimeStatus);
+  return s !== undefined && isActive(s.runtimeStatus);
 }
 
 /**

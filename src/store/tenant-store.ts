@@ -58,4 +58,11 @@ export class TenantStore extends DocStore<TenantRecord> {
     }
     throw new Error(`tenant ${id}: too much contention`);
   }
+
+  /** IDs of the tenants that sign in with this credential profile. */
+  async usingCredential(credentialId: string): Promise<string[]> {
+    const out: string[] = [];
+    for await (const { value } of this.list()) if (value.credentialId === credentialId) out.push(value.id);
+    return out;
+  }
 }

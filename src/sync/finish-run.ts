@@ -1,4 +1,5 @@
 import type { SyncedType } from "../graph/resource.js";
+import { resourceOf } from "../graph/resources/index.js";
 import type { HistoryRecord, RunStatus, Trigger } from "../store/history-store.js";
 import type { HeldDeletion } from "../store/held.js";
 import type { StreamState } from "../store/sync-state.js";
@@ -23,6 +24,8 @@ export interface FinishResult {
   readonly held: boolean;
   readonly heldCount: number;
   readonly records: readonly HistoryRecord[];
+  /** Some delta-capable stream scanned in full this run (first run, reset token, filter change…). */
+  readonly fullScan: boolean;
 }
 
 /**
@@ -83,6 +86,7 @@ export async function finishRun(stores: SyncStores, input: FinishInput, now: () 
     held,
     heldCount: held ? staged.length : 0,
     records,
+    fullScan: [...states].some(([type, s]) => s.mode === "full" && resourceOf(type).mode === "delta"),
   };
 }
 

@@ -11,6 +11,7 @@ describe("sync engine: full and delta", () => {
     const { finish, streams } = await syncOnce(h, { runId: "run-1", trigger: "manual" });
     expect(finish.status).toBe("succeeded");
     for (const p of streams.values()) expect(p.mode).toBe("full");
+    expect(finish.fullScan).toBe(true);
     await expectEqualToTruth(h);
     const truth = await simGet<{ counts: Record<string, number> }>(`/_sim/${t.tenantId}/truth`);
     const byType = new Map(finish.records.map((r) => [r.type, r]));
@@ -47,6 +48,7 @@ describe("sync engine: full and delta", () => {
     const h = await harness(t);
     await syncOnce(h, { runId: "run-1" });
     const { streams, finish } = await syncOnce(h, { runId: "run-2" });
+    expect(finish.fullScan).toBe(false);
     const entities = [...streams.values()].filter((p) => p.mode === "delta").reduce((n, p) => n + p.writes.entities, 0);
     expect(entities).toBe(0);
     expect(finish.records.filter((r) => r.type !== "subscribedSkus").every((r) => r.changed === 0 && r.deleted === 0)).toBe(true);

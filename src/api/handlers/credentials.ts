@@ -45,11 +45,6 @@ async function loadProfile(deps: ApiDeps, id: string | undefined) {
   return p;
 }
 
-async function tenantsUsing(deps: ApiDeps, id: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const { value } of deps.services.tenants.list()) if (value.credentialId === id) out.push(value.id);
-  return out;
-}
 
 export const credentialRoutes = [
   route({
@@ -100,7 +95,7 @@ export const credentialRoutes = [
     responses: { 200: "The profile", 404: "No such profile" },
     async handler({ deps, params }) {
       const p = await loadProfile(deps, params.id);
-      return { status: 200, jsonBody: { ...credentialView(p.value), tenants: await tenantsUsing(deps, p.value.id) } };
+      return { status: 200, jsonBody: { ...credentialView(p.value), tenants: await deps.services.tenants.usingCredential(p.value.id) } };
     },
   }),
   route({
@@ -133,7 +128,7 @@ export const credentialRoutes = [
     responses: { 204: "Deleted", 404: "No such profile", 409: "Tenants use it" },
     async handler({ deps, params }) {
       const p = await loadProfile(deps, params.id);
-      const users = await tenantsUsing(deps, p.value.id);
+      const users = await deps.services.tenants.usingCredential(p.value.id);
       if (users.length > 0) throw new RequestError(409, "CredentialInUse", `Tenants still use this profile: ${users.join(", ")}.`, { tenants: users });
       await deps.services.secrets.delete(p.value.secretName);
       await deps.services.credentials.delete(p.value.id);

@@ -1,11 +1,9 @@
 import { instanceIdOf, type RunProgress } from "../../orchestration/contract.js";
-import { isRunning, startRun } from "../../orchestration/start-run.js";
+import { isActive, isRunning, startRun } from "../../orchestration/start-run.js";
 import { QuotaStore } from "../../store/quota-store.js";
 import { RequestError } from "../errors.js";
 import { route } from "../route.js";
 import { loadTenant } from "../tenant-param.js";
-
-const RUNNING = new Set(["Running", "Pending"]);
 
 export const syncRoutes = [
   route({
@@ -49,7 +47,7 @@ export const syncRoutes = [
     async handler({ deps, params }) {
       const { value: t } = await loadTenant(deps, params.id);
       const instance = await deps.orchestration.getStatus(instanceIdOf(t.id));
-      const running = instance !== undefined && RUNNING.has(instance.runtimeStatus);
+      const running = instance !== undefined && isActive(instance.runtimeStatus);
       const progress = (instance?.customStatus ?? null) as RunProgress | null;
       const status = running ? "running" : t.deletionsPending ? "held" : t.lastSyncStatus === null ? "idle" : t.lastSyncStatus === "partial" ? "failed" : t.lastSyncStatus;
       const quota = new QuotaStore(deps.services.tables.client("Quota"));

@@ -164,8 +164,7 @@ export const tenantRoutes = [
       await eraseTenantRows(deps.services, t.id);
       const profile = await profileOf(deps, t.credentialId);
       // The secret goes with the tenant unless a profile that other tenants use holds it.
-      let shared = false;
-      for await (const { value } of deps.services.tenants.list()) if (value.id !== t.id && value.credentialId === t.credentialId) shared = true;
+      const shared = (await deps.services.tenants.usingCredential(t.credentialId)).some((id) => id !== t.id);
       if (profile && !shared) {
         await deps.services.secrets.delete(profile.secretName);
         await deps.services.credentials.delete(profile.id);

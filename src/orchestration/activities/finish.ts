@@ -48,7 +48,7 @@ export async function finishTask(services: Services, input: FinishTaskInput, ctx
     syncRunMessage({
       tenantId: input.tenantId,
       runId: input.runId,
-      type: (await wasFull(services, input)) ? "full" : "delta",
+      type: result.fullScan ? "full" : "delta",
       status: result.status === "held" ? "succeeded" : result.status,
       trigger: input.trigger,
     }),
@@ -56,16 +56,6 @@ export async function finishTask(services: Services, input: FinishTaskInput, ctx
   const types: Record<string, { total: number; changed: number; deleted: number; filtered: number; status: string }> = {};
   for (const r of result.records) types[r.type] = { total: r.total, changed: r.changed, deleted: r.deleted, filtered: r.filtered, status: r.status };
   return { runId: input.runId, status: result.status, types };
-}
-
-/** A run is "full" when any delta-capable stream scanned in full. */
-async function wasFull(services: Services, input: FinishTaskInput): Promise<boolean> {
-  const state = new SyncStateStore(services.tables.client("SyncState"));
-  for (const type of input.types) {
-    const s = await state.get(input.tenantId, type);
-    if (s?.runId === input.runId && s.mode === "full" && type !== "subscribedSkus") return true;
-  }
-  return false;
 }
 
 async function finishPreview(services: Services, input: FinishTaskInput, now: () => number): Promise<RunSummary> {
