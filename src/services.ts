@@ -1,15 +1,16 @@
 import type { TokenCredential } from "@azure/core-auth";
 import type { Client } from "@microsoft/microsoft-graph-client";
-import { resolveEndpoints, type CloudEndpoints } from "./config/clouds.js";
+import { resolveEndpoints, sameIdentityCloud, type Cloud, type CloudEndpoints } from "./config/clouds.js";
 import { getConfig, type Config } from "./config/config.js";
 import { createGraphClient } from "./graph/client.js";
 import { customerCredential } from "./graph/credential.js";
 import type { RetryEvents } from "./graph/retry.js";
 import { SecretStore } from "./secrets/secret-store.js";
 import { serviceCredential } from "./secrets/service-credential.js";
-import { CredentialStore } from "./store/credential-store.js";
+import { CredentialStore, profileCloud, type CredentialProfile } from "./store/credential-store.js";
 import { Tables } from "./store/tables.js";
 import { TenantStore, type TenantRecord } from "./store/tenant-store.js";
+import { endpointProblems } from "./tenants/endpoint-policy.js";
 
 /** A tenant whose credential cannot be used: the admin's to fix, not a system failure. */
 export class CredentialUnavailable extends Error {
@@ -43,7 +44,15 @@ export class Services {
     return this.ensured;
   }
 
-  endpointsOf(t: Pick<TenantRecord, "cloud" | "endpoints">): CloudEndpoints {
+  /**
+   * The hosts a tenant's secret and tokens go to. Checked at every use, not
+   * only when saved: a stored override the policy no longer allows (or a
+   * profile of another cloud) sends nothing.
+   */
+  endpointsOf(t: Pick<TenantRecord, "cloud" | "endpoints">, profile?: Pick<CredentialProfile, "cloud">): CloudEndpoints {
+    const problem = endpointProblems(t.cloud, t.endpoints, this.config.endpointAllowedHosts)[0];
+    if (problem) throw new CredentialUnavailable(`endpoints.${problem.field} ${problem.message}`);
+    if (profile && !sameIdentityCloud(profileCloud(profile), t.cloud)) throw new CredentialUnavailable(cloudMismatch(profileCloud(profile), t.cloud));
     return resolveEndpoints(t.cloud, t.endpoints ?? undefined, this.config.cloudOverride);
   }
 
@@ -53,13 +62,19 @@ export class Services {
     if (!profile) throw new CredentialUnavailable(`credential profile ${t.credentialId} of tenant ${t.id} is missing`);
     const secret = await this.secrets.get(profile.value.secretName);
     if (!secret) throw new CredentialUnavailable(`the client secret of credential profile ${t.credentialId} is missing from Key Vault`);
-    return customerCredential({ tenantId: t.id, clientId: profile.value.clientId, clientSecret: secret.value }, this.endpointsOf(t));
+    const endpoints = this.endpointsOf(t, profile.value);
+    return customerCredential({ tenantId: t.id, clientId: profile.value.clientId, clientSecret: secret.value }, endpoints);
   }
 
   async graphFor(t: TenantRecord, events?: RetryEvents): Promise<Client> {
-    return createGraphClient(await this.customerCredentialOf(t), this.endpointsOf(t), events ? { events } : {});
+    const credential = await this.customerCredentialOf(t);
+    return createGraphClient(credential, this.endpointsOf(t), events ? { events } : {});
   }
 }
+
+/** An app registration signs in only in its own cloud (concepts/deployments.md: apps are registered per national cloud). */
+export const cloudMismatch = (profile: Cloud, tenant: Cloud): string =>
+  `the credential profile belongs to cloud ${profile}; a tenant of cloud ${tenant} cannot use it (register the app in that cloud)`;
 
 let shared: Services | undefined;
 

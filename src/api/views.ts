@@ -1,5 +1,5 @@
 import { expiryStateOf } from "../monitoring/expiry-monitor.js";
-import type { CredentialProfile } from "../store/credential-store.js";
+import { profileCloud, type CredentialProfile } from "../store/credential-store.js";
 import type { TenantRecord } from "../store/tenant-store.js";
 
 /** The real expiry read from Graph wins over the one typed in. */
@@ -11,6 +11,7 @@ export function credentialView(p: CredentialProfile) {
     id: p.id,
     name: p.name,
     clientId: p.clientId,
+    cloud: profileCloud(p),
     secretExpiresOn: p.secretExpiresOn,
     expiryState: stateOf(p),
     graphExpiresOn: p.graphExpiresOn ?? null,

@@ -18,6 +18,26 @@ const CLOUD_TABLE: Readonly<Record<Cloud, CloudEndpoints & { readonly label: str
   china: { label: "China (21Vianet)", authorityHost: "https://login.chinacloudapi.cn", graphBaseUrl: "https://microsoftgraph.chinacloudapi.cn" },
 });
 
+/**
+ * The hosts each cloud documents for sign-in and Graph (concepts/deployments.md
+ * in microsoftgraph/microsoft-graph-docs-contrib). US Government L4 and L5
+ * share one Entra ID endpoint and app registrations, and either Graph host.
+ */
+const DOCUMENTED_HOSTS: Readonly<Record<Cloud, { readonly authorityHost: readonly string[]; readonly graphBaseUrl: readonly string[] }>> = Object.freeze({
+  global: { authorityHost: ["login.microsoftonline.com"], graphBaseUrl: ["graph.microsoft.com"] },
+  usgov: { authorityHost: ["login.microsoftonline.us"], graphBaseUrl: ["graph.microsoft.us", "dod-graph.microsoft.us"] },
+  usgovdod: { authorityHost: ["login.microsoftonline.us"], graphBaseUrl: ["graph.microsoft.us", "dod-graph.microsoft.us"] },
+  china: { authorityHost: ["login.chinacloudapi.cn"], graphBaseUrl: ["microsoftgraph.chinacloudapi.cn"] },
+});
+
+export const documentedHosts = (cloud: Cloud, field: keyof CloudEndpoints): readonly string[] => DOCUMENTED_HOSTS[cloud][field];
+
+/** Clouds whose app registrations are interchangeable: one Entra ID endpoint (concepts/deployments.md). */
+export const sameIdentityCloud = (a: Cloud, b: Cloud): boolean => CLOUD_TABLE[a].authorityHost === CLOUD_TABLE[b].authorityHost;
+
+/** `host:port` as ENDPOINT_ALLOWED_HOSTS spells it (443 when the URL names none). */
+export const hostKey = (u: URL): string => `${u.hostname}:${u.port === "" ? "443" : u.port}`;
+
 export function cloudLabel(cloud: Cloud): string {
   return CLOUD_TABLE[cloud].label;
 }

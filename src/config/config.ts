@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hostKey } from "./clouds.js";
 
 /** A setting is missing or malformed: the deployment's fault, reported at start. */
 export class ConfigError extends Error {
@@ -13,6 +14,24 @@ export class ConfigError extends Error {
 
 const httpsUrl = z.url({ protocol: /^https$/ }).transform((u) => u.replace(/\/+$/, ""));
 const anyUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ""));
+/** Comma-separated `host` or `host:port` (443 by default), lowercased as URL parsing does. */
+const hostList = z.string().transform((value, ctx) => {
+  const out: string[] = [];
+  for (const item of value.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
+    let u: URL | undefined;
+    try {
+      u = new URL(`https://${item}`);
+    } catch {
+      u = undefined;
+    }
+    if (!u || item.includes("@") || item.includes("/") || item.includes("?") || item.includes("#")) {
+      ctx.addIssue({ code: "custom", message: `'${item}' is not a host or host:port` });
+      return z.NEVER;
+    }
+    out.push(hostKey(u));
+  }
+  return out;
+});
 const optional = <T extends z.ZodTypeAny>(s: T) =>
   z.preprocess((v) => (v === "" ? undefined : v), s.optional());
 
@@ -47,6 +66,8 @@ const envSchema = z.object({
   /** Local runtime only: point every cloud at the simulated Azure. */
   CLOUD_AUTHORITY_HOST_OVERRIDE: optional(httpsUrl),
   CLOUD_GRAPH_BASE_URL_OVERRIDE: optional(httpsUrl),
+  /** Hosts a tenant's endpoint override may name beyond its cloud's documented ones (the local runtime: the simulator). */
+  ENDPOINT_ALLOWED_HOSTS: hostList.default([]),
 });
 
 export const REQUIRED_SETTINGS: readonly string[] = Object.freeze(
@@ -79,6 +100,8 @@ export interface Config {
   readonly syncNowDailyLimit: number;
   readonly streamBudgetMs: number;
   readonly cloudOverride: { readonly authorityHost?: string; readonly graphBaseUrl?: string };
+  /** `host:port` entries a tenant's endpoint override may use besides its cloud's documented hosts. */
+  readonly endpointAllowedHosts: readonly string[];
 }
 
 function deepFreeze<T>(o: T): T {
@@ -137,6 +160,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     syncNowDailyLimit: e.SYNC_NOW_DAILY_LIMIT,
     streamBudgetMs: e.SYNC_STREAM_BUDGET_SECONDS * 1000,
     cloudOverride,
+    endpointAllowedHosts: e.ENDPOINT_ALLOWED_HOSTS,
   });
 }
 

@@ -31,6 +31,8 @@ export async function startEmbeddedAzure(certDir: string): Promise<EmbeddedAzure
     API_JWKS_URI: `${sim.authorityHost}/${contract.service.tenantId}/discovery/v2.0/keys`,
     CLOUD_AUTHORITY_HOST_OVERRIDE: sim.authorityHost,
     CLOUD_GRAPH_BASE_URL_OVERRIDE: sim.graphBaseUrl,
+    // A tenant's endpoint override may name the simulator, and nothing else off its cloud.
+    ENDPOINT_ALLOWED_HOSTS: [sim.authorityHost, sim.graphBaseUrl].map((u) => new URL(u).host).join(","),
   };
   return {
     sim,

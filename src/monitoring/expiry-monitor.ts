@@ -205,7 +205,7 @@ async function realExpiry(services: Services, p: CredentialProfile, tenant: Tena
     const secret = await services.secrets.get(p.secretName);
     if (!secret || secret.value === "") return { kind: "entered", reason: "the client secret is missing from Key Vault" };
     hint = secret.value.slice(0, 3);
-    const endpoints = services.endpointsOf(tenant);
+    const endpoints = services.endpointsOf(tenant, p);
     const credential = customerCredential({ tenantId: tenant.id, clientId: p.clientId, clientSecret: secret.value }, endpoints);
     const client = createGraphClient(credential, endpoints, { retry: GRAPH_RETRY });
     raw = await client.api(`/applications(appId='${p.clientId.replace(/'/g, "''")}')`).select("passwordCredentials").get();

@@ -7,7 +7,7 @@ import { startRun, type OrchestrationClient, type StartResult } from "./start-ru
  * tenant whose last run died is not stuck behind a stale status.
  */
 export function isDue(t: TenantRecord, now: number): boolean {
-  return t.enabled && !t.deletionsPending && t.nextRunAt !== null && Date.parse(t.nextRunAt) <= now;
+  return t.status !== "deleting" && t.enabled && !t.deletionsPending && t.nextRunAt !== null && Date.parse(t.nextRunAt) <= now;
 }
 
 /** One timer tick: start a run for each due tenant that has none running. */

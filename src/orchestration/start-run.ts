@@ -13,7 +13,7 @@ export interface OrchestrationClient {
 
 const BUSY = new Set(["Running", "Pending", "ContinuedAsNew"]);
 /** A claim not followed by a running instance within this long is stale (the starter died). */
-const CLAIM_TTL_MS = 2 * 60_000;
+export const CLAIM_TTL_MS = 2 * 60_000;
 
 export type StartResult =
   | { readonly started: true; readonly runId: string; readonly instanceId: string }
@@ -41,7 +41,8 @@ export async function startRun(
   now: () => number = Date.now,
 ): Promise<StartResult> {
   const cur = await tenants.get(tenantId);
-  if (!cur) return { started: false, reason: "notFound" };
+  // A tenant being erased is as good as gone.
+  if (!cur || cur.value.status === "deleting") return { started: false, reason: "notFound" };
   const t = cur.value;
   const claimedRecently = t.status === "queued" && t.lastSyncStart !== null && now() - Date.parse(t.lastSyncStart) < CLAIM_TTL_MS;
   if (claimedRecently || (await isRunning(client, tenantId))) return { started: false, reason: "running" };

@@ -57,6 +57,18 @@ export class DocStore<T extends { readonly id: string }> {
     }
   }
 
+  /** Deletes only the version read: false when the row moved on (412) or is gone. */
+  async deleteIf(id: string, etag: string): Promise<boolean> {
+    try {
+      await this.table.deleteEntity(this.partition, id, { etag });
+      return true;
+    } catch (err) {
+      const s = statusOf(err);
+      if (s === 412 || s === 404) return false;
+      throw err;
+    }
+  }
+
   async *list(): AsyncGenerator<Versioned<T>> {
     for await (const e of this.table.listEntities<{ doc: string }>({ queryOptions: { filter: odata`PartitionKey eq ${this.partition}` } })) {
       yield { value: JSON.parse(e.doc) as T, etag: e.etag };

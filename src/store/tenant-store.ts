@@ -9,7 +9,8 @@ import { DocStore } from "./doc-store.js";
 
 export type { Versioned } from "./doc-store.js";
 
-export type TenantStatus = "idle" | "queued" | "running" | "succeeded" | "partial" | "failed" | "held";
+/** `deleting`: an erase has claimed the tenant; nothing may start or write for it. */
+export type TenantStatus = "idle" | "queued" | "running" | "succeeded" | "partial" | "failed" | "held" | "deleting";
 
 export interface TenantSettings {
   readonly displayName: string;

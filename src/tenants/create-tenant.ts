@@ -4,7 +4,13 @@ import { SYNCED_TYPES } from "../graph/resources/index.js";
 import { nextRunAfter } from "../schedule/next-run.js";
 import { DEFAULT_SCHEDULE } from "../schedule/schema.js";
 import type { Services } from "../services.js";
-import type { CredentialProfile } from "../store/credential-store.js";
+import type { CloudEndpoints } from "../config/clouds.js";
+import { sameIdentityCloud } from "../config/clouds.js";
+import { cloudMismatch } from "../services.js";
+import { profileCloud, type CredentialProfile } from "../store/credential-store.js";
+import { releaseProfile, reserveProfile } from "./credential-use.js";
+import { endpointProblems, type EndpointProblem } from "./endpoint-policy.js";
+import { eraseTenantRows } from "./erase-tenant.js";
 import type { TenantRecord } from "../store/tenant-store.js";
 import type { AadstsError } from "./aadsts.js";
 import { isGuid, resolveTenantId } from "./resolve-tenant.js";
@@ -15,6 +21,8 @@ export type CreateResult =
   | { readonly kind: "created"; readonly tenant: TenantRecord; readonly report: ConnectionReport }
   | { readonly kind: "exists"; readonly tenantId: string }
   | { readonly kind: "credentialNotFound"; readonly credentialId: string }
+  | { readonly kind: "credentialCloud"; readonly message: string }
+  | { readonly kind: "endpointRefused"; readonly problems: readonly EndpointProblem[] }
   | { readonly kind: "tenantNotFound"; readonly error: AadstsError }
   | { readonly kind: "connectionFailed"; readonly report: ConnectionReport };
 
@@ -26,6 +34,9 @@ export const secretNameOf = (credentialId: string): string => `cred-${credential
  */
 export async function createTenant(services: Services, input: NewTenant, now: () => number = Date.now): Promise<CreateResult> {
   await services.ready();
+  // Before anything goes out: not even the discovery request may reach a host the policy refuses.
+  const problems = endpointProblems(input.cloud, input.endpoints, services.config.endpointAllowedHosts);
+  if (problems.length > 0) return { kind: "endpointRefused", problems };
   const endpoints = services.endpointsOf({ cloud: input.cloud, endpoints: input.endpoints ?? null });
   let tenantId: string;
   if (isGuid(input.tenant)) tenantId = input.tenant.toLowerCase();
@@ -40,7 +51,13 @@ export async function createTenant(services: Services, input: NewTenant, now: ()
   let secret: string;
   let profile: CredentialProfile | undefined;
   if ("credentialId" in input.credential) {
-    const p = await services.credentials.get(input.credential.credentialId);
+    const id = input.credential.credentialId.toLowerCase();
+    const seen = await services.credentials.get(id);
+    if (!seen) return { kind: "credentialNotFound", credentialId: input.credential.credentialId };
+    // The profile's secret goes to its own cloud only; checked before the reservation or any request.
+    if (!sameIdentityCloud(profileCloud(seen.value), input.cloud)) return { kind: "credentialCloud", message: cloudMismatch(profileCloud(seen.value), input.cloud) };
+    // Held against a concurrent DELETE /credentials/{id} until the tenant row names it.
+    const p = await reserveProfile(services, id, now());
     const s = p && (await services.secrets.get(p.value.secretName));
     if (!p || !s) return { kind: "credentialNotFound", credentialId: input.credential.credentialId };
     profile = p.value;
@@ -51,6 +68,21 @@ export async function createTenant(services: Services, input: NewTenant, now: ()
     secret = input.credential.clientSecret;
   }
 
+  const attached = await attach(services, input, tenantId, clientId, secret, endpoints, profile, now);
+  if (profile) await releaseProfile(services, profile);
+  return attached;
+}
+
+async function attach(
+  services: Services,
+  input: NewTenant,
+  tenantId: string,
+  clientId: string,
+  secret: string,
+  endpoints: CloudEndpoints,
+  profile: CredentialProfile | undefined,
+  now: () => number,
+): Promise<CreateResult> {
   const report = await testConnection(customerCredential({ tenantId, clientId, clientSecret: secret }, endpoints), endpoints, tenantId);
   if (!report.ok) return { kind: "connectionFailed", report };
 
@@ -62,6 +94,7 @@ export async function createTenant(services: Services, input: NewTenant, now: ()
       id,
       name: `${input.displayName ?? report.tenantName ?? tenantId} (inline)`,
       clientId,
+      cloud: input.cloud,
       secretName: secretNameOf(id),
       secretExpiresOn: new Date(input.credential.secretExpiresOn).toISOString(),
       inline: true,
@@ -98,6 +131,8 @@ export async function createTenant(services: Services, input: NewTenant, now: ()
     lastSyncStatus: null,
     nextRunAt: next ? next.toISOString() : null,
   };
+  // An earlier tenant of this ID may have left rows (an erase cut short): the new one inherits none.
+  await eraseTenantRows(services, tenantId, now());
   if (!(await services.tenants.create(tenant))) {
     // Lost a race with another add of the same tenant: undo what this one wrote.
     if (createdProfile) {
@@ -105,6 +140,11 @@ export async function createTenant(services: Services, input: NewTenant, now: ()
       await services.secrets.delete(createdProfile.secretName);
     }
     return { kind: "exists", tenantId };
+  }
+  // Only if this add outlived its reservation could a delete of the profile have won: then the add loses.
+  if (profile && !(await services.credentials.get(profile.id))) {
+    await services.tenants.delete(tenantId);
+    return { kind: "credentialNotFound", credentialId: profile.id };
   }
   return { kind: "created", tenant, report };
 }

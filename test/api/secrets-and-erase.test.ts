@@ -5,7 +5,7 @@ import { OBJECT_TYPE_NAMES } from "../../src/graph/resources/index.js";
 import type { TableName } from "../../src/store/tables.js";
 import { startApi, type TestApi } from "../support/api.js";
 import { createSimTenant, simGet, simPost, type CreatedTenant } from "../support/sim.js";
-import { allEntities, fillPath, inAYear, waitForRun, type Json } from "./helpers.js";
+import { allEntities, fillPath, inAYear, utcToday, waitForRun, type Json } from "./helpers.js";
 
 /**
  * Issue 5: the client secret never leaks (no response body, log line or
@@ -208,7 +208,8 @@ describe("portal API: secrets never leak, and a deleted tenant leaves nothing", 
     // Its orchestration history goes too.
     expect(await api.durable.getStatus(`sync-${id}`)).toBeUndefined();
 
-    expect(await mentions()).toEqual([]);
+    // Only the UTC day's Sync Now quota stays: a delete and re-add must not reset it.
+    expect(await mentions()).toEqual([`Quota: ${id} | ${utcToday()}`]);
     expect(await api.services.secrets.get(secretName)).toBeUndefined();
     expect((await call("GET", `/tenants/${id}`)).status).toBe(404);
     expect((await call("GET", `/credentials/${credentialId}`)).status).toBe(404);
@@ -238,7 +239,7 @@ describe("portal API: secrets never leak, and a deleted tenant leaves nothing", 
     expect(profile.json()).toMatchObject({ id: p, tenants: [y.id] });
     expect((await api.services.secrets.get(secretName))?.value).toBe(secret);
     const left = (await allEntities(api)).filter(({ entity }) => JSON.stringify(entity).toLowerCase().includes(sim.tenantId));
-    expect(left.map(({ table, entity }) => `${table}: ${entity.partitionKey} | ${entity.rowKey}`)).toEqual([]);
+    expect(left.map(({ table, entity }) => `${table}: ${entity.partitionKey} | ${entity.rowKey}`)).toEqual([`Quota: ${sim.tenantId} | ${utcToday()}`]);
 
     // The profile stays refused for deletion while in use; deleting its last tenant takes it, secret and all.
     const refused = await call("DELETE", `/credentials/${p}`);

@@ -5,8 +5,10 @@ import { customerCredential } from "../../graph/credential.js";
 import type { CredentialProfile } from "../../store/credential-store.js";
 import { secretNameOf } from "../../tenants/create-tenant.js";
 import { isGuid, resolveTenantId } from "../../tenants/resolve-tenant.js";
-import { endpointsSchema } from "../../tenants/schema.js";
+import { deleteProfileIfUnused } from "../../tenants/credential-use.js";
+import { displayNameSchema, endpointsSchema, tenantRefSchema } from "../../tenants/schema.js";
 import { testConnection } from "../../tenants/test-connection.js";
+import { checkEndpoints } from "../endpoint-check.js";
 import { RequestError } from "../errors.js";
 import { notFound } from "../tenant-param.js";
 import { route, type ApiDeps } from "../route.js";
@@ -15,12 +17,19 @@ import { credentialView } from "../views.js";
 const expiry = z.iso.datetime({ offset: true }).or(z.iso.date());
 
 const newProfileSchema = z
-  .object({ name: z.string().min(1).max(256), clientId: z.uuid(), clientSecret: z.string().min(1).max(1024), secretExpiresOn: expiry })
+  .object({
+    name: displayNameSchema,
+    clientId: z.uuid(),
+    clientSecret: z.string().min(1).max(1024),
+    secretExpiresOn: expiry,
+    /** The cloud the app is registered in (default global): its secret is sent to that cloud's hosts only. */
+    cloud: cloudSchema.optional(),
+  })
   .strict();
 
 const patchProfileSchema = z
   .object({
-    name: z.string().min(1).max(256).optional(),
+    name: displayNameSchema.optional(),
     clientId: z.never({ error: "clientId cannot be changed; create another profile" }).optional(),
     clientSecret: z.string().min(1).max(1024).optional(),
     secretExpiresOn: expiry.optional(),
@@ -30,7 +39,7 @@ const patchProfileSchema = z
 
 const connectionSchema = z
   .object({
-    tenant: z.string().min(1).max(253).regex(/^[A-Za-z0-9.-]+$/, "a tenant GUID or a domain"),
+    tenant: tenantRefSchema,
     cloud: cloudSchema,
     clientId: z.uuid(),
     clientSecret: z.string().min(1).max(1024),
@@ -75,6 +84,7 @@ export const credentialRoutes = [
         id,
         name: body.name,
         clientId: body.clientId,
+        cloud: body.cloud ?? "global",
         secretName: secretNameOf(id),
         secretExpiresOn: new Date(body.secretExpiresOn).toISOString(),
         inline: false,
@@ -128,10 +138,13 @@ export const credentialRoutes = [
     responses: { 204: "Deleted", 404: "No such profile", 409: "Tenants use it" },
     async handler({ deps, params }) {
       const p = await loadProfile(deps, params.id);
-      const users = await deps.services.tenants.usingCredential(p.value.id);
-      if (users.length > 0) throw new RequestError(409, "CredentialInUse", `Tenants still use this profile: ${users.join(", ")}.`, { tenants: users });
-      await deps.services.secrets.delete(p.value.secretName);
-      await deps.services.credentials.delete(p.value.id);
+      // Conditional on the row's ETag: a tenant being added with this profile meanwhile wins, and this answers 409.
+      const r = await deleteProfileIfUnused(deps.services, p.value.id);
+      if (r.kind === "missing") throw notFound(`Credential profile '${p.value.id}'`);
+      if (r.kind === "inUse") {
+        const message = r.tenants.length > 0 ? `Tenants still use this profile: ${r.tenants.join(", ")}.` : "A tenant is being added with this profile; retry once that has finished.";
+        throw new RequestError(409, "CredentialInUse", message, { tenants: r.tenants });
+      }
       return { status: 204 };
     },
   }),
@@ -144,6 +157,7 @@ export const credentialRoutes = [
     body: connectionSchema,
     responses: { 200: "The connection report (ok true or false)", 400: "Bad input" },
     async handler({ deps, body }) {
+      checkEndpoints(deps.services, body.cloud, body.endpoints);
       const endpoints = deps.services.endpointsOf({ cloud: body.cloud, endpoints: body.endpoints ?? null });
       let tenantId = body.tenant.toLowerCase();
       if (!isGuid(body.tenant)) {

@@ -1,18 +1,18 @@
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { customerCredential } from "../../graph/credential.js";
-import { instanceIdOf } from "../../orchestration/contract.js";
-import { isRunning } from "../../orchestration/start-run.js";
 import { nextRunAfter } from "../../schedule/next-run.js";
 import { scheduleSchema } from "../../schedule/schema.js";
 import type { CredentialProfile } from "../../store/credential-store.js";
 import type { TenantRecord } from "../../store/tenant-store.js";
 import { filtersSchema } from "../../sync/filters.js";
 import { thresholdSchema } from "../../sync/threshold.js";
-import { createTenant, secretNameOf } from "../../tenants/create-tenant.js";
-import { eraseTenantRows } from "../../tenants/erase-tenant.js";
-import { credentialRefSchema, endpointsSchema, inlineCredentialSchema, newTenantSchema, objectTypeSchema } from "../../tenants/schema.js";
+import { CredentialUnavailable } from "../../services.js";
+import { createTenant } from "../../tenants/create-tenant.js";
+import { eraseTenant } from "../../tenants/erase-tenant.js";
+import { credentialRefSchema, displayNameSchema, endpointsSchema, inlineCredentialSchema, newTenantSchema, objectTypeSchema } from "../../tenants/schema.js";
 import { testConnection } from "../../tenants/test-connection.js";
+import { checkEndpoints, endpointRefused } from "../endpoint-check.js";
+import { changeCredential, retestEndpoints } from "./tenant-credential.js";
 import { RequestError } from "../errors.js";
 import { decodeToken, encodeToken, pageSizeQuery } from "../paging.js";
 import { route, type ApiDeps } from "../route.js";
@@ -26,7 +26,7 @@ export const patchTenantSchema = z
     tenant: immutable("tenant"),
     cloud: immutable("cloud"),
     id: immutable("id"),
-    displayName: z.string().min(1).max(256).optional(),
+    displayName: displayNameSchema.optional(),
     enabled: z.boolean().optional(),
     objectTypes: z.array(objectTypeSchema).min(1).optional(),
     schedule: scheduleSchema.optional(),
@@ -91,6 +91,10 @@ export const tenantRoutes = [
           throw new RequestError(409, "TenantExists", `Tenant ${r.tenantId} is already a source; each tenant can be added once.`);
         case "credentialNotFound":
           throw new RequestError(400, "CredentialNotFound", `Credential profile '${r.credentialId}' does not exist.`);
+        case "credentialCloud":
+          throw new RequestError(400, "CredentialCloudMismatch", r.message);
+        case "endpointRefused":
+          throw endpointRefused(r.problems);
         case "tenantNotFound":
           throw new RequestError(400, "TenantNotFound", r.error.message, { error: r.error });
         case "connectionFailed":
@@ -123,9 +127,14 @@ export const tenantRoutes = [
       checkIfMatch(headers, cur.etag);
       const t = cur.value;
       const now = new Date();
-      let credentialId = t.credentialId;
+      const endpoints = body.endpoints === undefined ? t.endpoints : body.endpoints;
+      const endpointsChanged = body.endpoints !== undefined && stableJson(body.endpoints) !== stableJson(t.endpoints);
+      // New endpoints are checked, then tested with the credential, before anything is saved.
+      if (endpointsChanged) checkEndpoints(deps.services, t.cloud, endpoints);
+      const target: TenantRecord = { ...t, endpoints };
       const oldProfile = await profileOf(deps, t.credentialId);
-      if (body.credential) credentialId = await changeCredential(deps, t, oldProfile, body.credential);
+      const change = body.credential ? await changeCredential(deps, target, oldProfile, body.credential) : undefined;
+      if (!change && endpointsChanged) await retestEndpoints(deps, target, oldProfile);
 
       const filters = body.filters ?? t.filters;
       const schedule = body.schedule ?? t.schedule;
@@ -140,14 +149,18 @@ export const tenantRoutes = [
         schedule,
         filters,
         deletionThreshold: body.deletionThreshold === undefined ? t.deletionThreshold : body.deletionThreshold,
-        endpoints: body.endpoints === undefined ? t.endpoints : body.endpoints,
-        credentialId,
+        endpoints,
+        credentialId: change?.credentialId ?? t.credentialId,
         // A filter change must remove what fell out of scope: only a full scan sees that.
         fullScanNextRun: filtersChanged || (body.fullScanNextRun ?? t.fullScanNextRun),
         nextRunAt: next ? next.toISOString() : null,
       };
       const etag = await deps.services.tenants.replace(updated, cur.etag);
-      if (etag === false) throw new RequestError(412, "PreconditionFailed", "The tenant changed while it was being updated. Read it again and retry.");
+      if (etag === false) {
+        await change?.undo();
+        throw new RequestError(412, "PreconditionFailed", "The tenant changed while it was being updated. Read it again and retry.");
+      }
+      await change?.commit();
       return { status: 200, headers: { ETag: etag }, jsonBody: await withView(deps, updated) };
     },
   }),
@@ -159,18 +172,10 @@ export const tenantRoutes = [
     summary: "Erase everything of a tenant: its rows in every table, its orchestration history, and its Key Vault secret unless other tenants share that credential",
     responses: { 204: "Erased", 404: "No such tenant", 409: "A sync is running" },
     async handler({ deps, params }) {
-      const { value: t } = await loadTenant(deps, params.id);
-      if (await isRunning(deps.orchestration, t.id)) throw new RequestError(409, "SyncRunning", "A sync of this tenant is running; delete it once the sync has ended.");
-      await eraseTenantRows(deps.services, t.id);
-      const profile = await profileOf(deps, t.credentialId);
-      // The secret goes with the tenant unless a profile that other tenants use holds it.
-      const shared = (await deps.services.tenants.usingCredential(t.credentialId)).some((id) => id !== t.id);
-      if (profile && !shared) {
-        await deps.services.secrets.delete(profile.secretName);
-        await deps.services.credentials.delete(profile.id);
-      }
-      await deps.orchestration.purge?.(instanceIdOf(t.id));
-      await deps.services.tenants.delete(t.id);
+      const cur = await loadTenant(deps, params.id);
+      const outcome = await eraseTenant(deps.services, deps.orchestration, cur);
+      if (outcome === "running") throw new RequestError(409, "SyncRunning", "A sync of this tenant is running or starting; delete it once the sync has ended.");
+      if (outcome === "changed") throw new RequestError(409, "TenantChanged", "The tenant changed while it was being deleted (a sync may be starting); retry.");
       return { status: 204 };
     },
   }),
@@ -186,53 +191,15 @@ export const tenantRoutes = [
       const profile = await profileOf(deps, t.credentialId);
       const secret = profile && (await deps.services.secrets.get(profile.secretName));
       if (!profile || !secret) throw new RequestError(409, "CredentialMissing", "The tenant's credential or its secret is missing; set a new credential.");
-      const endpoints = deps.services.endpointsOf(t);
+      let endpoints;
+      try {
+        endpoints = deps.services.endpointsOf(t, profile);
+      } catch (err) {
+        if (err instanceof CredentialUnavailable) throw new RequestError(409, "CredentialUnusable", err.message);
+        throw err;
+      }
       const report = await testConnection(customerCredential({ tenantId: t.id, clientId: profile.clientId, clientSecret: secret.value }, endpoints), endpoints, t.id);
       return { status: 200, jsonBody: report };
     },
   }),
 ];
-
-/** Tests the new credential, then stores it: a new Key Vault version for an inline one, or a switch to a profile. */
-async function changeCredential(
-  deps: ApiDeps,
-  t: TenantRecord,
-  old: CredentialProfile | undefined,
-  input: z.infer<typeof inlineCredentialSchema> | z.infer<typeof credentialRefSchema>,
-): Promise<string> {
-  const endpoints = deps.services.endpointsOf(t);
-  let clientId: string;
-  let secret: string;
-  if ("credentialId" in input) {
-    const p = await profileOf(deps, input.credentialId);
-    const s = p && (await deps.services.secrets.get(p.secretName));
-    if (!p || !s) throw new RequestError(400, "CredentialNotFound", `Credential profile '${input.credentialId}' does not exist.`);
-    clientId = p.clientId;
-    secret = s.value;
-  } else {
-    clientId = input.clientId;
-    secret = input.clientSecret;
-  }
-  const report = await testConnection(customerCredential({ tenantId: t.id, clientId, clientSecret: secret }, endpoints), endpoints, t.id);
-  if (!report.ok) throw new RequestError(400, "ConnectionFailed", report.error?.message ?? "The connection test failed.", report);
-  const at = new Date().toISOString();
-  if ("credentialId" in input) {
-    if (old?.inline && old.id !== input.credentialId) {
-      await deps.services.secrets.delete(old.secretName);
-      await deps.services.credentials.delete(old.id);
-    }
-    return input.credentialId;
-  }
-  const expires = new Date(input.secretExpiresOn).toISOString();
-  if (old?.inline) {
-    const cur = await deps.services.credentials.get(old.id);
-    await deps.services.secrets.put(old.secretName, secret, new Date(expires));
-    if (cur) await deps.services.credentials.replace({ ...cur.value, clientId, secretExpiresOn: expires, updatedAt: at, graphExpiresOn: null, expiryMismatch: false }, cur.etag);
-    return old.id;
-  }
-  const id = randomUUID();
-  const profile: CredentialProfile = { id, name: `${t.displayName} (inline)`, clientId, secretName: secretNameOf(id), secretExpiresOn: expires, inline: true, createdAt: at, updatedAt: at };
-  await deps.services.secrets.put(profile.secretName, secret, new Date(expires));
-  await deps.services.credentials.create(profile);
-  return id;
-}

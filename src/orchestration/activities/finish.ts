@@ -7,15 +7,15 @@ import { SyncStateStore } from "../../store/sync-state.js";
 import { finishRun } from "../../sync/finish-run.js";
 import { syncStores } from "../../sync/stores.js";
 import type { FinishTaskInput, RunSummary } from "../contract.js";
+import { currentRunTenant } from "./guard.js";
 
 const PREVIEW_TTL_MS = 7 * 86_400_000;
 
 /** The fan-in: history, deletions (or their hold), the tenant's status and its next run. */
 export async function finishTask(services: Services, input: FinishTaskInput, ctx: InvocationContext, now: () => number = Date.now): Promise<RunSummary> {
   await services.ready();
+  const tenant = await currentRunTenant(services, input);
   if (input.mode === "preview") return finishPreview(services, input, now);
-  const tenant = await services.tenants.get(input.tenantId);
-  if (!tenant) throw new Error(`tenant ${input.tenantId} does not exist`);
   const stores = syncStores(services.tables, input.tenantId);
   const result = await finishRun(stores, {
     tenantId: input.tenantId,

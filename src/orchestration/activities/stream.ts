@@ -9,12 +9,12 @@ import { buildScope } from "../../sync/scope.js";
 import { syncStores } from "../../sync/stores.js";
 import { runStream, type StreamProgress } from "../../sync/stream.js";
 import type { StreamTaskInput } from "../contract.js";
+import { currentRunTenant } from "./guard.js";
 
 /** One slice of one type's stream: works until the time budget, then returns a continuation. */
 export async function streamTask(services: Services, input: StreamTaskInput, ctx: InvocationContext): Promise<StreamProgress> {
   await services.ready();
-  const tenant = await services.tenants.get(input.tenantId);
-  if (!tenant) throw new Error(`tenant ${input.tenantId} does not exist`);
+  const tenant = await currentRunTenant(services, input);
   let throttled = 0;
   const client = await services.graphFor(tenant.value, {
     onRetry: (reason) => {
