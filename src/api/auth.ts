@@ -14,6 +14,10 @@ export interface Principal {
   readonly name: string | null;
 }
 
+/** AccessTokenLifetime is at most 1 day (Microsoft identity platform, "Configurable token lifetimes"). */
+export const MAX_TOKEN_AGE_SECONDS = 24 * 3600;
+const CLOCK_TOLERANCE_SECONDS = 60;
+
 const unauthorized = (message: string) =>
   new RequestError(401, "Unauthorized", message, undefined, { "WWW-Authenticate": 'Bearer error="invalid_token"' });
 
@@ -29,7 +33,16 @@ export class TokenValidator {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
     if (!m?.[1]) throw unauthorized("A bearer token for the API is required.");
     try {
-      const { payload } = await jwtVerify(m[1], this.keys, { issuer: this.api.issuer, audience: this.api.audience, clockTolerance: 60 });
+      const { payload } = await jwtVerify(m[1], this.keys, {
+        issuer: this.api.issuer,
+        // v2 tokens carry the API's client ID; v1 tokens its App ID URI (Microsoft identity platform, "Access token claims reference").
+        audience: [...this.api.audience],
+        algorithms: ["RS256"],
+        // exp and iat are required (nbf is checked where present); none lives longer than Entra's longest configurable access token lifetime.
+        requiredClaims: ["exp", "iat"],
+        maxTokenAge: MAX_TOKEN_AGE_SECONDS,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      });
       const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string") : [];
       const id = typeof payload.oid === "string" ? payload.oid : typeof payload.appid === "string" ? payload.appid : String(payload.sub ?? "unknown");
       const name = typeof payload.name === "string" ? payload.name : typeof payload.preferred_username === "string" ? payload.preferred_username : null;

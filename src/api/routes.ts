@@ -7,6 +7,7 @@ import { syncRoutes } from "./handlers/sync.js";
 import { tenantRoutes } from "./handlers/tenants.js";
 import { openApiDocument } from "./openapi.js";
 import { route, type Route } from "./route.js";
+import { apiBaseUrl } from "./public-url.js";
 
 const metaRoutes: Route[] = [
   route({
@@ -25,7 +26,7 @@ const metaRoutes: Route[] = [
     access: "reader",
     summary: "This API's OpenAPI 3.1 description",
     responses: { 200: "The document" },
-    handler: async ({ url }) => ({ status: 200, jsonBody: openApiDocument(routes, `${url.origin}/api`) }),
+    handler: async ({ deps, url }) => ({ status: 200, jsonBody: openApiDocument(routes, apiBaseUrl(deps.services.config, url)) }),
   }),
 ];
 

@@ -51,8 +51,13 @@ const envSchema = z.object({
   SERVICE_TENANT_ID: optional(z.string().min(1)),
   SERVICE_CLIENT_SECRET: optional(z.string().min(1)),
   SERVICE_AUTHORITY_HOST: optional(httpsUrl),
-  // The portal API's own app registration.
-  API_AUDIENCE: z.string().min(1),
+  // The portal API's own app registration: its client ID (the `aud` of v2 tokens) and/or App ID URI, comma-separated.
+  API_AUDIENCE: z
+    .string()
+    .transform((v) => v.split(",").map((a) => a.trim()).filter((a) => a !== ""))
+    .pipe(z.array(z.string()).min(1, "the API's client ID and/or App ID URI, comma-separated")),
+  /** Where callers reach the API (scheme and host, no /api); URLs in answers are built from it, never from Host. */
+  PUBLIC_BASE_URL: optional(anyUrl),
   API_ISSUER: httpsUrl,
   API_JWKS_URI: httpsUrl,
   TABLE_PREFIX: z
@@ -95,7 +100,9 @@ export interface Config {
   readonly tablePrefix: string;
   readonly keyVaultUrl: string;
   readonly serviceIdentity: ServiceIdentity;
-  readonly api: { readonly audience: string; readonly issuer: string; readonly jwksUri: string };
+  readonly api: { readonly audience: readonly string[]; readonly issuer: string; readonly jwksUri: string };
+  /** PUBLIC_BASE_URL, when set. */
+  readonly publicBaseUrl: string | undefined;
   readonly syncTimerSchedule: string;
   readonly syncNowDailyLimit: number;
   readonly streamBudgetMs: number;
@@ -156,6 +163,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     keyVaultUrl: e.KEY_VAULT_URL,
     serviceIdentity,
     api: { audience: e.API_AUDIENCE, issuer: e.API_ISSUER, jwksUri: e.API_JWKS_URI },
+    publicBaseUrl: e.PUBLIC_BASE_URL,
     syncTimerSchedule: e.SYNC_TIMER_SCHEDULE,
     syncNowDailyLimit: e.SYNC_NOW_DAILY_LIMIT,
     streamBudgetMs: e.SYNC_STREAM_BUDGET_SECONDS * 1000,

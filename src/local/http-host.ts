@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { errorBody } from "../api/errors.js";
+import { MAX_BODY_BYTES } from "../api/parse.js";
 import type { RawHandler, Route } from "../api/route.js";
 
 // The package is CommonJS: named imports fail under ESM, the default import works (FACTS).
@@ -33,10 +34,28 @@ function compile(route: Route, handlerOf: (r: Route) => RawHandler): CompiledRou
   return { route, pattern: new RegExp(`^/api/${source}$`), names, handler: handlerOf(route) };
 }
 
-async function bodyOf(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
+/**
+ * At most `cap` bytes of the body, then reading stops: the API refuses
+ * anything over MAX_BODY_BYTES, so more than one byte past it is never needed.
+ */
+function bodyOf(req: IncomingMessage, cap: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const done = () => {
+      req.off("data", onData).off("end", done).off("error", reject);
+      resolve(Buffer.concat(chunks).subarray(0, cap));
+    };
+    const onData = (c: Buffer) => {
+      chunks.push(c);
+      total += c.length;
+      if (total >= cap) {
+        req.pause();
+        done();
+      }
+    };
+    req.on("data", onData).once("end", done).once("error", reject);
+  });
 }
 
 export interface HttpHost {
@@ -52,13 +71,20 @@ export async function serveRoutes(routes: readonly Route[], port: number, log: L
   const compiled = routes.map((r) => compile(r, handlerOf));
   const server: Server = createServer((req, res) => {
     void (async () => {
-      const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+      let url: URL;
+      try {
+        url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+      } catch {
+        // Kestrel, in front of every function, answers a malformed Host with 400 (RFC 9112 §3.2).
+        res.writeHead(400, { "content-type": "application/json", connection: "close" }).end(JSON.stringify(errorBody("InvalidHost", "The Host header is not a valid host.")));
+        return;
+      }
       const candidates = compiled.filter((c) => c.pattern.test(url.pathname));
       const match = candidates.find((c) => c.route.method === req.method);
       if (!match) {
         const status = candidates.length > 0 ? 405 : 404;
         const body = JSON.stringify(errorBody(status === 405 ? "MethodNotAllowed" : "NotFound", `No route for ${req.method} ${url.pathname}`));
-        res.writeHead(status, { "content-type": "application/json" }).end(body);
+        res.writeHead(status, { "content-type": "application/json", ...(req.complete ? {} : { connection: "close" }) }).end(body);
         return;
       }
       const values = match.pattern.exec(url.pathname)?.slice(1) ?? [];
@@ -72,7 +98,8 @@ export async function serveRoutes(routes: readonly Route[], port: number, log: L
       const headers = Object.fromEntries(
         Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(", ") : v]])),
       );
-      const body = await bodyOf(req);
+      // GET and HEAD carry no body to a function (the Functions library drops it: azure-functions-nodejs-library #458).
+      const body = req.method === "GET" || req.method === "HEAD" ? Buffer.alloc(0) : await bodyOf(req, MAX_BODY_BYTES + 1);
       const request = new HttpRequest({
         method: req.method ?? "GET",
         url: url.toString(),
@@ -84,6 +111,8 @@ export async function serveRoutes(routes: readonly Route[], port: number, log: L
       const response = new HttpResponse(await match.handler(request, ctx));
       const outHeaders: Record<string, string> = {};
       response.headers.forEach((v, k) => (outHeaders[k] = v));
+      // A body left unread is not drained: the connection closes after the answer.
+      if (!req.complete) outHeaders.connection = "close";
       res.writeHead(response.status, outHeaders);
       if (response.body) Readable.fromWeb(response.body as unknown as WebReadableStream).pipe(res);
       else res.end();

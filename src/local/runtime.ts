@@ -6,6 +6,7 @@ import type { ApiDeps } from "../api/route.js";
 import { routes } from "../api/routes.js";
 import { getConfig } from "../config/config.js";
 import { checkCredentialExpiry } from "../monitoring/expiry-monitor.js";
+import { logText } from "../monitoring/log-text.js";
 import { tick } from "../orchestration/scheduler.js";
 import { startRun } from "../orchestration/start-run.js";
 import { getServices } from "../services.js";
@@ -22,7 +23,8 @@ const DEV_TOKEN_TTL_SECONDS = 24 * 3600;
 
 const log: LogHandler = (level, ...args) => {
   if (level === "trace" || level === "debug") return;
-  const line = args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ");
+  // Escaped: a displayName or Graph message in a line cannot start another line or carry ANSI codes.
+  const line = args.map((a) => (typeof a === "string" ? logText(a) : logText(JSON.stringify(a) ?? String(a)))).join(" ");
   (level === "error" || level === "warning" ? console.error : console.log)(`[${level}] ${line}`);
 };
 
@@ -59,7 +61,7 @@ const timer = startTimer(
 const expiryTimer = startTimer(
   "0 0 6 * * *",
   async () => {
-    await checkCredentialExpiry(services, (line) => console.log(`[monitor] ${line}`));
+    await checkCredentialExpiry(services, (line) => console.log(`[monitor] ${logText(line)}`));
   },
   (err) => log("error", "credential expiry check failed", err instanceof Error ? err.name : "error"),
 );
@@ -74,7 +76,7 @@ if (embedded) {
   readerToken = await mint(contract.service.reader.clientId, "Sync.Reader");
   const demoId = await registerDemoTenant(services, contract);
   if (demoId) {
-    console.log(`registered the demo tenant ${contract.tenants[0]?.displayName} (${demoId}); first sync starting`);
+    console.log(`registered the demo tenant ${logText(contract.tenants[0]?.displayName ?? "")} (${demoId}); first sync starting`);
     orchestration.watch(await nameOf(demoId), await startRun(orchestration.client, services.tenants, demoId, "manual", "live"));
   }
 }

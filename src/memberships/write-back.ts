@@ -13,7 +13,9 @@ export type WriteOutcome =
   | { readonly kind: "done"; readonly changed: boolean; readonly result: string }
   | { readonly kind: "groupNotFound" }
   | { readonly kind: "missingPermission"; readonly permission: string }
-  | { readonly kind: "refused"; readonly refusal: Refusal };
+  | { readonly kind: "refused"; readonly refusal: Refusal }
+  /** Graph refused the request itself (an unknown or invalid member): the caller's input, with Graph's code. */
+  | { readonly kind: "graphRejected"; readonly status: 400 | 404; readonly code: string; readonly message: string };
 
 export interface Actor {
   readonly id: string;
@@ -67,6 +69,10 @@ export async function writeMembership(services: Services, tenant: TenantRecord, 
     const absent = action === "remove" && err instanceof GraphError && err.statusCode === 404;
     if (!duplicate && !absent) {
       await record(`failed:${err instanceof GraphError ? `${err.statusCode} ${err.code ?? ""}`.trim() : "error"}`);
+      // 400 and 404 are Graph's verdict on the IDs given (List group members / Add member docs); anything else is a failure.
+      if (err instanceof GraphError && (err.statusCode === 400 || err.statusCode === 404)) {
+        return { kind: "graphRejected", status: err.statusCode, code: err.code ?? "Request_BadRequest", message: err.message };
+      }
       throw err;
     }
     changed = false;

@@ -50,6 +50,7 @@
  * or an alert can miss the one event a day that carries a credential's expiry.
  */
 import events from "../../infra/events.json" with { type: "json" };
+import { logJson } from "./log-text.js";
 
 const NAME = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)+$/;
 
@@ -135,9 +136,9 @@ export function credentialExpiryState(daysLeft: number): CredentialExpiryState {
   return "ok";
 }
 
-/** `<name> <json>`: the one message format the alert queries parse. */
+/** `<name> <json>`: the one message format the alert queries parse; one line, whatever the fields hold. */
 export function formatEvent(name: string, fields: object): string {
-  return `${name} ${JSON.stringify(fields)}`;
+  return `${name} ${logJson(fields)}`;
 }
 
 export function credentialExpiryMessage(fields: CredentialExpiryEvent): string {

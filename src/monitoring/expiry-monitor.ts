@@ -42,6 +42,7 @@ import {
   type CredentialExpirySource,
   type CredentialExpiryState,
 } from "./events.js";
+import { logText } from "./log-text.js";
 
 const DAY_MS = 86_400_000;
 /** Entered and real expiry further apart than this are a mismatch. */
@@ -83,7 +84,9 @@ export function expiryStateOf(expiresOn: string, now: Date | number): Credential
  * line per credential. A credential that fails is logged as an error line
  * and the others go on.
  */
-export async function checkCredentialExpiry(services: Services, log: (line: string) => void, now: () => number = Date.now): Promise<CredentialExpiryReport> {
+export async function checkCredentialExpiry(services: Services, write: (line: string) => void, now: () => number = Date.now): Promise<CredentialExpiryReport> {
+  // Lines carry Graph messages: escaped to one line each (event lines are escaped JSON already).
+  const log = (line: string) => write(logText(line));
   await services.ready();
   const usersOf = new Map<string, TenantRecord[]>();
   for await (const { value: t } of services.tenants.list()) {

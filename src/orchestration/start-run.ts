@@ -39,6 +39,8 @@ export async function startRun(
   trigger: Trigger,
   mode: RunMode,
   now: () => number = Date.now,
+  /** Runs once the claim is won, before the start; if it throws, the claim is released and the error passes on. */
+  beforeStart?: () => Promise<void>,
 ): Promise<StartResult> {
   const cur = await tenants.get(tenantId);
   // A tenant being erased is as good as gone.
@@ -53,9 +55,10 @@ export async function startRun(
   if (won === false) return { started: false, reason: "lostRace" };
   const instanceId = instanceIdOf(tenantId);
   try {
+    await beforeStart?.();
     await client.startNew(ORCHESTRATOR, { instanceId, input: { tenantId, runId, trigger, mode } });
   } catch (err) {
-    await tenants.update(tenantId, (x) => (x.lastRunId === runId ? { ...x, status: t.status, lastSyncStart: t.lastSyncStart } : undefined));
+    await tenants.update(tenantId, (x) => (x.lastRunId === runId ? { ...x, status: t.status, lastRunId: t.lastRunId, lastTrigger: t.lastTrigger, lastSyncStart: t.lastSyncStart } : undefined));
     throw err;
   }
   return { started: true, runId, instanceId };

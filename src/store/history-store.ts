@@ -21,6 +21,19 @@ export interface HistoryRecord {
 }
 
 const MAX_TICKS = 9_999_999_999_999;
+const MAX_ERROR_CHARS = 500;
+
+/**
+ * What a reader may see of a failure: its first line (the message, with any
+ * Graph status and code), never the stack after it. A Durable task failure
+ * arrives as "Reason \n Details", where Details is the stack (durable-functions,
+ * TaskOrchestrationExecutor.js); stacks name server paths and library versions,
+ * so they stay in the logs.
+ */
+export function publicError(text: string): string {
+  const cut = (text.split(/\r?\n/, 1)[0] ?? "").trim();
+  return cut.length > MAX_ERROR_CHARS ? `${cut.slice(0, MAX_ERROR_CHARS - 1)}…` : cut || "the stream failed";
+}
 
 /** Newest first: RowKey starts with the inverted start time. */
 export function historyRowKey(r: Pick<HistoryRecord, "startTime" | "runId" | "type">): string {
@@ -32,9 +45,9 @@ export class HistoryStore {
   constructor(private readonly table: TableClient) {}
 
   async add(tenantId: string, r: HistoryRecord): Promise<void> {
-    const { warnings, ...rest } = r;
+    const { warnings, error, ...rest } = r;
     await this.table.upsertEntity(
-      { partitionKey: tenantId, rowKey: historyRowKey(r), ...rest, warnings: JSON.stringify(warnings ?? []) },
+      { partitionKey: tenantId, rowKey: historyRowKey(r), ...rest, ...(error !== undefined ? { error: publicError(error) } : {}), warnings: JSON.stringify(warnings ?? []) },
       "Replace",
     );
   }

@@ -35,6 +35,8 @@ export function classify(err: unknown): Error {
       return new DeltaTokenExpired(`${err.statusCode} ${code}`);
     }
     if (err.statusCode === 403) return new PermissionDenied(`${code}: ${err.message}`);
+    // The status and Graph's code go into the message: it is what the run's history shows (no stack).
+    return new Error(`Graph ${err.statusCode}${code ? ` ${code}` : ""}: ${err.message}`, { cause: err });
   }
   return err instanceof Error ? err : new Error(String(err));
 }

@@ -13,6 +13,7 @@ import { RequestError } from "../errors.js";
 import { notFound } from "../tenant-param.js";
 import { route, type ApiDeps } from "../route.js";
 import { credentialView } from "../views.js";
+import { apiBaseUrl } from "../public-url.js";
 
 const expiry = z.iso.datetime({ offset: true }).or(z.iso.date());
 
@@ -93,7 +94,7 @@ export const credentialRoutes = [
       };
       await deps.services.secrets.put(p.secretName, body.clientSecret, new Date(p.secretExpiresOn));
       await deps.services.credentials.create(p);
-      return { status: 201, headers: { Location: `${url.origin}/api/credentials/${id}` }, jsonBody: credentialView(p) };
+      return { status: 201, headers: { Location: `${apiBaseUrl(deps.services.config, url)}/credentials/${id}` }, jsonBody: credentialView(p) };
     },
   }),
   route({

@@ -2,9 +2,9 @@ import { odata } from "@azure/data-tables";
 import { stringify } from "csv-stringify";
 import { Readable } from "node:stream";
 import { z } from "zod";
-import type { HistoryRecord } from "../../store/history-store.js";
+import { publicError, type HistoryRecord } from "../../store/history-store.js";
 import { allOf } from "../../store/odata-compose.js";
-import { afterCursor, decodeToken, takePage } from "../paging.js";
+import { afterCursor, decodeToken, encodeToken, takePage } from "../paging.js";
 import { route, type ApiDeps } from "../route.js";
 import { loadTenant } from "../tenant-param.js";
 
@@ -21,20 +21,42 @@ const csvQuery = historyQuery.omit({ pageSize: true, continuationToken: true });
 
 const COLUMNS = ["runId", "trigger", "type", "startTime", "endTime", "total", "changed", "deleted", "filtered", "status", "error"] as const;
 
-function item(r: HistoryRecord & { rowKey: string }) {
-  return { runId: r.runId, trigger: r.trigger, type: r.type, startTime: r.startTime, endTime: r.endTime, total: r.total, changed: r.changed, deleted: r.deleted, filtered: r.filtered, status: r.status, ...(r.error ? { error: r.error } : {}), ...(r.warnings?.length ? { warnings: r.warnings } : {}) };
+function item(r: Row) {
+  return { runId: r.runId, trigger: r.trigger, type: r.type, startTime: r.startTime, endTime: r.endTime, total: r.total, changed: r.changed, deleted: r.deleted, filtered: r.filtered, status: r.status, ...(r.error ? { error: publicError(r.error) } : {}), ...(r.warnings?.length ? { warnings: r.warnings } : {}) };
 }
 
-/** Newest first (the RowKey order); the type filter runs in the table, the text search here. */
-async function* rows(deps: ApiDeps, tenantId: string, q: { type?: string | undefined; search?: string | undefined }, after?: string): AsyncGenerator<HistoryRecord & { rowKey: string }> {
+/** Rows one search request examines at most: a search costs at most this many rows read, however long the history. */
+export const SEARCH_SCAN_ROWS = 5_000;
+
+type Row = HistoryRecord & { rowKey: string };
+type Query = { type?: string | undefined; search?: string | undefined };
+
+const matches = (r: Row, needle: string): boolean => [r.runId, r.type, r.status, r.trigger, r.error ?? ""].some((f) => String(f).toLowerCase().includes(needle));
+
+/** Newest first (the RowKey order); the type filter runs in the table. */
+async function* rows(deps: ApiDeps, tenantId: string, q: Query, after?: string): AsyncGenerator<Row> {
   const table = deps.services.tables.client("History");
   const filter = allOf(odata`PartitionKey eq ${tenantId}`, after !== undefined && odata`RowKey gt ${after}`, q.type !== undefined && odata`type eq ${q.type}`);
-  const needle = q.search?.toLowerCase();
   for await (const e of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
-    const r = { ...(e as unknown as HistoryRecord), warnings: JSON.parse(String(e.warnings ?? "[]")) as string[], rowKey: e.rowKey ?? "" };
-    if (needle && ![r.runId, r.type, r.status, r.trigger, r.error ?? ""].some((f) => String(f).toLowerCase().includes(needle))) continue;
-    yield r;
+    yield { ...(e as unknown as HistoryRecord), warnings: JSON.parse(String(e.warnings ?? "[]")) as string[], rowKey: e.rowKey ?? "" };
   }
+}
+
+/** The text search, over at most SEARCH_SCAN_ROWS rows: a page may come back short, with a token that resumes the scan. */
+async function searchPage(deps: ApiDeps, tenantId: string, q: Query & { search: string }, pageSize: number, after?: string): Promise<{ items: Row[]; continuationToken?: string }> {
+  const needle = q.search.toLowerCase();
+  const items: Row[] = [];
+  let scanned = 0;
+  let lastScanned: string | undefined;
+  for await (const r of rows(deps, tenantId, q, after)) {
+    const last = items[items.length - 1];
+    if (items.length === pageSize && last) return { items, continuationToken: encodeToken({ after: last.rowKey }) };
+    if (scanned === SEARCH_SCAN_ROWS && lastScanned !== undefined) return { items, continuationToken: encodeToken({ after: lastScanned }) };
+    scanned++;
+    lastScanned = r.rowKey;
+    if (matches(r, needle)) items.push(r);
+  }
+  return { items };
 }
 
 export const historyRoutes = [
@@ -49,7 +71,10 @@ export const historyRoutes = [
     async handler({ deps, params, query }) {
       const { value: t } = await loadTenant(deps, params.id);
       const cursor = decodeToken(query.continuationToken, afterCursor);
-      const page = await takePage(rows(deps, t.id, query, cursor?.after), query.pageSize, (r) => r.rowKey);
+      const page =
+        query.search !== undefined
+          ? await searchPage(deps, t.id, { ...query, search: query.search }, query.pageSize, cursor?.after)
+          : await takePage(rows(deps, t.id, query, cursor?.after), query.pageSize, (r) => r.rowKey);
       return { status: 200, jsonBody: { ...page, items: page.items.map(item) } };
     },
   }),
@@ -64,7 +89,9 @@ export const historyRoutes = [
     async handler({ deps, params, query }) {
       const { value: t } = await loadTenant(deps, params.id);
       const source = Readable.from((async function* () {
-        for await (const r of rows(deps, t.id, query)) yield { ...item(r), error: r.error ?? "" };
+        // The export streams every row (memory stays flat); a search there filters the stream.
+        const needle = query.search?.toLowerCase();
+        for await (const r of rows(deps, t.id, query)) if (!needle || matches(r, needle)) yield { ...item(r), error: r.error ? publicError(r.error) : "" };
       })());
       const csv = source.pipe(stringify({ header: true, columns: [...COLUMNS] }));
       return {

@@ -22,6 +22,9 @@ async function write(req: ApiRequest<undefined, Record<string, never>>, action: 
       throw new RequestError(403, "MissingPermission", `The tenant's app lacks the Graph application permission ${r.permission} (or Group.ReadWrite.All) needed to change memberships.`, { permission: r.permission });
     case "refused":
       throw new RequestError(409, r.refusal.code, r.refusal.message);
+    case "graphRejected":
+      // Graph's own code and message: e.g. Request_ResourceNotFound for a member it does not know.
+      throw new RequestError(r.status, r.status === 404 ? "MemberNotFound" : "GraphRejected", `Graph refused the change: ${r.message}`, { graphCode: r.code });
     case "done":
       return { status: 200, jsonBody: { groupId, memberId, result: r.result, changed: r.changed } };
   }
@@ -36,7 +39,7 @@ export const membershipRoutes = [
     path: "tenants/{id}/groups/{groupId}/members/{memberId}",
     access: "admin",
     summary: "Add a member to a group through Graph (idempotent); refused for groups Graph cannot manage",
-    responses: { 200: "Member (already) present", 403: "The app lacks GroupMember.ReadWrite.All", 404: "No such tenant or synced group", 409: "The group is managed elsewhere (on-prem AD, Exchange, dynamic rule, role-assignable)" },
+    responses: { 200: "Member (already) present", 403: "The app lacks GroupMember.ReadWrite.All", 400: "Graph refused the member ID (its code in details.graphCode)", 404: "No such tenant or synced group, or a member Graph does not know", 409: "The group is managed elsewhere (on-prem AD, Exchange, dynamic rule, role-assignable)" },
     handler: (req) => write(req, "add"),
   }),
   route({
@@ -45,7 +48,7 @@ export const membershipRoutes = [
     path: "tenants/{id}/groups/{groupId}/members/{memberId}",
     access: "admin",
     summary: "Remove a member from a group through Graph (idempotent); refused for groups Graph cannot manage",
-    responses: { 200: "Member (already) absent", 403: "The app lacks GroupMember.ReadWrite.All", 404: "No such tenant or synced group", 409: "The group is managed elsewhere" },
+    responses: { 200: "Member (already) absent", 403: "The app lacks GroupMember.ReadWrite.All", 400: "Graph refused the member ID (its code in details.graphCode)", 404: "No such tenant or synced group", 409: "The group is managed elsewhere" },
     handler: (req) => write(req, "remove"),
   }),
   route({

@@ -8,6 +8,7 @@ import { RequestError } from "../errors.js";
 import { decodeToken, encodeToken, pageSizeQuery } from "../paging.js";
 import { route, type ApiDeps } from "../route.js";
 import { loadTenant } from "../tenant-param.js";
+import { apiBaseUrl } from "../public-url.js";
 
 /** Above this many records a preview is offered only as an export (seed: Sophos). */
 export const PREVIEW_INLINE_LIMIT = 20_000;
@@ -38,7 +39,7 @@ export const previewRoutes = [
       if (t.enabled) throw new RequestError(409, "TenantEnabled", "A preview runs only while the tenant is turned off.");
       const r = await startRun(deps.orchestration, deps.services.tenants, t.id, "manual", "preview");
       if (!r.started) throw new RequestError(409, "SyncRunning", "A run of this tenant is going.");
-      return { status: 202, headers: { Location: `${url.origin}/api/tenants/${t.id}/preview` }, jsonBody: { runId: r.runId, status: "running" } };
+      return { status: 202, headers: { Location: `${apiBaseUrl(deps.services.config, url)}/tenants/${t.id}/preview` }, jsonBody: { runId: r.runId, status: "running" } };
     },
   }),
   route({

@@ -1,9 +1,13 @@
 import { instanceIdOf, type RunProgress } from "../../orchestration/contract.js";
 import { isActive, isRunning, startRun } from "../../orchestration/start-run.js";
-import { QuotaStore } from "../../store/quota-store.js";
+import { QuotaStore, utcDay, type QuotaResult } from "../../store/quota-store.js";
 import { RequestError } from "../errors.js";
 import { route } from "../route.js";
 import { loadTenant } from "../tenant-param.js";
+import { apiBaseUrl } from "../public-url.js";
+
+/** The claim winner found the day's quota used: the claim is released and the caller gets a 429. */
+class QuotaRefused extends Error {}
 
 export const syncRoutes = [
   route({
@@ -21,19 +25,32 @@ export const syncRoutes = [
       if (await isRunning(deps.orchestration, t.id)) throw new RequestError(409, "SyncRunning", "A sync of this tenant is running.");
       const quota = new QuotaStore(deps.services.tables.client("Quota"));
       const limit = deps.services.config.syncNowDailyLimit;
-      const q = await quota.take(t.id, limit);
-      if (!q.accepted) {
-        throw new RequestError(429, "DailyLimitReached", `Sync Now is limited to ${limit} a day per tenant (UTC day).`, { limit, used: q.used, remaining: 0 }, { "Retry-After": String(q.retryAfterSeconds) });
-      }
-      const started = await startRun(deps.orchestration, deps.services.tenants, t.id, "manual", "live").catch(async (err: unknown) => {
-        await quota.refund(t.id);
+      const refused = (used: number, retryAfterSeconds: number) =>
+        new RequestError(429, "DailyLimitReached", `Sync Now is limited to ${limit} a day per tenant (UTC day).`, { limit, used, remaining: 0 }, { "Retry-After": String(retryAfterSeconds) });
+      const used = await quota.used(t.id);
+      if (used >= limit) throw refused(used, utcDay(Date.now()).secondsLeft);
+      // The quota is taken only by the one caller that won the tenant's claim, so a reservation
+      // that is later refunded is never what makes another caller see "remaining 0".
+      let taken: QuotaResult | undefined;
+      let over: QuotaResult | undefined;
+      const started = await startRun(deps.orchestration, deps.services.tenants, t.id, "manual", "live", Date.now, async () => {
+        const q = await quota.take(t.id, limit);
+        if (!q.accepted) {
+          over = q;
+          throw new QuotaRefused();
+        }
+        taken = q;
+      }).catch(async (err: unknown) => {
+        if (err instanceof QuotaRefused && over && !over.accepted) throw refused(over.used, over.retryAfterSeconds);
+        if (taken) await quota.refund(t.id);
         throw err;
       });
-      if (!started.started) {
-        await quota.refund(t.id);
+      if (!started.started || !taken) {
+        // Another caller holds the claim: its run is starting (or running), and its quota is its own.
         throw new RequestError(409, "SyncRunning", "A sync of this tenant is running.");
       }
-      const location = `${url.origin}/api/tenants/${t.id}/sync`;
+      const q: QuotaResult = taken;
+      const location = `${apiBaseUrl(deps.services.config, url)}/tenants/${t.id}/sync`;
       return { status: 202, headers: { Location: location }, jsonBody: { runId: started.runId, status: "running", remainingToday: q.remaining, location } };
     },
   }),

@@ -18,6 +18,7 @@ import { decodeToken, encodeToken, pageSizeQuery } from "../paging.js";
 import { route, type ApiDeps } from "../route.js";
 import { checkIfMatch, loadTenant } from "../tenant-param.js";
 import { tenantView } from "../views.js";
+import { apiBaseUrl } from "../public-url.js";
 
 const immutable = (field: string) => z.never({ error: `${field} cannot be changed; delete the tenant and add it again` }).optional();
 
@@ -84,7 +85,7 @@ export const tenantRoutes = [
         case "created":
           return {
             status: 201,
-            headers: { Location: `${url.origin}/api/tenants/${r.tenant.id}` },
+            headers: { Location: `${apiBaseUrl(deps.services.config, url)}/tenants/${r.tenant.id}` },
             jsonBody: { ...(await withView(deps, r.tenant)), connection: r.report },
           };
         case "exists":
