@@ -65,7 +65,7 @@ export const historyRoutes = [
     method: "GET",
     path: "tenants/{id}/history",
     access: "reader",
-    summary: "Sync history per object type, newest first; pageSize 50, 100 or 1000; search and type filter",
+    summary: `Sync history per object type, newest first; pageSize 50, 100 or 1000; type filter; search reads at most ${SEARCH_SCAN_ROWS} rows per call (a short page carries a token)`,
     query: historyQuery,
     responses: { 200: "A page of history", 400: "Bad query", 404: "No such tenant" },
     async handler({ deps, params, query }) {
