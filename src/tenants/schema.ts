@@ -17,7 +17,7 @@ export const tenantRefSchema = z
   .string()
   .min(1)
   .max(253)
-  .refine((s) => GUID.test(s) || DOMAIN.test(s), "a tenant GUID or a domain");
+  .regex(new RegExp(`${GUID.source}|${DOMAIN.source}`, "i"), "a tenant GUID or a domain");
 
 /**
  * C0 and C1 controls (newlines, ANSI escapes), line and paragraph

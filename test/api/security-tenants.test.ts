@@ -100,6 +100,9 @@ describe("issue 20 (2, 4, 5, 11): erase against runs, shared profiles, profile d
     await api.services.tenants.update(t.id, (x) => ({ ...x, nextRunAt: new Date(Date.now() - 1000).toISOString() }));
     expect((await api.call("POST", `/tenants/${t.id}/sync`)).status).toBe(409);
     expect((await tick(client, api.services.tenants)).has(t.id)).toBe(false);
+    // Nor may a PATCH attach a new profile that the erase under way would leave behind.
+    const patch = await api.call("PATCH", `/tenants/${t.id}`, { body: { credential: { clientId: t.clientId, clientSecret: t.secret, secretExpiresOn: inAYear() } } });
+    expect(patch.status, await patch.text()).toBe(409);
     expect(await api.durable.getStatus(`sync-${t.id}`)).toBeUndefined();
     expect((await rowsOf(t.id)).filter((r) => !r.startsWith("Tenants:"))).toEqual([]);
     // Gone altogether.

@@ -78,7 +78,7 @@ export const tenantRoutes = [
     access: "admin",
     summary: "Add a tenant; the connection is tested before anything is saved",
     body: newTenantSchema,
-    responses: { 201: "Added", 400: "Bad input, or the connection test failed (the report is in details)", 409: "The tenant exists already" },
+    responses: { 201: "Added", 400: "Bad input, an endpoint override the policy refuses, a profile of another cloud, or the connection test failed (the report is in details)", 409: "The tenant exists already" },
     async handler({ deps, body, url }) {
       const r = await createTenant(deps.services, body);
       switch (r.kind) {
@@ -122,11 +122,13 @@ export const tenantRoutes = [
     access: "admin",
     summary: "Change a tenant's settings (If-Match honoured); tenant and cloud are immutable",
     body: patchTenantSchema,
-    responses: { 200: "Changed", 400: "Bad input", 404: "No such tenant", 412: "If-Match does not match" },
+    responses: { 200: "Changed", 400: "Bad input, a refused endpoint override, or the new endpoints or credential failed the connection test (nothing saved)", 404: "No such tenant", 409: "The tenant is being deleted", 412: "If-Match does not match" },
     async handler({ deps, params, body, headers }) {
       const cur = await loadTenant(deps, params.id);
       checkIfMatch(headers, cur.etag);
       const t = cur.value;
+      // A change now could attach a profile the erase under way would leave behind.
+      if (t.status === "deleting") throw new RequestError(409, "TenantDeleting", "The tenant is being deleted.");
       const now = new Date();
       const endpoints = body.endpoints === undefined ? t.endpoints : body.endpoints;
       const endpointsChanged = body.endpoints !== undefined && stableJson(body.endpoints) !== stableJson(t.endpoints);
@@ -171,7 +173,7 @@ export const tenantRoutes = [
     path: "tenants/{id}",
     access: "admin",
     summary: "Erase everything of a tenant: its rows in every table, its orchestration history, and its Key Vault secret unless other tenants share that credential",
-    responses: { 204: "Erased", 404: "No such tenant", 409: "A sync is running" },
+    responses: { 204: "Erased", 404: "No such tenant", 409: "A sync is running or starting" },
     async handler({ deps, params }) {
       const cur = await loadTenant(deps, params.id);
       const outcome = await eraseTenant(deps.services, deps.orchestration, cur);
@@ -186,7 +188,7 @@ export const tenantRoutes = [
     path: "tenants/{id}/test",
     access: "admin",
     summary: "Test the saved credentials",
-    responses: { 200: "The connection report (ok true or false)", 404: "No such tenant" },
+    responses: { 200: "The connection report (ok true or false)", 404: "No such tenant", 409: "The credential is missing, or the saved endpoints or its cloud may not be used" },
     async handler({ deps, params }) {
       const { value: t } = await loadTenant(deps, params.id);
       const profile = await profileOf(deps, t.credentialId);
