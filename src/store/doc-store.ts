@@ -57,7 +57,7 @@ export class DocStore<T extends { readonly id: string }> {
     }
   }
 
-  /** Deletes only the version read: false when the row moved on (412) or is gone. */
+  /** Deletes only the version read: false when the row moved on (412, If-Match: Delete Entity, Table service REST API) or is gone. */
   async deleteIf(id: string, etag: string): Promise<boolean> {
     try {
       await this.table.deleteEntity(this.partition, id, { etag });
