@@ -1,11 +1,14 @@
 /**
- * An in-process Durable Functions runtime for local runs and tests.
+ * The local Durable backend: what the Durable extension does around the
+ * worker, for local runs and tests.
  *
- * It is NOT an orchestration engine: every replay runs the real
- * `durable-functions` Orchestrator (see ./engine.ts). This class only does what
- * the Durable extension does around it: keep each instance's history, run the
- * activities, timers and sub-orchestrations the engine asks for, append their
- * outcomes as history events, and replay.
+ * It is NOT an orchestration engine: every replay invokes the REGISTERED
+ * orchestrator function (`df.app.orchestration`, which wraps the real
+ * durable-functions `Orchestrator`) through the worker contract, with the
+ * history as the orchestrationTrigger input; activities are invoked the same
+ * way. This class keeps each instance's history, runs the activities, timers
+ * and sub-orchestrations the returned actions ask for, appends their outcomes
+ * as history events, and replays.
  *
  * Everything is in memory: instances, histories and pending timers are lost
  * when the process exits, and nothing is resumed on the next start (unlike the
@@ -17,26 +20,30 @@
  * therefore runs ahead of the wall clock after a timer, as if the wait had
  * really happened.
  *
- * Event ids follow the engine's own numbering (its `sequenceNumber`): every
- * atomic task the orchestrator schedules takes the next id, in the order the
- * engine returns the actions; in addition a `*WithRetry` task takes one id for
- * the timer after each failed attempt and one for each re-scheduled attempt.
- * Because the engine allocates those retry ids while it processes the history,
- * each batch puts the retry events first, before anything that can resume the
- * orchestrator. The mirror is cross-checked against the engine after every
- * replay.
+ * Event ids are the extension's: every leaf of the returned action list,
+ * compound children included, takes the next id, with no deduplication
+ * (OutOfProcOrchestrationShim.cs, ProcessAsyncActionsV2; see flattenActions).
+ * An orchestrator that re-yields an already scheduled task inside a new
+ * Task.any therefore schedules it again, as on Azure (durable-js #574). In
+ * addition a `*WithRetry` task takes one id for the timer after each failed
+ * attempt and one for each re-scheduled attempt (DTFx RetryInterceptor); each
+ * batch puts those retry events first, before anything that can resume the
+ * orchestrator.
  */
-import { randomUUID } from "node:crypto";
-import functions from "@azure/functions";
-import type { InvocationContext, LogHandler } from "@azure/functions";
-import type { OrchestrationHandler } from "durable-functions";
+import "../worker/core.js";
+import type { InvocationContext } from "@azure/functions";
+import df, { type OrchestrationHandler } from "durable-functions";
+import { captureRegistrations, triggerOf, type FunctionRegistry } from "../worker/core.js";
+import { invokeFunction, typedDataToJson } from "../worker/invoke.js";
 import {
   ActionType,
   actionTypeName,
   flattenActions,
   historyEvent,
-  replay,
+  orchestrationTriggerPayload,
+  orchestratorFailure,
   type EngineAction,
+  type EngineState,
   type HistoryEvent,
   type RetryOptionsLike,
 } from "./engine.js";
@@ -44,8 +51,18 @@ import {
 /** What `df.app.orchestration` takes as its handler. */
 export type OrchestratorFn = OrchestrationHandler;
 export type ActivityFn = (input: unknown, ctx: InvocationContext) => Promise<unknown>;
-export type RuntimeStatus = "Pending" | "Running" | "Completed" | "Failed" | "Terminated";
+export type RuntimeStatus = "Pending" | "Running" | "ContinuedAsNew" | "Suspended" | "Completed" | "Failed" | "Terminated";
 export type LogLevel = "info" | "warn" | "error";
+
+/**
+ * startNew over an instance in one of these states is refused: the
+ * extension's default OverridableExistingInstanceStates is NonRunningStates
+ * (DurableTaskOptions.cs; OverridableStates.cs), and DTFx refuses with
+ * OrchestrationAlreadyExistsException, which HttpApiHandler.cs answers 409.
+ */
+export const RUNNING_STATES: ReadonlySet<RuntimeStatus> = new Set(["Pending", "Running", "ContinuedAsNew", "Suspended"]);
+
+export class InstanceExistsError extends Error {}
 
 export interface InstanceStatus {
   instanceId: string;
@@ -67,9 +84,14 @@ export interface InstanceStats {
   signatures: readonly string[];
 }
 
-export interface LocalDurableRuntimeOptions {
-  orchestrators: Record<string, OrchestratorFn>;
-  activities: Record<string, ActivityFn>;
+export interface DurableBackendOptions {
+  /** The app's registered functions (the host passes the entry points' registry). */
+  functions?: FunctionRegistry;
+  /** Or handlers, registered here through df.app.orchestration / df.app.activity into a registry of their own. */
+  orchestrations?: Record<string, OrchestratorFn>;
+  /** Same as orchestrations (older name). */
+  orchestrators?: Record<string, OrchestratorFn>;
+  activities?: Record<string, ActivityFn>;
   /** Like host.json maxConcurrentActivityFunctions, across all instances. Default 10. */
   maxConcurrentActivities?: number;
   /** Scale timers (and retry delays) for tests, e.g. 0.001. The orchestration still sees the unscaled times. Default 1. */
@@ -152,8 +174,8 @@ type Completion =
 interface Host {
   readonly timerScale: number;
   log(level: LogLevel, msg: string): void;
-  logHandler(prefix: string): LogHandler;
   runActivity(name: string, input: unknown): Promise<string>;
+  replay(name: string, payload: string): Promise<{ ok: true; state: EngineState } | { ok: false; message: string; customStatus: unknown }>;
   runSubOrchestration(name: string, instanceId: string, input: unknown, parentInstanceId: string): Promise<string>;
   track(p: Promise<unknown>): void;
 }
@@ -174,7 +196,7 @@ function signatureOf(a: EngineAction): string {
     case ActionType.CallSubOrchestratorWithRetry:
       return `${type}(${JSON.stringify(a.functionName)}, ${JSON.stringify(roundTrip(a.input)) ?? "undefined"}${a.instanceId ? `, ${JSON.stringify(a.instanceId)}` : ""})`;
     case ActionType.CreateTimer:
-      return `${type}(${a.fireAt instanceof Date ? a.fireAt.toISOString() : String(a.fireAt)})`;
+      return `${type}(${new Date(String(a.fireAt)).toISOString()})`;
     case ActionType.WaitForExternalEvent:
       return `${type}(${JSON.stringify(a.externalEventName)})`;
     default:
@@ -209,7 +231,6 @@ class Instance {
   constructor(
     private readonly host: Host,
     readonly name: string,
-    private readonly fn: OrchestratorFn,
     readonly instanceId: string,
     input: unknown,
     private readonly parentInstanceId: string,
@@ -349,15 +370,8 @@ class Instance {
     }
 
     this.replays++;
-    const result = await replay({
-      fn: this.fn,
-      name: this.name,
-      instanceId: this.instanceId,
-      parentInstanceId: this.parentInstanceId,
-      history: this.history,
-      input: this.input,
-      logHandler: this.host.logHandler(`${this.name} (${this.instanceId})`),
-    });
+    const payload = orchestrationTriggerPayload({ instanceId: this.instanceId, history: this.history, input: this.input, parentInstanceId: this.parentInstanceId, isReplaying: !first });
+    const result = await this.host.replay(this.name, payload);
     if (this.stopped) return; // terminated or replaced while replaying
     this.status.lastUpdatedTime = new Date();
     if (!result.ok) {
@@ -368,10 +382,7 @@ class Instance {
     const { state } = result;
     this.status.customStatus = roundTrip(state.customStatus);
 
-    // Same action object twice = an already-scheduled task yielded again inside a new Task.all/any:
-    // the engine gives it no new id, so neither do we.
-    const seen = new Set<EngineAction>();
-    const actions = flattenActions(state.actions).filter((a) => (seen.has(a) ? false : (seen.add(a), true)));
+    const actions = flattenActions(state.actions);
 
     const known = this.signatures.length;
     for (let i = 0; i < known; i++) {
@@ -420,7 +431,7 @@ class Instance {
         }
         case ActionType.CreateTimer: {
           const id = this.nextId++;
-          const fireAt = action.fireAt instanceof Date ? action.fireAt : new Date(String(action.fireAt));
+          const fireAt = new Date(String(action.fireAt));
           this.append(historyEvent("TimerCreated", id, ts, { fireAt }));
           this.timerIdByPosition.set(i, id);
           toStart.push(() => this.startTimer(id, fireAt, tsMs, undefined));
@@ -436,11 +447,6 @@ class Instance {
           return;
       }
       this.signatures.push(signatureOf(action));
-    }
-
-    if (result.sequenceNumber !== undefined && result.sequenceNumber !== this.nextId) {
-      this.finish("Failed", `local durable runtime error: event ids out of step with the engine (engine ${result.sequenceNumber}, runtime ${this.nextId})`);
-      return;
     }
 
     if (state.isDone) {
@@ -533,9 +539,15 @@ class Instance {
   }
 }
 
-export class LocalDurableRuntime {
-  private readonly orchestrators: Record<string, OrchestratorFn>;
-  private readonly activities: Record<string, ActivityFn>;
+/**
+ * The backend's API, shared by the local host, the tests and the bench:
+ * `new DurableBackend({ orchestrations, activities })` (or `{ functions }`),
+ * `start(name, { instanceId, input })`, `getStatus`, `waitFor(id, ms)`,
+ * `history(id)` (the events as the orchestrator saw them), `terminate`,
+ * `purge`, `stop`.
+ */
+export class DurableBackend {
+  readonly functions: FunctionRegistry;
   private readonly semaphore: Semaphore;
   private readonly timerScale: number;
   private readonly logFn: (level: LogLevel, msg: string) => void;
@@ -544,9 +556,8 @@ export class LocalDurableRuntime {
   private stopped = false;
   private readonly host: Host;
 
-  constructor(opts: LocalDurableRuntimeOptions) {
-    this.orchestrators = { ...opts.orchestrators };
-    this.activities = { ...opts.activities };
+  constructor(opts: DurableBackendOptions) {
+    this.functions = opts.functions ?? registerHandlers({ ...opts.orchestrators, ...opts.orchestrations }, opts.activities ?? {});
     const max = opts.maxConcurrentActivities ?? 10;
     if (!Number.isInteger(max) || max < 1) throw new RangeError("maxConcurrentActivities must be a positive integer");
     this.semaphore = new Semaphore(max);
@@ -557,11 +568,8 @@ export class LocalDurableRuntime {
     this.host = {
       timerScale: this.timerScale,
       log: (level, msg) => this.logFn(level, msg),
-      logHandler: (prefix) => (level, ...args) => {
-        const text = `${prefix}: ${args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")}`;
-        this.logFn(level === "error" || level === "critical" ? "error" : level === "warning" ? "warn" : "info", text);
-      },
       runActivity: (name, input) => this.runActivity(name, input),
+      replay: (name, payload) => this.replay(name, payload),
       runSubOrchestration: (name, instanceId, input, parent) => this.runSubOrchestration(name, instanceId, input, parent),
       track: (p) => {
         this.inFlight.add(p);
@@ -570,10 +578,14 @@ export class LocalDurableRuntime {
     };
   }
 
-  /** Same semantics as the real DurableClient.startNew: an existing instance with that ID is silently replaced. */
+  /** As the extension: refused (InstanceExistsError) while an instance of that ID runs; a finished one is replaced. */
   async startNew(name: string, options: { instanceId: string; input?: unknown }): Promise<string> {
-    this.create(name, options.instanceId, roundTrip(options.input), "");
+    this.create(name, options.instanceId, roundTrip(options.input), "", true);
     return options.instanceId;
+  }
+
+  start(name: string, options: { instanceId: string; input?: unknown }): Promise<string> {
+    return this.startNew(name, options);
   }
 
   async getStatus(instanceId: string): Promise<InstanceStatus | undefined> {
@@ -593,10 +605,12 @@ export class LocalDurableRuntime {
     inst.finish("Terminated", reason);
   }
 
-  /** Forgets a finished instance, as purgeInstanceHistory does; a running one is left alone. */
-  async purge(instanceId: string): Promise<void> {
+  /** Forgets a finished instance; returns how many were deleted (0 when none or still running). */
+  async purge(instanceId: string): Promise<number> {
     const inst = this.instances.get(instanceId);
-    if (inst && TERMINAL.has(inst.snapshot().runtimeStatus)) this.instances.delete(instanceId);
+    if (!inst || !TERMINAL.has(inst.snapshot().runtimeStatus)) return 0;
+    this.instances.delete(instanceId);
+    return 1;
   }
 
   /** Resolves with the status once the instance is finished, or with its current status when timeoutMs passes. */
@@ -605,12 +619,21 @@ export class LocalDurableRuntime {
     for (;;) {
       const inst = this.require(instanceId);
       const left = deadline - Date.now();
-      // A stopped, non-terminal instance (runtime stopped) will not progress any more.
+      // A stopped, non-terminal instance (backend stopped) will not progress any more.
       if (inst.isTerminal || inst.stopped || left <= 0) return inst.snapshot();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([inst.settled.promise, new Promise<void>((r) => (timer = setTimeout(r, Math.min(left, MAX_TIMEOUT_MS))))]);
       clearTimeout(timer);
     }
+  }
+
+  waitFor(instanceId: string, timeoutMs: number): Promise<InstanceStatus> {
+    return this.waitForCompletion(instanceId, timeoutMs);
+  }
+
+  /** The instance's current execution: its history events as last fed to the orchestrator. */
+  history(instanceId: string): readonly HistoryEvent[] {
+    return [...this.require(instanceId).history];
   }
 
   stats(instanceId: string): InstanceStats {
@@ -631,42 +654,68 @@ export class LocalDurableRuntime {
     return inst;
   }
 
-  private create(name: string, instanceId: string, input: unknown, parentInstanceId: string): Instance {
-    if (this.stopped) throw new Error("The local durable runtime is stopped");
-    const fn = this.orchestrators[name];
-    if (!fn) throw new Error(`The orchestrator function '${name}' is not registered with the local durable runtime`);
+  private triggerName(name: string, type: string): string {
+    const reg = this.functions.get(name);
+    const trigger = reg ? triggerOf(reg) : undefined;
+    if (!trigger || trigger.type !== type) throw new Error(`The function '${name}' is not registered as an ${type}`);
+    return trigger.name;
+  }
+
+  private create(name: string, instanceId: string, input: unknown, parentInstanceId: string, refuseRunning: boolean): Instance {
+    if (this.stopped) throw new Error("The local durable backend is stopped");
+    this.triggerName(name, "orchestrationTrigger");
     if (!instanceId) throw new Error("instanceId is required");
     const previous = this.instances.get(instanceId);
-    if (previous) {
+    if (previous && RUNNING_STATES.has(previous.status.runtimeStatus)) {
+      if (refuseRunning) throw new InstanceExistsError(`An Orchestration instance with the status ${previous.status.runtimeStatus} already exists.`);
       previous.halt();
-      if (!previous.isTerminal) this.logFn("warn", `startNew replaced running instance ${instanceId} (${previous.name}, ${previous.status.runtimeStatus})`);
     }
-    const inst = new Instance(this.host, name, fn, instanceId, input, parentInstanceId);
+    const inst = new Instance(this.host, name, instanceId, input, parentInstanceId);
     this.instances.set(instanceId, inst);
     inst.start();
     return inst;
   }
 
+  private async replay(name: string, payload: string): Promise<{ ok: true; state: EngineState } | { ok: false; message: string; customStatus: unknown }> {
+    const binding = this.triggerName(name, "orchestrationTrigger");
+    try {
+      const res = await invokeFunction(this.functions, name, [{ name: binding, data: { string: payload } }]);
+      return { ok: true, state: JSON.parse(typedDataToJson(res.returnValue)) as EngineState };
+    } catch (err) {
+      return { ok: false, ...orchestratorFailure(errorMessage(err)) };
+    }
+  }
+
   private async runActivity(name: string, input: unknown): Promise<string> {
-    const fn = this.activities[name];
-    if (!fn) throw new Error(`The activity function '${name}' is not registered with the local durable runtime`);
+    const binding = this.triggerName(name, "activityTrigger");
     const release = await this.semaphore.acquire();
     try {
-      const invocationId = randomUUID();
-      const ctx = new functions.InvocationContext({ functionName: name, invocationId, logHandler: this.host.logHandler(`${name} [${invocationId}]`) });
-      const result = await fn(input, ctx);
-      return JSON.stringify(result) ?? "null";
+      const res = await invokeFunction(this.functions, name, [{ name: binding, data: { json: JSON.stringify(input) ?? "null" } }]);
+      return typedDataToJson(res.returnValue);
     } finally {
       release();
     }
   }
 
   private async runSubOrchestration(name: string, instanceId: string, input: unknown, parentInstanceId: string): Promise<string> {
-    const child = this.create(name, instanceId, input, parentInstanceId);
+    const child = this.create(name, instanceId, input, parentInstanceId, true);
     await child.settled.promise;
     const s = child.status;
     if (s.runtimeStatus === "Completed") return JSON.stringify(s.output) ?? "null";
     if (s.runtimeStatus === "Failed" || s.runtimeStatus === "Terminated") throw new Error(`${name} (${instanceId}) ${s.runtimeStatus.toLowerCase()}: ${String(s.output)}`);
-    throw new Error(`${name} (${instanceId}) did not finish: it was replaced or the runtime stopped`);
+    throw new Error(`${name} (${instanceId}) did not finish: the backend stopped`);
   }
 }
+
+/** Registers handlers through the real df.app calls, into a registry of their own. */
+function registerHandlers(orchestrations: Record<string, OrchestratorFn>, activities: Record<string, ActivityFn>): FunctionRegistry {
+  return captureRegistrations(() => {
+    for (const [name, handler] of Object.entries(orchestrations)) df.app.orchestration(name, handler);
+    for (const [name, handler] of Object.entries(activities)) df.app.activity(name, { handler });
+  });
+}
+
+/** @deprecated the former name of DurableBackend. */
+export const LocalDurableRuntime = DurableBackend;
+export type LocalDurableRuntime = DurableBackend;
+export type LocalDurableRuntimeOptions = DurableBackendOptions;
