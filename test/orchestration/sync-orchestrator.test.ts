@@ -2,7 +2,19 @@ import type { InvocationContext } from "@azure/functions";
 import type { OrchestrationContext } from "durable-functions";
 import { describe, expect, it } from "vitest";
 import { LocalDurableRuntime } from "../../src/local/durable/index.js";
-import { ACTIVITY_STREAM, instanceIdOf, ORCHESTRATOR, type RunInput, type RunProgress, type RunSummary, type StreamTaskInput } from "../../src/orchestration/contract.js";
+import {
+  ACTIVITY_FINISH,
+  ACTIVITY_PLAN,
+  ACTIVITY_STREAM,
+  instanceIdOf,
+  ORCHESTRATOR,
+  typeInstanceIdOf,
+  type RunInput,
+  type RunProgress,
+  type RunSummary,
+  type StreamTaskInput,
+  type TypeResult,
+} from "../../src/orchestration/contract.js";
 import { activitiesFor, ORCHESTRATORS, type ActivityHandler } from "../../src/orchestration/registry.js";
 import { startRun } from "../../src/orchestration/start-run.js";
 import { syncOrchestrator } from "../../src/orchestration/sync-orchestrator.js";
@@ -17,11 +29,19 @@ import { registeredTenant } from "../support/tenants.js";
 
 type Wrap = (name: string, handler: ActivityHandler) => ActivityHandler;
 
+/** Activity calls by name, as the activities saw them. */
+type Calls = Map<string, StreamTaskInput[]>;
+
 function runtime(services: Services, wrap: Wrap = (_n, h) => h, orchestrators = ORCHESTRATORS) {
-  const activities = Object.fromEntries(Object.entries(activitiesFor(() => services)).map(([n, h]) => [n, wrap(n, h)]));
+  const calls: Calls = new Map();
+  const counted: Wrap = (name, h) => async (input, ctx) => {
+    calls.set(name, [...(calls.get(name) ?? []), input as StreamTaskInput]);
+    return h(input, ctx);
+  };
+  const activities = Object.fromEntries(Object.entries(activitiesFor(() => services)).map(([n, h]) => [n, counted(n, wrap(n, h))]));
   const durable = new LocalDurableRuntime({ orchestrators: { ...orchestrators }, activities, timerScale: 0.0001 });
   const client = { getStatus: (id: string) => durable.getStatus(id), startNew: (n: string, o: { instanceId: string; input: RunInput }) => durable.startNew(n, o) };
-  return { durable, client };
+  return { durable, client, calls };
 }
 
 async function history(services: Services, tenantId: string): Promise<HistoryRecord[]> {
@@ -45,7 +65,7 @@ describe("sync orchestrator on the real durable-functions replay engine", () => 
   it("fans out a stream per type, fans in, and the store ends equal", async () => {
     const services = await testServices();
     const { sim, tenant } = await registeredTenant(services);
-    const { durable, client } = runtime(services);
+    const { durable, client, calls } = runtime(services);
     const started = await startRun(client, services.tenants, tenant.id, "manual", "live");
     expect(started.started).toBe(true);
     const status = await durable.waitForCompletion(instanceIdOf(tenant.id), 60_000);
@@ -53,8 +73,9 @@ describe("sync orchestrator on the real durable-functions replay engine", () => 
     const summary = status.output as RunSummary;
     expect(summary.status).toBe("succeeded");
     expect(Object.keys(summary.types).sort()).toEqual(["administrativeUnits", "applications", "devices", "directoryRoles", "groups", "memberships", "servicePrincipals", "subscribedSkus", "users"]);
-    const streams = durable.stats(instanceIdOf(tenant.id)).signatures.filter((s) => s.includes(ACTIVITY_STREAM));
-    expect(streams).toHaveLength(8);
+    // One call per stream type (memberships ride on groups), the plan and the fan-in once each.
+    expect((calls.get(ACTIVITY_STREAM) ?? []).map((c) => c.type).sort()).toEqual(["administrativeUnits", "applications", "devices", "directoryRoles", "groups", "servicePrincipals", "subscribedSkus", "users"]);
+    expect([calls.get(ACTIVITY_PLAN)?.length, calls.get(ACTIVITY_FINISH)?.length]).toEqual([1, 1]);
     expect((status.customStatus as RunProgress).phase).toBe("done");
     await expectEqualToTruth({ tenantId: tenant.id, stores: syncStores(services.tables, tenant.id) });
     const t = (await services.tenants.get(tenant.id))!.value;
@@ -67,13 +88,17 @@ describe("sync orchestrator on the real durable-functions replay engine", () => 
   it("loops on continuations while streams run out of time budget", async () => {
     const services = await testServices({ SYNC_STREAM_BUDGET_SECONDS: "0" });
     const { tenant } = await registeredTenant(services, { spec: { users: 700, groups: 6 }, settings: { objectTypes: ["users", "groups"] } });
-    const { durable, client } = runtime(services);
+    const { durable, client, calls } = runtime(services);
     await startRun(client, services.tenants, tenant.id, "manual", "live");
     const status = await durable.waitForCompletion(instanceIdOf(tenant.id), 60_000);
     expect(status.runtimeStatus).toBe("Completed");
-    const calls = durable.stats(instanceIdOf(tenant.id)).signatures.filter((s) => s.includes(ACTIVITY_STREAM)).length;
+    const streams = calls.get(ACTIVITY_STREAM) ?? [];
     // 700 users at 200 a page is 4 pages: one call each, plus the groups' calls.
-    expect(calls).toBeGreaterThanOrEqual(5);
+    expect(streams.filter((c) => c.type === "users").length).toBeGreaterThanOrEqual(4);
+    // Each call's result came back to its own type: the users' sub-orchestration made exactly its pages' calls.
+    const users = (await durable.getStatus(typeInstanceIdOf(tenant.id, "users")))?.output as TypeResult;
+    expect(users).toMatchObject({ done: true, status: "done", calls: streams.filter((c) => c.type === "users").length });
+    expect(calls.get(ACTIVITY_FINISH)).toHaveLength(1);
     await expectEqualToTruth({ tenantId: tenant.id, stores: syncStores(services.tables, tenant.id) }, ["users", "groups"]);
     await durable.stop();
   });
