@@ -11,7 +11,13 @@ export interface OrchestrationClient {
   purge?(instanceId: string): Promise<void>;
 }
 
-const BUSY = new Set(["Running", "Pending", "ContinuedAsNew"]);
+/**
+ * The states in which the extension refuses a startNew over the instance: by
+ * default only non-running instances may be overridden (durableTask
+ * overridableExistingInstanceStates = NonRunningStates; Azure/azure-functions-durable-extension
+ * DurableClient.cs GetStatusesNotToOverride, OverridableStates.ToDedupeStatuses).
+ */
+const BUSY = new Set(["Running", "Pending", "ContinuedAsNew", "Suspended"]);
 /** A claim not followed by a running instance within this long is stale (the starter died). */
 const CLAIM_TTL_MS = 2 * 60_000;
 
@@ -19,7 +25,7 @@ export type StartResult =
   | { readonly started: true; readonly runId: string; readonly instanceId: string }
   | { readonly started: false; readonly reason: "running" | "notFound" | "lostRace" };
 
-/** Whether an instance in this runtime status still runs (a new start would replace it). */
+/** Whether an instance in this runtime status still runs (a new start over it would be refused). */
 export const isActive = (runtimeStatus: string): boolean => BUSY.has(runtimeStatus);
 
 export async function isRunning(client: OrchestrationClient, tenantId: string): Promise<boolean> {
@@ -28,9 +34,10 @@ export async function isRunning(client: OrchestrationClient, tenantId: string): 
 }
 
 /**
- * Starts a run unless one is running. startNew would silently replace a
- * running instance (FACTS), so the tenant row is claimed first with its
- * ETag: of two racing starters exactly one wins.
+ * Starts a run unless one is running. The extension refuses startNew over an
+ * active instance, and the client rejects that as an error, so the tenant
+ * row is claimed first with its ETag: of two racing starters exactly one
+ * wins, and the loser answers "running" instead of failing.
  */
 export async function startRun(
   client: OrchestrationClient,

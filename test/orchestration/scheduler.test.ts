@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { LocalDurableRuntime } from "../../src/local/durable/index.js";
 import { instanceIdOf, ORCHESTRATOR, type RunInput } from "../../src/orchestration/contract.js";
 import { isDue, tick } from "../../src/orchestration/scheduler.js";
+import { isActive, startRun } from "../../src/orchestration/start-run.js";
 import { SYNCED_TYPES } from "../../src/graph/resources/index.js";
 import type { TenantRecord } from "../../src/store/tenant-store.js";
 import { testServices } from "../support/services.js";
@@ -84,5 +85,43 @@ describe("scheduler", () => {
     release();
     for (const id of ids) expect((await durable.waitForCompletion(instanceIdOf(id), 10_000)).runtimeStatus).toBe("Completed");
     await durable.stop();
+  });
+
+  it("isolates each tenant: one whose start throws is logged by ID, and the tick starts the others", async () => {
+    const services = await testServices();
+    const ids = ["00000000-0000-4000-8000-0000000000e1", "00000000-0000-4000-8000-0000000000e2", "00000000-0000-4000-8000-0000000000e3"];
+    for (const id of ids) await services.tenants.create(tenant(id));
+    const bad = ids[1]!;
+    const started: string[] = [];
+    const client = {
+      getStatus: async () => undefined,
+      startNew: async (_name: string, o: { instanceId: string; input: RunInput }) => {
+        if (o.instanceId === instanceIdOf(bad)) throw new Error("Durable client: 500 from the task hub");
+        started.push(o.instanceId);
+        return o.instanceId;
+      },
+    };
+    const logs: string[] = [];
+    const results = await tick(client, services.tenants, () => NOW, (m) => logs.push(m));
+    expect(started.sort()).toEqual([ids[0]!, ids[2]!].map(instanceIdOf).sort());
+    expect([...results.keys()].sort()).toEqual([ids[0]!, ids[2]!].sort());
+    expect(logs).toEqual([expect.stringContaining(bad)]);
+    expect(logs[0]).toContain("500 from the task hub");
+    // Its claim was rolled back, so the next tick tries it again.
+    expect((await services.tenants.get(bad))?.value.status).toBe("succeeded");
+  });
+
+  it.each(["Pending", "Running", "ContinuedAsNew", "Suspended"])("starts nothing over a %s instance, which the extension would refuse", async (runtimeStatus) => {
+    const services = await testServices();
+    const id = "00000000-0000-4000-8000-0000000000f1";
+    await services.tenants.create(tenant(id));
+    const started: string[] = [];
+    const client = {
+      getStatus: async () => ({ runtimeStatus }),
+      startNew: async (_n: string, o: { instanceId: string; input: RunInput }) => (started.push(o.instanceId), o.instanceId),
+    };
+    expect(isActive(runtimeStatus)).toBe(true);
+    expect(await startRun(client, services.tenants, id, "manual", "live")).toEqual({ started: false, reason: "running" });
+    expect(started).toEqual([]);
   });
 });

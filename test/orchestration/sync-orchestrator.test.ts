@@ -34,14 +34,22 @@ type Calls = Map<string, StreamTaskInput[]>;
 
 function runtime(services: Services, wrap: Wrap = (_n, h) => h, orchestrators = ORCHESTRATORS) {
   const calls: Calls = new Map();
+  /** "start|end name type", in the order the activities ran. */
+  const events: string[] = [];
   const counted: Wrap = (name, h) => async (input, ctx) => {
-    calls.set(name, [...(calls.get(name) ?? []), input as StreamTaskInput]);
-    return h(input, ctx);
+    const i = input as StreamTaskInput;
+    calls.set(name, [...(calls.get(name) ?? []), i]);
+    events.push(`start ${name} ${i.type ?? ""}`);
+    try {
+      return await h(input, ctx);
+    } finally {
+      events.push(`end ${name} ${i.type ?? ""}`);
+    }
   };
   const activities = Object.fromEntries(Object.entries(activitiesFor(() => services)).map(([n, h]) => [n, counted(n, wrap(n, h))]));
   const durable = new LocalDurableRuntime({ orchestrators: { ...orchestrators }, activities, timerScale: 0.0001 });
   const client = { getStatus: (id: string) => durable.getStatus(id), startNew: (n: string, o: { instanceId: string; input: RunInput }) => durable.startNew(n, o) };
-  return { durable, client, calls };
+  return { durable, client, calls, events };
 }
 
 async function history(services: Services, tenantId: string): Promise<HistoryRecord[]> {
@@ -85,10 +93,10 @@ describe("sync orchestrator on the real durable-functions replay engine", () => 
     await durable.stop();
   });
 
-  it("loops on continuations while streams run out of time budget", async () => {
+  it("loops on continuations with every stream call run once, and fans in once after all streams (the backend schedules every action leaf, as the extension does)", async () => {
     const services = await testServices({ SYNC_STREAM_BUDGET_SECONDS: "0" });
     const { tenant } = await registeredTenant(services, { spec: { users: 700, groups: 6 }, settings: { objectTypes: ["users", "groups"] } });
-    const { durable, client, calls } = runtime(services);
+    const { durable, client, calls, events } = runtime(services);
     await startRun(client, services.tenants, tenant.id, "manual", "live");
     const status = await durable.waitForCompletion(instanceIdOf(tenant.id), 60_000);
     expect(status.runtimeStatus).toBe("Completed");
@@ -98,7 +106,18 @@ describe("sync orchestrator on the real durable-functions replay engine", () => 
     // Each call's result came back to its own type: the users' sub-orchestration made exactly its pages' calls.
     const users = (await durable.getStatus(typeInstanceIdOf(tenant.id, "users")))?.output as TypeResult;
     expect(users).toMatchObject({ done: true, status: "done", calls: streams.filter((c) => c.type === "users").length });
+    const groups = (await durable.getStatus(typeInstanceIdOf(tenant.id, "groups")))?.output as TypeResult;
+    expect(streams).toHaveLength(users.calls + groups.calls);
+    // One call at a time per type: never two of a type's calls in flight together.
+    for (const type of ["users", "groups"]) {
+      const mine = events.filter((e) => e.endsWith(` ${ACTIVITY_STREAM} ${type}`));
+      expect(mine, type).toEqual(mine.map((_e, i) => (i % 2 === 0 ? "start" : "end") + ` ${ACTIVITY_STREAM} ${type}`));
+    }
     expect(calls.get(ACTIVITY_FINISH)).toHaveLength(1);
+    expect(events.indexOf(`start ${ACTIVITY_FINISH} `)).toBeGreaterThan(events.lastIndexOf(`end ${ACTIVITY_STREAM} users`));
+    expect(events.indexOf(`start ${ACTIVITY_FINISH} `)).toBeGreaterThan(events.lastIndexOf(`end ${ACTIVITY_STREAM} groups`));
+    const summary = status.output as RunSummary;
+    expect(summary).toMatchObject({ status: "succeeded", types: { users: { total: 700, status: "succeeded" }, groups: { status: "succeeded" } } });
     await expectEqualToTruth({ tenantId: tenant.id, stores: syncStores(services.tables, tenant.id) }, ["users", "groups"]);
     await durable.stop();
   });
