@@ -5,7 +5,7 @@ import { dispatch } from "../../src/api/dispatch.js";
 import type { ApiDeps } from "../../src/api/route.js";
 import { routes } from "../../src/api/routes.js";
 import { LocalDurableRuntime } from "../../src/local/durable/index.js";
-import { serveRoutes, type HttpHost } from "../../src/local/http-host.js";
+import { serveRoutes, type HttpHost } from "./route-server.js";
 import { activitiesFor, ORCHESTRATORS } from "../../src/orchestration/registry.js";
 import type { Services } from "../../src/services.js";
 import { testServices } from "./services.js";
@@ -50,7 +50,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<TestAp
     timerScale: 0.0001,
     log: (_l, msg) => logs.push(msg),
   });
-  const deps: ApiDeps = { services, orchestration: { getStatus: (id) => durable.getStatus(id), startNew: (n, o) => durable.startNew(n, o), purge: (id) => durable.purge(id) } };
+  const deps: ApiDeps = { services, orchestration: { getStatus: (id) => durable.getStatus(id), startNew: (n, o) => durable.startNew(n, o), purge: async (id) => void (await durable.purge(id)) } };
   const tokens = new TokenValidator(services.config.api);
   const host: HttpHost = await serveRoutes(routes, 0, (_level, ...args) => logs.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")), (r) => dispatch(r, () => deps, () => tokens));
   const [admin, reader] = await Promise.all([apiToken("admin"), apiToken("reader")]);

@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { errorBody } from "../api/errors.js";
-import type { RawHandler, Route } from "../api/route.js";
+import { errorBody } from "../../src/api/errors.js";
+import type { RawHandler, Route } from "../../src/api/route.js";
 
 // The package is CommonJS: named imports fail under ESM, the default import works (FACTS).
 const { HttpRequest, HttpResponse, InvocationContext } = functions;
@@ -45,8 +45,10 @@ export interface HttpHost {
 }
 
 /**
- * Serves the route table the way the Functions host does: /api prefix,
- * route params, HttpRequest in and HttpResponseInit out.
+ * Test only: serves the route table straight through dispatch, over
+ * per-test services, for the handler tests in test/api. The app itself is
+ * served only through its registered HTTP functions (src/local/host); the
+ * adapter layer is covered by test/contract/functions.test.ts.
  */
 export async function serveRoutes(routes: readonly Route[], port: number, log: LogHandler, handlerOf: (r: Route) => RawHandler): Promise<HttpHost> {
   const compiled = routes.map((r) => compile(r, handlerOf));

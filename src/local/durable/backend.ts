@@ -97,6 +97,8 @@ export interface DurableBackendOptions {
   /** Scale timers (and retry delays) for tests, e.g. 0.001. The orchestration still sees the unscaled times. Default 1. */
   timerScale?: number;
   log?: (level: LogLevel, msg: string) => void;
+  /** Called once when a top-level instance finishes (Completed, Failed or Terminated). */
+  onFinished?: (status: InstanceStatus) => void;
 }
 
 const TERMINAL: ReadonlySet<RuntimeStatus> = new Set(["Completed", "Failed", "Terminated"]);
@@ -174,6 +176,7 @@ type Completion =
 interface Host {
   readonly timerScale: number;
   log(level: LogLevel, msg: string): void;
+  finished(status: InstanceStatus, parentInstanceId: string): void;
   runActivity(name: string, input: unknown): Promise<string>;
   replay(name: string, payload: string): Promise<{ ok: true; state: EngineState } | { ok: false; message: string; customStatus: unknown }>;
   runSubOrchestration(name: string, instanceId: string, input: unknown, parentInstanceId: string): Promise<string>;
@@ -274,6 +277,7 @@ class Instance {
     this.status.lastUpdatedTime = new Date();
     const level: LogLevel = runtimeStatus === "Completed" ? "info" : "warn";
     this.host.log(level, `orchestration ${this.name} (${this.instanceId}) ${runtimeStatus}${runtimeStatus === "Completed" ? "" : `: ${String(output)}`}`);
+    this.host.finished(this.snapshot(), this.parentInstanceId);
   }
 
   private enqueue(c: Completion, generation = this.generation): void {
@@ -568,6 +572,9 @@ export class DurableBackend {
     this.host = {
       timerScale: this.timerScale,
       log: (level, msg) => this.logFn(level, msg),
+      finished: (status, parent) => {
+        if (!parent) opts.onFinished?.(status);
+      },
       runActivity: (name, input) => this.runActivity(name, input),
       replay: (name, payload) => this.replay(name, payload),
       runSubOrchestration: (name, instanceId, input, parent) => this.runSubOrchestration(name, instanceId, input, parent),
