@@ -9,6 +9,8 @@ export interface OrchestrationClient {
   startNew(name: string, options: { instanceId: string; input: RunInput }): Promise<string>;
   /** Removes a finished instance's history (a deleted tenant leaves none). */
   purge?(instanceId: string): Promise<void>;
+  /** Asks the host to end a running instance; it reaches Terminated soon after, not at once. */
+  terminate?(instanceId: string, reason: string): Promise<void>;
 }
 
 /**

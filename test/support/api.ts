@@ -50,7 +50,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<TestAp
     timerScale: 0.0001,
     log: (_l, msg) => logs.push(msg),
   });
-  const deps: ApiDeps = { services, orchestration: { getStatus: (id) => durable.getStatus(id), startNew: (n, o) => durable.startNew(n, o), purge: async (id) => void (await durable.purge(id)) } };
+  const deps: ApiDeps = { services, orchestration: { getStatus: (id) => durable.getStatus(id), startNew: (n, o) => durable.startNew(n, o), purge: async (id) => void (await durable.purge(id)), terminate: (id, reason) => durable.terminate(id, reason) } };
   const tokens = new TokenValidator(services.config.api);
   const host: HttpHost = await serveRoutes(routes, 0, (_level, ...args) => logs.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")), (r) => dispatch(r, () => deps, () => tokens));
   const [admin, reader] = await Promise.all([apiToken("admin"), apiToken("reader")]);
