@@ -1,12 +1,13 @@
 import type { SyncedType } from "../graph/resource.js";
-import { RESOURCES } from "../graph/resources/index.js";
 import { nextRunAfter } from "../schedule/next-run.js";
 import type { Services } from "../services.js";
 import { HistoryStore, type HistoryRecord } from "../store/history-store.js";
 import { PreviewStore } from "../store/preview-store.js";
-import { instanceIdOf, typeInstanceIdOf } from "./contract.js";
+import { terminateTypes } from "./children.js";
+import { instanceIdOf } from "./contract.js";
 import { readRunProgress } from "./progress.js";
-import { isActive, type OrchestrationClient } from "./start-run.js";
+import type { OrchestrationClient } from "./start-run.js";
+import { isActive } from "./status.js";
 
 export const CANCEL_REASON = "Cancelled by an admin";
 
@@ -14,8 +15,7 @@ export type CancelResult = { readonly cancelled: true; readonly runId: string | 
 
 /**
  * Ends a tenant's running sync: terminates the run and each type's
- * sub-orchestration (terminating a parent does not reach its children:
- * IDurableOrchestrationClient.TerminateAsync remarks), then records the run
+ * sub-orchestration (children.ts), then records the run
  * as cancelled: a history row per type with status "cancelled" (a live run),
  * or the preview marked failed, and the tenant back to idle with its next run
  * scheduled. Activities already running finish their slice; their results
@@ -28,12 +28,8 @@ export async function cancelRun(client: OrchestrationClient, services: Pick<Serv
   const progress = await readRunProgress(client, tenantId, run);
   await client.terminate(instanceIdOf(tenantId), CANCEL_REASON);
   const types = progress ? (Object.keys(progress.types) as SyncedType[]) : [];
-  // Before the plan step the parent lists no types; a child of an earlier run is finished, so this finds nothing extra.
-  for (const type of types.length > 0 ? types : RESOURCES.map((r) => r.type)) {
-    const id = typeInstanceIdOf(tenantId, type);
-    const child = await client.getStatus(id);
-    if (child && isActive(child.runtimeStatus)) await client.terminate(id, CANCEL_REASON);
-  }
+  // Before the plan step the run lists no types: look at them all.
+  await terminateTypes(client, tenantId, CANCEL_REASON, types.length > 0 ? types : undefined);
 
   const tenant = await services.tenants.get(tenantId);
   const runId = progress?.runId ?? tenant?.value.lastRunId ?? null;

@@ -4,7 +4,7 @@ import type { OrchestrationClient } from "./start-run.js";
 
 type InstanceStatus = Awaited<ReturnType<OrchestrationClient["getStatus"]>>;
 
-const isRunProgress = (v: unknown): v is RunProgress =>
+export const isRunProgress = (v: unknown): v is RunProgress =>
   typeof v === "object" && v !== null && typeof (v as RunProgress).phase === "string" && typeof (v as RunProgress).types === "object";
 
 const isTypeResult = (v: unknown): v is TypeResult =>

@@ -1,7 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Trigger } from "../store/history-store.js";
 import type { TenantStore } from "../store/tenant-store.js";
+import { mayHaveLeftTypes, terminateTypes } from "./children.js";
 import { instanceIdOf, ORCHESTRATOR, type RunInput, type RunMode } from "./contract.js";
+import { isActive } from "./status.js";
+
+export { isActive } from "./status.js";
 
 /** The part of a Durable client the service uses; the real one is adapted in functions/. */
 export interface OrchestrationClient {
@@ -13,22 +17,12 @@ export interface OrchestrationClient {
   terminate?(instanceId: string, reason: string): Promise<void>;
 }
 
-/**
- * The states in which the extension refuses a startNew over the instance: by
- * default only non-running instances may be overridden (durableTask
- * overridableExistingInstanceStates = NonRunningStates; Azure/azure-functions-durable-extension
- * DurableClient.cs GetStatusesNotToOverride, OverridableStates.ToDedupeStatuses).
- */
-const BUSY = new Set(["Running", "Pending", "ContinuedAsNew", "Suspended"]);
 /** A claim not followed by a running instance within this long is stale (the starter died). */
 const CLAIM_TTL_MS = 2 * 60_000;
 
 export type StartResult =
   | { readonly started: true; readonly runId: string; readonly instanceId: string }
   | { readonly started: false; readonly reason: "running" | "notFound" | "lostRace" };
-
-/** Whether an instance in this runtime status still runs (a new start over it would be refused). */
-export const isActive = (runtimeStatus: string): boolean => BUSY.has(runtimeStatus);
 
 export async function isRunning(client: OrchestrationClient, tenantId: string): Promise<boolean> {
   const s = await client.getStatus(instanceIdOf(tenantId));
@@ -53,7 +47,9 @@ export async function startRun(
   if (!cur) return { started: false, reason: "notFound" };
   const t = cur.value;
   const claimedRecently = t.status === "queued" && t.lastSyncStart !== null && now() - Date.parse(t.lastSyncStart) < CLAIM_TTL_MS;
-  if (claimedRecently || (await isRunning(client, tenantId))) return { started: false, reason: "running" };
+  if (claimedRecently) return { started: false, reason: "running" };
+  const previous = await client.getStatus(instanceIdOf(tenantId));
+  if (previous && isActive(previous.runtimeStatus)) return { started: false, reason: "running" };
   const runId = randomUUID();
   const claimAt = new Date(now()).toISOString();
   // lastSyncStart carries the claim time until the run's plan step sets the real start.
@@ -61,6 +57,8 @@ export async function startRun(
   if (won === false) return { started: false, reason: "lostRace" };
   const instanceId = instanceIdOf(tenantId);
   try {
+    // A type the last run left running still holds the instance ID this run's child of that type will use.
+    if (previous && client.terminate && mayHaveLeftTypes(previous)) await terminateTypes(client, tenantId, "A new run of the tenant started");
     await client.startNew(ORCHESTRATOR, { instanceId, input: { tenantId, runId, trigger, mode } });
   } catch (err) {
     await tenants.update(tenantId, (x) => (x.lastRunId === runId ? { ...x, status: t.status, lastSyncStart: t.lastSyncStart } : undefined));

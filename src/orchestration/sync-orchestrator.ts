@@ -72,7 +72,8 @@ export function* syncOrchestrator(context: OrchestrationContext): Generator<Task
       types[type] = progressOf(r);
       if (r.status === "failed") failures[type] = r.error ?? "the stream failed";
     } else {
-      types[type] = { pages: 0, objects: 0, done: true, status: "failed" };
+      // done stays false: the next start terminates what may still run (children.ts).
+      types[type] = { pages: 0, objects: 0, done: false, status: "failed" };
       failures[type] = child?.isFaulted ? failureMessage(child.result) : "the run ended before this type finished";
     }
   });

@@ -1,7 +1,7 @@
 import type { OrchestrationContext } from "durable-functions";
 import { describe, expect, it } from "vitest";
 import { LocalDurableRuntime } from "../../src/local/durable/index.js";
-import { instanceIdOf, ORCHESTRATOR, type RunInput } from "../../src/orchestration/contract.js";
+import { instanceIdOf, ORCHESTRATOR, typeInstanceIdOf, type RunInput } from "../../src/orchestration/contract.js";
 import { isDue, tick } from "../../src/orchestration/scheduler.js";
 import { isActive, startRun } from "../../src/orchestration/start-run.js";
 import { SYNCED_TYPES } from "../../src/graph/resources/index.js";
@@ -123,5 +123,35 @@ describe("scheduler", () => {
     expect(isActive(runtimeStatus)).toBe(true);
     expect(await startRun(client, services.tenants, id, "manual", "live")).toEqual({ started: false, reason: "running" });
     expect(started).toEqual([]);
+  });
+
+  it("terminates a type sub-orchestration the last run left running before it starts the next run", async () => {
+    const services = await testServices();
+    const id = "00000000-0000-4000-8000-0000000000f2";
+    await services.tenants.create(tenant(id));
+    const calls: string[] = [];
+    const statuses: Record<string, { runtimeStatus: string; customStatus?: unknown }> = {
+      // The run completed after its Task.all gave up: groups never finished.
+      [instanceIdOf(id)]: { runtimeStatus: "Completed", customStatus: { phase: "done", runId: "r0", trigger: "schedule", mode: "live", types: { users: { pages: 1, objects: 1, done: true, status: "done" }, groups: { pages: 0, objects: 0, done: false, status: "failed" } } } },
+      [typeInstanceIdOf(id, "groups")]: { runtimeStatus: "Running" },
+      [typeInstanceIdOf(id, "users")]: { runtimeStatus: "Completed" },
+    };
+    const client = {
+      getStatus: async (i: string) => statuses[i],
+      startNew: async (_n: string, o: { instanceId: string; input: RunInput }) => (calls.push(`start ${o.instanceId}`), o.instanceId),
+      terminate: async (i: string) => void calls.push(`terminate ${i}`),
+    };
+    expect((await startRun(client, services.tenants, id, "schedule", "live")).started).toBe(true);
+    expect(calls).toEqual([`terminate ${typeInstanceIdOf(id, "groups")}`, `start ${instanceIdOf(id)}`]);
+
+    // After a run that finished every type, no child is looked at.
+    statuses[instanceIdOf(id)] = { runtimeStatus: "Completed", customStatus: { phase: "done", runId: "r1", trigger: "schedule", mode: "live", types: { users: { pages: 1, objects: 1, done: true, status: "done" } } } };
+    await services.tenants.update(id, (t) => ({ ...t, status: "succeeded" }));
+    calls.length = 0;
+    const asked: string[] = [];
+    const watching = { ...client, getStatus: async (i: string) => (asked.push(i), statuses[i]) };
+    expect((await startRun(watching, services.tenants, id, "schedule", "live")).started).toBe(true);
+    expect(asked).toEqual([instanceIdOf(id)]);
+    expect(calls).toEqual([`start ${instanceIdOf(id)}`]);
   });
 });
