@@ -106,6 +106,31 @@ describe("the HTTP functions that functions/http.ts registers", () => {
     expect(res.status).not.toBe(401);
   });
 
+  it("answers GET /health at once and closes, never reading a body streamed at it", async () => {
+    // The attack in issue 20: a chunked body without end sent to an anonymous GET route.
+    let sent = 0;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${host.apiBaseUrl}/health`, { method: "GET", headers: { "transfer-encoding": "chunked" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", () => {});
+      const chunk = Buffer.alloc(64 * 1024, 120);
+      const pump = (): void => {
+        while (sent < 16_384 && req.write(chunk)) sent++;
+        if (sent < 16_384) req.once("drain", pump);
+        else reject(new Error("1 GiB sent without an answer"));
+      };
+      pump();
+    });
+    expect(status).toBe(200);
+    expect(sent).toBeLessThan(16_384);
+  });
+
+  it("refuses a registration once the app has started, as the worker does", () => {
+    expect(() => functions.app.http("lateFunction", { route: "late", handler: async () => ({ status: 200 }) })).toThrow(/during app startup/);
+  });
+
   it("answers 404 with no body for an unknown route or a method no function takes, as the host does", async () => {
     expect(await call("GET", "no-such-route")).toMatchObject({ status: 404, text: "" });
     expect(await call("PUT", "health")).toMatchObject({ status: 404, text: "" });

@@ -82,6 +82,7 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
   const durableTaskKey = opts.durableTaskKey ?? randomBytes(32).toString("base64url");
   const maxBytes = Math.min(opts.maxRequestBytes ?? HOST_MAX_REQUEST_BYTES, HOST_MAX_REQUEST_BYTES);
   const prefix = opts.routePrefix ?? "api";
+  opts.functions.seal();
   const http = httpFunctions(opts.functions, prefix);
   const backend = new DurableBackend({
     functions: opts.functions,

@@ -2,7 +2,7 @@ import "../worker/core.js";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
-import { appRegistry, type FunctionRegistry } from "../worker/core.js";
+import { appHookData, appRegistry, hooksOf, type FunctionRegistry } from "../worker/core.js";
 
 /**
  * The entry points `package.json` `main` names (the Node.js worker loads
@@ -29,10 +29,15 @@ export function entryPoints(root: string): string[] {
 
 let loaded: Promise<FunctionRegistry> | undefined;
 
-/** Imports the entry points once per process; their registrations land in the app registry. */
+/**
+ * Imports the entry points once per process; their registrations land in the
+ * app registry. Then the appStart hooks run, as the worker runs them after
+ * loading (azure-functions-nodejs-worker, src/startApp.ts).
+ */
 export function loadApp(root: string): Promise<FunctionRegistry> {
   loaded ??= (async () => {
     for (const file of entryPoints(root)) await import(pathToFileURL(file).href);
+    for (const h of hooksOf("appStart")) await h({ hookData: {}, appHookData, functionAppDirectory: root });
     return appRegistry;
   })();
   return loaded;

@@ -30,11 +30,19 @@ class Disposable {
 /** The functions one app registered, by name. */
 export class FunctionRegistry {
   readonly functions = new Map<string, FunctionRegistration>();
+  private sealed = false;
 
   add(reg: FunctionRegistration): void {
-    // The worker refuses a second function of the same name (src/coreApi/registerFunction.ts).
+    // As the worker (src/coreApi/registerFunction.ts): registration ends when the app has started.
+    if (this.sealed) throw new Error("A function can only be registered during app startup.");
+    // The host indexes functions by name: two of one name cannot both be served.
     if (this.functions.has(reg.metadata.name)) throw new Error(`A function with name "${reg.metadata.name}" has already been registered.`);
     this.functions.set(reg.metadata.name, reg);
+  }
+
+  /** Startup is over: later registrations are refused. */
+  seal(): void {
+    this.sealed = true;
   }
 
   get(name: string): FunctionRegistration | undefined {
@@ -55,6 +63,8 @@ export function triggerOf(reg: FunctionRegistration): ({ name: string } & Record
 /** The app's registrations: everything the entry points registered. */
 export const appRegistry = new FunctionRegistry();
 let target = appRegistry;
+/** Shared by every hook of the app (HookContext.appHookData). */
+export const appHookData: Record<string, unknown> = {};
 let model: ProgrammingModelLike | undefined;
 const hooks = new Map<string, HookCallback[]>();
 

@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { coreLog, hooksOf, programmingModel, type FunctionRegistry } from "./core.js";
+import { appHookData, coreLog, hooksOf, programmingModel, type FunctionRegistry } from "./core.js";
 import type { CoreInvocationContext, RpcInvocationResponse, RpcParameterBinding, RpcTypedData } from "./types.js";
-
-const appHookData: Record<string, unknown> = {};
 
 export class FunctionNotFoundError extends Error {}
 
