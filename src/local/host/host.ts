@@ -160,9 +160,10 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
       if (!match) return answer(req, res, 404);
       if (match.fn.authLevel !== "anonymous") {
         // The key is checked before any body is read: header x-functions-key or query `code`
-        // (functions-bindings-http-webhook-trigger.md, "API key authorization").
+        // (functions-bindings-http-webhook-trigger.md, "API key authorization"). Admin level
+        // takes only the master key, which the local host does not issue.
         const given = req.headers["x-functions-key"] ?? url.searchParams.get("code");
-        if (!keyMatches(Array.isArray(given) ? given[0] : given, functionKey)) return answer(req, res, 401);
+        if (match.fn.authLevel === "admin" || !keyMatches(Array.isArray(given) ? given[0] : given, functionKey)) return answer(req, res, 401);
       }
       let params: Record<string, string>;
       try {
