@@ -56,7 +56,7 @@ function httpFunction(reg: FunctionRegistration, routePrefix: string): HttpFunct
   const route = typeof trigger.route === "string" ? trigger.route : reg.metadata.name;
   const template = `${routePrefix ? `/${routePrefix}` : ""}/${route}`;
   const methods = Array.isArray(trigger.methods) ? trigger.methods.map((m) => String(m).toUpperCase()) : undefined;
-  // Unset, the host's HttpTrigger binding defaults to function level (HttpTriggerAttribute).
+  // The library always sets it (default anonymous, src/trigger.ts); unset, the host's binding defaults to function.
   const level = typeof trigger.authLevel === "string" ? trigger.authLevel.toLowerCase() : "function";
   const authLevel: AuthLevel = level === "anonymous" || level === "admin" ? level : "function";
   return { name: reg.metadata.name, triggerName: trigger.name, methods, authLevel, template, match: compileTemplate(template) };
