@@ -1,6 +1,6 @@
 import type { SyncedType } from "../graph/resource.js";
 import { RESOURCES } from "../graph/resources/index.js";
-import { typeInstanceIdOf } from "./contract.js";
+import { instanceIdOf, typeInstanceIdOf } from "./contract.js";
 import { isRunProgress } from "./progress.js";
 import type { OrchestrationClient } from "./start-run.js";
 import { isActive } from "./status.js";
@@ -24,6 +24,13 @@ export async function terminateTypes(client: OrchestrationClient, tenantId: stri
     }
   }
   return done;
+}
+
+/** Removes the run's and its types' histories (purging a parent leaves its sub-orchestrations). */
+export async function purgeRun(client: OrchestrationClient, tenantId: string): Promise<void> {
+  if (!client.purge) return;
+  await client.purge(instanceIdOf(tenantId));
+  for (const r of RESOURCES) await client.purge(typeInstanceIdOf(tenantId, r.type));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { customerCredential } from "../../graph/credential.js";
-import { instanceIdOf } from "../../orchestration/contract.js";
+import { purgeRun } from "../../orchestration/children.js";
 import { isRunning } from "../../orchestration/start-run.js";
 import { nextRunAfter } from "../../schedule/next-run.js";
 import { scheduleSchema } from "../../schedule/schema.js";
@@ -169,7 +169,7 @@ export const tenantRoutes = [
         await deps.services.secrets.delete(profile.secretName);
         await deps.services.credentials.delete(profile.id);
       }
-      await deps.orchestration.purge?.(instanceIdOf(t.id));
+      await purgeRun(deps.orchestration, t.id);
       await deps.services.tenants.delete(t.id);
       return { status: 204 };
     },
