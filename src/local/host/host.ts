@@ -165,12 +165,15 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
         const given = req.headers["x-functions-key"] ?? url.searchParams.get("code");
         if (match.fn.authLevel === "admin" || !keyMatches(Array.isArray(given) ? given[0] : given, functionKey)) return answer(req, res, 401);
       }
-      let params: Record<string, string>;
-      try {
-        params = Object.fromEntries(Object.entries(match.params).map(([k, v]) => [k, decodeURIComponent(v)]));
-      } catch {
-        return answer(req, res, 400);
-      }
+      // Kestrel leaves an invalid percent-encoding as it is (UrlDecoder), so the function gets it raw.
+      const decode = (v: string): string => {
+        try {
+          return decodeURIComponent(v);
+        } catch {
+          return v;
+        }
+      };
+      const params = Object.fromEntries(Object.entries(match.params).map(([k, v]) => [k, decode(v)]));
       return serveFunction(req, res, url, match.fn, params);
     })().catch((err: unknown) => {
       if (err instanceof BodyTooLargeError) {
