@@ -1,10 +1,9 @@
 import type { SyncedType } from "../src/graph/resource.js";
-import { RESOURCES } from "../src/graph/resources/index.js";
-import { finishRun, type FinishResult } from "../src/sync/finish-run.js";
+import { driveSync } from "../src/local/durable/sync-driver.js";
+import type { FinishResult } from "../src/sync/finish-run.js";
 import type { GraphPage, PageSource } from "../src/sync/graph-source.js";
-import { buildScope } from "../src/sync/scope.js";
 import type { SyncStores } from "../src/sync/stores.js";
-import { runStream, type StreamProgress } from "../src/sync/stream.js";
+import type { StreamProgress } from "../src/sync/stream.js";
 
 /** What one stream was handed by Graph, counted beside the engine (for the count check of the fake store). */
 export interface Seen {
@@ -50,8 +49,9 @@ export interface EngineRun {
 }
 
 /**
- * A run as the orchestrator makes it: every RESOURCES stream at once, each
- * called again while it returns a continuation, then the fan-in (finishRun).
+ * A run made by the registered orchestration on the local Durable backend
+ * (the one driver, shared with the tests): every RESOURCES stream, each
+ * called again while it returns a continuation, then the fan-in.
  */
 export async function runEngine(
   graph: PageSource,
@@ -60,28 +60,25 @@ export async function runEngine(
   runId: string,
   opts: { fullScan: boolean; budgetMs: number; onStreamsDone?: () => void },
 ): Promise<EngineRun> {
-  const streams = new Map<SyncedType, StreamProgress>();
   const seen = new Map<SyncedType, Seen>();
-  const startedAt = new Date().toISOString();
-  let calls = 0;
-  await Promise.all(
-    RESOURCES.map(async (m) => {
-      const s: Seen = { pages: 0, objects: 0, removed: 0, links: 0 };
-      seen.set(m.type, s);
-      const source = seeing(graph, s);
-      const { scope, hash } = await buildScope(source, m, undefined);
-      for (;;) {
-        calls++;
-        const p = await runStream({ graph: source, stores }, { tenantId, module: m, runId, fullScan: opts.fullScan, scope, scopeHash: hash, budgetMs: opts.budgetMs });
-        if (p.done) {
-          streams.set(m.type, p);
-          return;
-        }
+  const sources = new Map<SyncedType, PageSource>();
+  const run = await driveSync({
+    tenantId,
+    runId,
+    stores,
+    budgetMs: opts.budgetMs,
+    fullScan: opts.fullScan,
+    graphFor(type) {
+      let source = sources.get(type);
+      if (!source) {
+        const s: Seen = { pages: 0, objects: 0, removed: 0, links: 0 };
+        seen.set(type, s);
+        source = seeing(graph, s);
+        sources.set(type, source);
       }
-    }),
-  );
-  opts.onStreamsDone?.();
-  const types = RESOURCES.map((r) => r.type);
-  const finish = await finishRun(stores, { tenantId, runId, trigger: "manual", startedAt, types, threshold: null, failures: {} });
-  return { streams, seen, finish, calls };
+      return source;
+    },
+    ...(opts.onStreamsDone ? { onStreamsDone: opts.onStreamsDone } : {}),
+  });
+  return { streams: run.streams, seen, finish: run.finish, calls: run.calls };
 }

@@ -10,5 +10,5 @@ for (const [name, handler] of Object.entries(ACTIVITIES)) df.app.activity(name, 
 functions.app.timer("syncTimer", {
   schedule: "%SYNC_TIMER_SCHEDULE%",
   extraInputs: [df.input.durableClient()],
-  handler: (_timer, ctx) => onSyncTimer(fromDurableClient(df.getClient(ctx))),
+  handler: (_timer, ctx) => onSyncTimer(fromDurableClient(df.getClient(ctx)), (msg) => ctx.error(msg)),
 });

@@ -6,7 +6,7 @@
 //   ├─ key vault ..................... customer client secrets (RBAC, soft delete, purge protection)
 //   ├─ Log Analytics + App Insights .. telemetry, Entra-only ingestion (local auth off)
 //   ├─ action group .................. e-mail receiver for every alert
-//   ├─ Flex Consumption Function App . Node 20, durable group always ready
+//   ├─ Flex Consumption Function App . Node 22, durable group always ready
 //   ├─ scheduled query rules ......... credential expiry, failing tenants, Graph throttling
 //   └─ Event Grid system topic ....... vault SecretNearExpiry / SecretExpired -> Azure Monitor alerts
 //
@@ -63,12 +63,12 @@ param syncTimerSchedule string = '0 */5 * * * *'
 @description('Sync Now requests allowed per tenant per UTC day.')
 param syncNowDailyLimit int = 4
 
+// Node 20 reached end of life on 2026-04-30; Flex Consumption runs Node 22.
 @allowed([
-  '20'
   '22'
 ])
 @description('Node.js major version of the Function App.')
-param nodeVersion string = '20'
+param nodeVersion string = '22'
 
 @description('Origins (the portal) allowed to call the API from a browser. Empty: no CORS.')
 param corsAllowedOrigins array = []
@@ -81,7 +81,13 @@ param keyVaultSoftDeleteRetentionInDays int = 90
 @description('Override for the resource group name. Empty: rg-<environmentName>.')
 param resourceGroupName string = ''
 
-@description('Override for the key vault name (a purge-protected vault name stays reserved after deletion). Empty: generated.')
+// azd maps AZURE_KEY_VAULT_NAME here (main.parameters.json), and this template
+// outputs the name under that variable, so one environment keeps its vault
+// across `azd up` runs. After `azd down` the vault is soft-deleted and, with
+// purge protection, its name stays reserved for the retention period: set
+// AZURE_KEY_VAULT_NAME to a new name before the next `azd up` (README, Deploy).
+@maxLength(24)
+@description('Key vault name (3 to 24 letters, digits and hyphens). Empty: kv-<resource token>.')
 param keyVaultName string = ''
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))

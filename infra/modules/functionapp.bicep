@@ -14,11 +14,12 @@ param tags object
 @description('azd deploys the service whose azd-service-name tag matches azure.yaml.')
 param serviceName string = 'api'
 
+// Node 20 reached end of life on 2026-04-30; Flex Consumption runs Node 22
+// (azure-docs articles/azure-functions/supported-languages.md, flex-consumption-plan.md).
 @allowed([
-  '20'
   '22'
 ])
-param nodeVersion string = '20'
+param nodeVersion string = '22'
 
 param identityId string
 param identityClientId string
@@ -41,13 +42,17 @@ param syncNowDailyLimit int = 4
 
 param corsAllowedOrigins array = []
 
+// Flex Consumption instance sizes (azure-docs articles/azure-functions/flex-consumption-plan.md, "Instance memory").
 @allowed([
+  512
   2048
   4096
 ])
 param instanceMemoryMB int = 2048
 
-@minValue(1)
+// The lowest maximum instance count Flex Consumption accepts is 40, the highest
+// 1,000 (azure-docs articles/azure-functions/flex-consumption-plan.md).
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
 

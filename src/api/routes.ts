@@ -1,3 +1,4 @@
+import { cancelRoutes } from "./handlers/cancel.js";
 import { credentialRoutes } from "./handlers/credentials.js";
 import { dataRoutes } from "./handlers/data.js";
 import { historyRoutes } from "./handlers/history.js";
@@ -36,6 +37,7 @@ export const routes: readonly Route[] = Object.freeze([
   ...tenantRoutes,
   ...credentialRoutes,
   ...syncRoutes,
+  ...cancelRoutes,
   ...historyRoutes,
   ...previewRoutes,
   ...dataRoutes,

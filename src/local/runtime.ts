@@ -1,32 +1,35 @@
+import "./worker/core.js";
 import { mkdirSync, writeFileSync } from "node:fs";
-import type { LogHandler } from "@azure/functions";
-import { TokenValidator } from "../api/auth.js";
-import { dispatch } from "../api/dispatch.js";
-import type { ApiDeps } from "../api/route.js";
-import { routes } from "../api/routes.js";
 import { getConfig } from "../config/config.js";
-import { checkCredentialExpiry } from "../monitoring/expiry-monitor.js";
 import { logText } from "../monitoring/log-text.js";
-import { tick } from "../orchestration/scheduler.js";
-import { startRun } from "../orchestration/start-run.js";
+import type { RunSummary } from "../orchestration/contract.js";
+import { ORCHESTRATOR } from "../orchestration/contract.js";
 import { getServices } from "../services.js";
 import { registerDemoTenant } from "./bootstrap.js";
 import { startEmbeddedAzure, type EmbeddedAzure } from "./embedded.js";
-import { serveRoutes } from "./http-host.js";
-import { OrchestrationHost } from "./orchestration-host.js";
+import { startLocalHost } from "./host/host.js";
+import { loadApp } from "./host/load.js";
 import { DEV_JSON, LOCAL_DIR, SIM_JSON } from "./paths.js";
-import { startTimer } from "./timer.js";
+import { formatRun } from "./run-report.js";
+import { setLogSink } from "./worker/core.js";
+import { PROJECT_ROOT } from "./project-root.js";
 
-/** The local runtime: what the Functions host does in Azure, in one process. */
+/**
+ * The local runtime: the Functions host in one process. It loads the app's
+ * entry points (package.json main) through the worker contract and serves
+ * only what they registered: the API's HTTP functions, the timers, the
+ * orchestrations and activities, and the Durable HTTP API.
+ */
 const PORT = Number(process.env.LOCAL_API_PORT ?? 7071);
 const DEV_TOKEN_TTL_SECONDS = 24 * 3600;
 
-const log: LogHandler = (level, ...args) => {
-  if (level === "trace" || level === "debug") return;
-  // Escaped: a displayName or Graph message in a line cannot start another line or carry ANSI codes.
-  const line = args.map((a) => (typeof a === "string" ? logText(a) : logText(JSON.stringify(a) ?? String(a)))).join(" ");
-  (level === "error" || level === "warning" ? console.error : console.log)(`[${level}] ${line}`);
+// Escaped: a displayName or Graph message in a line cannot start another line or carry ANSI codes.
+const print = (level: string, line: string): void => {
+  (level === "error" || level === "warning" || level === "warn" ? console.error : console.log)(`[${level}] ${logText(line)}`);
 };
+setLogSink((level, _category, message) => {
+  if (level !== "trace" && level !== "debug") print(level, message);
+});
 
 let embedded: EmbeddedAzure | undefined;
 const certDir = process.env.LOCAL_EMBEDDED_CERT_DIR;
@@ -38,33 +41,23 @@ if (certDir) {
 
 // Fails here, naming the variable, when a setting is missing or bad.
 const config = getConfig();
+process.env.SYNC_TIMER_SCHEDULE ??= config.syncTimerSchedule;
 const services = getServices();
 await services.ready();
-const orchestration = new OrchestrationHost(
-  (line) => console.log(line),
-  (level, msg) => log(level === "warn" ? "warning" : level === "error" ? "error" : "information", msg),
-);
-const tokens = new TokenValidator(config.api);
-const deps: ApiDeps = { services, orchestration: orchestration.client };
-const host = await serveRoutes(routes, PORT, log, (r) => dispatch(r, () => deps, () => tokens));
 
+const functions = await loadApp(PROJECT_ROOT);
 const nameOf = async (tenantId: string): Promise<string> => (await services.tenants.get(tenantId))?.value.displayName ?? tenantId;
-const timer = startTimer(
-  config.syncTimerSchedule,
-  async () => {
-    for (const [tenantId, result] of await tick(orchestration.client, services.tenants)) orchestration.watch(await nameOf(tenantId), result);
+const host = await startLocalHost({
+  functions,
+  port: PORT,
+  log: (level, msg) => print(level, msg),
+  onFinished: (s) => {
+    if (s.name !== ORCHESTRATOR) return;
+    const tenantId = s.instanceId.replace(/^sync-/, "");
+    const summary = s.runtimeStatus === "Completed" ? (s.output as RunSummary) : undefined;
+    void nameOf(tenantId).then((name) => console.log(formatRun(name, summary, `${s.runtimeStatus}: ${JSON.stringify(s.output)}`, s.lastUpdatedTime.getTime() - s.createdTime.getTime())));
   },
-  (err) => log("error", "sync timer failed", err instanceof Error ? err.message : String(err)),
-);
-
-// The daily credential check, as credentialExpiryTimer runs it in Azure.
-const expiryTimer = startTimer(
-  "0 0 6 * * *",
-  async () => {
-    await checkCredentialExpiry(services, (line) => console.log(`[monitor] ${logText(line)}`));
-  },
-  (err) => log("error", "credential expiry check failed", err instanceof Error ? err.name : "error"),
-);
+});
 
 let adminToken: string | null = null;
 let readerToken: string | null = null;
@@ -77,7 +70,9 @@ if (embedded) {
   const demoId = await registerDemoTenant(services, contract);
   if (demoId) {
     console.log(`registered the demo tenant ${logText(contract.tenants[0]?.displayName ?? "")} (${demoId}); first sync starting`);
-    orchestration.watch(await nameOf(demoId), await startRun(orchestration.client, services.tenants, demoId, "manual", "live"));
+    // Sync Now through the registered HTTP function, as a portal would call it.
+    const res = await fetch(`${host.apiBaseUrl}/tenants/${demoId}/sync`, { method: "POST", headers: { authorization: `Bearer ${adminToken}`, "x-functions-key": host.functionKey } });
+    if (res.status !== 202) console.error(`[error] the first sync did not start: ${res.status} ${await res.text()}`);
   }
 }
 mkdirSync(LOCAL_DIR, { recursive: true });
@@ -85,7 +80,10 @@ writeFileSync(
   DEV_JSON,
   JSON.stringify(
     {
-      apiBaseUrl: host.baseUrl,
+      apiBaseUrl: host.apiBaseUrl,
+      functionKey: host.functionKey,
+      durableApiBaseUrl: `${host.origin}/runtime/webhooks/durabletask`,
+      durableTaskKey: host.durableTaskKey,
       adminToken,
       readerToken,
       sim: embedded ? SIM_JSON : null,
@@ -97,18 +95,14 @@ writeFileSync(
   ) + "\n",
   { mode: 0o600 },
 );
-console.log(`API listening on ${host.baseUrl} (health: ${host.baseUrl}/health); tokens in ${DEV_JSON}`);
+console.log(`API listening on ${host.apiBaseUrl} (health: ${host.apiBaseUrl}/health); keys and tokens in ${DEV_JSON}`);
 
 let stopping = false;
 async function shutdown(): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log("stopping…");
-  timer.stop();
-  expiryTimer.stop();
   await host.stop();
-  // Streams checkpoint after every page, so an activity cut short loses nothing: wait a little, not for it.
-  await Promise.race([orchestration.stop(), new Promise((r) => setTimeout(r, 5_000))]);
   await embedded?.stop();
   process.exit(0);
 }

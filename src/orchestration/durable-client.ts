@@ -17,5 +17,7 @@ export function fromDurableClient(client: DurableClient): OrchestrationClient {
     async purge(instanceId) {
       await client.purgeInstanceHistory(instanceId);
     },
+    // 202 accepted, 410 already finished: both resolve; 404 rejects (durable-functions DurableClient.terminate).
+    terminate: (instanceId, reason) => client.terminate(instanceId, reason),
   };
 }

@@ -4,14 +4,16 @@ import { getServices, type Services } from "../services.js";
 import { finishTask } from "./activities/finish.js";
 import { planRun } from "./activities/plan.js";
 import { streamTask } from "./activities/stream.js";
-import { ACTIVITY_FINISH, ACTIVITY_PLAN, ACTIVITY_STREAM, ORCHESTRATOR, type FinishTaskInput, type RunInput, type StreamTaskInput } from "./contract.js";
+import { ACTIVITY_FINISH, ACTIVITY_PLAN, ACTIVITY_STREAM, ORCHESTRATOR, ORCHESTRATOR_TYPE, type FinishTaskInput, type RunInput, type StreamTaskInput } from "./contract.js";
 import { syncOrchestrator } from "./sync-orchestrator.js";
+import { syncTypeOrchestrator } from "./type-orchestrator.js";
 
 export type ActivityHandler = (input: unknown, ctx: InvocationContext) => Promise<unknown>;
 
 /** Every orchestrator and activity, by name: functions/ registers these, the local runtime runs them. */
 export const ORCHESTRATORS: Readonly<Record<string, OrchestrationHandler>> = Object.freeze({
   [ORCHESTRATOR]: syncOrchestrator,
+  [ORCHESTRATOR_TYPE]: syncTypeOrchestrator,
 });
 
 /** The activities over given services (tests pass their own). */

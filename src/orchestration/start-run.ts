@@ -1,7 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Trigger } from "../store/history-store.js";
 import type { TenantStore } from "../store/tenant-store.js";
+import { mayHaveLeftTypes, terminateTypes } from "./children.js";
 import { instanceIdOf, ORCHESTRATOR, type RunInput, type RunMode } from "./contract.js";
+import { isActive } from "./status.js";
+
+export { isActive } from "./status.js";
 
 /** The part of a Durable client the service uses; the real one is adapted in functions/. */
 export interface OrchestrationClient {
@@ -9,9 +13,10 @@ export interface OrchestrationClient {
   startNew(name: string, options: { instanceId: string; input: RunInput }): Promise<string>;
   /** Removes a finished instance's history (a deleted tenant leaves none). */
   purge?(instanceId: string): Promise<void>;
+  /** Asks the host to end a running instance; it reaches Terminated soon after, not at once. */
+  terminate?(instanceId: string, reason: string): Promise<void>;
 }
 
-const BUSY = new Set(["Running", "Pending", "ContinuedAsNew"]);
 /** A claim not followed by a running instance within this long is stale (the starter died). */
 export const CLAIM_TTL_MS = 2 * 60_000;
 
@@ -19,18 +24,16 @@ export type StartResult =
   | { readonly started: true; readonly runId: string; readonly instanceId: string }
   | { readonly started: false; readonly reason: "running" | "notFound" | "lostRace" };
 
-/** Whether an instance in this runtime status still runs (a new start would replace it). */
-export const isActive = (runtimeStatus: string): boolean => BUSY.has(runtimeStatus);
-
 export async function isRunning(client: OrchestrationClient, tenantId: string): Promise<boolean> {
   const s = await client.getStatus(instanceIdOf(tenantId));
   return s !== undefined && isActive(s.runtimeStatus);
 }
 
 /**
- * Starts a run unless one is running. startNew would silently replace a
- * running instance (FACTS), so the tenant row is claimed first with its
- * ETag: of two racing starters exactly one wins.
+ * Starts a run unless one is running. The extension refuses startNew over an
+ * active instance, and the client rejects that as an error, so the tenant
+ * row is claimed first with its ETag: of two racing starters exactly one
+ * wins, and the loser answers "running" instead of failing.
  */
 export async function startRun(
   client: OrchestrationClient,
@@ -47,7 +50,9 @@ export async function startRun(
   if (!cur || cur.value.status === "deleting") return { started: false, reason: "notFound" };
   const t = cur.value;
   const claimedRecently = t.status === "queued" && t.lastSyncStart !== null && now() - Date.parse(t.lastSyncStart) < CLAIM_TTL_MS;
-  if (claimedRecently || (await isRunning(client, tenantId))) return { started: false, reason: "running" };
+  if (claimedRecently) return { started: false, reason: "running" };
+  const previous = await client.getStatus(instanceIdOf(tenantId));
+  if (previous && isActive(previous.runtimeStatus)) return { started: false, reason: "running" };
   const runId = randomUUID();
   const claimAt = new Date(now()).toISOString();
   // lastSyncStart carries the claim time until the run's plan step sets the real start.
@@ -56,6 +61,8 @@ export async function startRun(
   const instanceId = instanceIdOf(tenantId);
   try {
     await beforeStart?.();
+    // A type the last run left running still holds the instance ID this run's child of that type will use.
+    if (previous && client.terminate && mayHaveLeftTypes(previous)) await terminateTypes(client, tenantId, "A new run of the tenant started");
     await client.startNew(ORCHESTRATOR, { instanceId, input: { tenantId, runId, trigger, mode } });
   } catch (err) {
     await tenants.update(tenantId, (x) => (x.lastRunId === runId ? { ...x, status: t.status, lastRunId: t.lastRunId, lastTrigger: t.lastTrigger, lastSyncStart: t.lastSyncStart } : undefined));

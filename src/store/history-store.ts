@@ -1,6 +1,6 @@
 import { odata, type TableClient } from "@azure/data-tables";
 
-export type RunStatus = "succeeded" | "failed" | "skipped" | "held";
+export type RunStatus = "succeeded" | "failed" | "skipped" | "held" | "cancelled";
 /** Who started a run: the timer or an admin (Sync Now, or the first sync of a new tenant). */
 export type Trigger = "schedule" | "manual";
 

@@ -1,5 +1,5 @@
 import { odata } from "@azure/data-tables";
-import { instanceIdOf } from "../orchestration/contract.js";
+import { purgeRun } from "../orchestration/children.js";
 import { CLAIM_TTL_MS, isRunning, type OrchestrationClient } from "../orchestration/start-run.js";
 import type { Services } from "../services.js";
 import { BatchWriter } from "../store/batch-writer.js";
@@ -58,7 +58,7 @@ export async function eraseTenant(services: Services, orchestration: Orchestrati
   await eraseTenantRows(services, t.id, now());
   // Its profile and secret go too, unless another tenant uses the profile or is being added with it.
   await deleteProfileIfUnused(services, t.credentialId, t.id, now());
-  await orchestration.purge?.(instanceIdOf(t.id));
+  await purgeRun(orchestration, t.id);
   await services.tenants.delete(t.id);
   return "erased";
 }

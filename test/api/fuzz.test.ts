@@ -351,7 +351,7 @@ describe("portal API: property-based fuzz of bad input", () => {
 
   async function send(method: string, path: string, o: { raw?: string | Uint8Array | ReadableStream<Uint8Array> | undefined; query?: ReadonlyArray<readonly [string, string]>; headers?: Record<string, string> } = {}) {
     const qs = o.query && o.query.length ? `?${new URLSearchParams(o.query as Array<[string, string]>).toString()}` : "";
-    const init: RequestInit & { duplex?: "half" } = { method, headers: { authorization: `Bearer ${api.admin}`, "content-type": "application/json", ...o.headers } };
+    const init: RequestInit & { duplex?: "half" } = { method, headers: { "x-functions-key": api.functionKey, authorization: `Bearer ${api.admin}`, "content-type": "application/json", ...o.headers } };
     if (o.raw !== undefined) {
       init.body = o.raw as RequestInit["body"];
       if (o.raw instanceof ReadableStream) init.duplex = "half";

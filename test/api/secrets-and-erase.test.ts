@@ -203,10 +203,12 @@ describe("portal API: secrets never leak, and a deleted tenant leaves nothing", 
     expect([...tablesBefore].sort()).toEqual(expect.arrayContaining(expected.sort()));
 
     expect(await api.durable.getStatus(`sync-${id}`)).toBeDefined();
+    expect(await api.durable.getStatus(`sync-${id}:users`)).toBeDefined();
     const del = await call("DELETE", `/tenants/${id}`);
     expect(del.status, del.text).toBe(204);
-    // Its orchestration history goes too.
+    // Its orchestration history goes too, its types' sub-orchestrations included.
     expect(await api.durable.getStatus(`sync-${id}`)).toBeUndefined();
+    expect(await api.durable.getStatus(`sync-${id}:users`)).toBeUndefined();
 
     // Only the UTC day's Sync Now quota stays: a delete and re-add must not reset it.
     expect(await mentions()).toEqual([`Quota: ${id} | ${utcToday()}`]);

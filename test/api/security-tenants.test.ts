@@ -18,7 +18,7 @@ describe("issue 20 (2, 4, 5, 11): erase against runs, shared profiles, profile d
   let client: OrchestrationClient;
   beforeAll(async () => {
     api = await startApi({ SYNC_NOW_DAILY_LIMIT: "2" });
-    client = { getStatus: (id) => api.durable.getStatus(id), startNew: (n, o) => api.durable.startNew(n, o), purge: (id) => api.durable.purge(id) };
+    client = { getStatus: (id) => api.durable.getStatus(id), startNew: (n, o) => api.durable.startNew(n, o), purge: async (id) => void (await api.durable.purge(id)), terminate: (id, reason) => api.durable.terminate(id, reason) };
   }, 60_000);
   afterAll(() => api?.stop());
 

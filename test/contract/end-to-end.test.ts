@@ -39,7 +39,8 @@ describe("npm start end to end", () => {
     rmSync(cwd, { recursive: true, force: true });
   });
 
-  it("syncs the demo tenant to its ground truth, then applies exactly the mutations on the next scheduled run", async () => {
+  // A whole runtime in a child process and two runs: more than the default test timeout on a loaded machine.
+  it("syncs the demo tenant to its ground truth, then applies exactly the mutations on the next scheduled run", { timeout: 300_000 }, async () => {
     await waitForFile(join(cwd, ".local", "dev.json"), runtime, 90_000);
     const dev = JSON.parse(readFileSync(join(cwd, ".local", "dev.json"), "utf8")) as Dev;
     const sim = JSON.parse(readFileSync(dev.sim, "utf8")) as SimContract;

@@ -140,7 +140,7 @@ describe("Function App", () => {
     }
   });
 
-  it("runs on a Flex Consumption FC1 plan with Node 20 or later", () => {
+  it("runs on a Flex Consumption FC1 plan with Node 22 or later", () => {
     expect(property(plan!.body, "sku.name")).toBe("'FC1'");
     expect(property(plan!.body, "sku.tier")).toBe("'FlexConsumption'");
     expect(property(site!.body, "properties.serverFarmId")).toBe("plan.id");
@@ -150,8 +150,8 @@ describe("Function App", () => {
     const defaultVersion = /^param nodeVersion string = '(\d+)'/m.exec(functionApp)?.[1];
     const mainVersion = /^param nodeVersion string = '(\d+)'/m.exec(main)?.[1];
     expect(versionExpr).toBe("nodeVersion");
-    expect(Number(defaultVersion)).toBeGreaterThanOrEqual(20);
-    expect(Number(mainVersion)).toBeGreaterThanOrEqual(20);
+    expect(Number(defaultVersion)).toBeGreaterThanOrEqual(22);
+    expect(Number(mainVersion)).toBeGreaterThanOrEqual(22);
   });
 
   it("keeps one always-ready instance for the durable trigger group", () => {

@@ -1,8 +1,9 @@
 import type { OrchestrationContext } from "durable-functions";
 import { describe, expect, it } from "vitest";
 import { LocalDurableRuntime } from "../../src/local/durable/index.js";
-import { instanceIdOf, ORCHESTRATOR, type RunInput } from "../../src/orchestration/contract.js";
+import { instanceIdOf, ORCHESTRATOR, typeInstanceIdOf, type RunInput } from "../../src/orchestration/contract.js";
 import { isDue, tick } from "../../src/orchestration/scheduler.js";
+import { isActive, startRun } from "../../src/orchestration/start-run.js";
 import { SYNCED_TYPES } from "../../src/graph/resources/index.js";
 import type { TenantRecord } from "../../src/store/tenant-store.js";
 import { testServices } from "../support/services.js";
@@ -84,5 +85,73 @@ describe("scheduler", () => {
     release();
     for (const id of ids) expect((await durable.waitForCompletion(instanceIdOf(id), 10_000)).runtimeStatus).toBe("Completed");
     await durable.stop();
+  });
+
+  it("isolates each tenant: one whose start throws is logged by ID, and the tick starts the others", async () => {
+    const services = await testServices();
+    const ids = ["00000000-0000-4000-8000-0000000000e1", "00000000-0000-4000-8000-0000000000e2", "00000000-0000-4000-8000-0000000000e3"];
+    for (const id of ids) await services.tenants.create(tenant(id));
+    const bad = ids[1]!;
+    const started: string[] = [];
+    const client = {
+      getStatus: async () => undefined,
+      startNew: async (_name: string, o: { instanceId: string; input: RunInput }) => {
+        if (o.instanceId === instanceIdOf(bad)) throw new Error("Durable client: 500 from the task hub");
+        started.push(o.instanceId);
+        return o.instanceId;
+      },
+    };
+    const logs: string[] = [];
+    const results = await tick(client, services.tenants, () => NOW, (m) => logs.push(m));
+    expect(started.sort()).toEqual([ids[0]!, ids[2]!].map(instanceIdOf).sort());
+    expect([...results.keys()].sort()).toEqual([ids[0]!, ids[2]!].sort());
+    expect(logs).toEqual([expect.stringContaining(bad)]);
+    expect(logs[0]).toContain("500 from the task hub");
+    // Its claim was rolled back, so the next tick tries it again.
+    expect((await services.tenants.get(bad))?.value.status).toBe("succeeded");
+  });
+
+  it.each(["Pending", "Running", "ContinuedAsNew", "Suspended"])("starts nothing over a %s instance, which the extension would refuse", async (runtimeStatus) => {
+    const services = await testServices();
+    const id = "00000000-0000-4000-8000-0000000000f1";
+    await services.tenants.create(tenant(id));
+    const started: string[] = [];
+    const client = {
+      getStatus: async () => ({ runtimeStatus }),
+      startNew: async (_n: string, o: { instanceId: string; input: RunInput }) => (started.push(o.instanceId), o.instanceId),
+    };
+    expect(isActive(runtimeStatus)).toBe(true);
+    expect(await startRun(client, services.tenants, id, "manual", "live")).toEqual({ started: false, reason: "running" });
+    expect(started).toEqual([]);
+  });
+
+  it("terminates a type sub-orchestration the last run left running before it starts the next run", async () => {
+    const services = await testServices();
+    const id = "00000000-0000-4000-8000-0000000000f2";
+    await services.tenants.create(tenant(id));
+    const calls: string[] = [];
+    const statuses: Record<string, { runtimeStatus: string; customStatus?: unknown }> = {
+      // The run completed after its Task.all gave up: groups never finished.
+      [instanceIdOf(id)]: { runtimeStatus: "Completed", customStatus: { phase: "done", runId: "r0", trigger: "schedule", mode: "live", types: { users: { pages: 1, objects: 1, done: true, status: "done" }, groups: { pages: 0, objects: 0, done: false, status: "failed" } } } },
+      [typeInstanceIdOf(id, "groups")]: { runtimeStatus: "Running" },
+      [typeInstanceIdOf(id, "users")]: { runtimeStatus: "Completed" },
+    };
+    const client = {
+      getStatus: async (i: string) => statuses[i],
+      startNew: async (_n: string, o: { instanceId: string; input: RunInput }) => (calls.push(`start ${o.instanceId}`), o.instanceId),
+      terminate: async (i: string) => void calls.push(`terminate ${i}`),
+    };
+    expect((await startRun(client, services.tenants, id, "schedule", "live")).started).toBe(true);
+    expect(calls).toEqual([`terminate ${typeInstanceIdOf(id, "groups")}`, `start ${instanceIdOf(id)}`]);
+
+    // After a run that finished every type, no child is looked at.
+    statuses[instanceIdOf(id)] = { runtimeStatus: "Completed", customStatus: { phase: "done", runId: "r1", trigger: "schedule", mode: "live", types: { users: { pages: 1, objects: 1, done: true, status: "done" } } } };
+    await services.tenants.update(id, (t) => ({ ...t, status: "succeeded" }));
+    calls.length = 0;
+    const asked: string[] = [];
+    const watching = { ...client, getStatus: async (i: string) => (asked.push(i), statuses[i]) };
+    expect((await startRun(watching, services.tenants, id, "schedule", "live")).started).toBe(true);
+    expect(asked).toEqual([instanceIdOf(id)]);
+    expect(calls).toEqual([`start ${instanceIdOf(id)}`]);
   });
 });

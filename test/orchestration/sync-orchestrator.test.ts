@@ -2,7 +2,19 @@ import type { InvocationContext } from "@azure/functions";
 import type { OrchestrationContext } from "durable-functions";
 import { describe, expect, it } from "vitest";
 import { LocalDurableRuntime } from "../../src/local/durable/index.js";
-import { ACTIVITY_STREAM, instanceIdOf, ORCHESTRATOR, type RunInput, type RunProgress, type RunSummary, type StreamTaskInput } from "../../src/orchestration/contract.js";
+import {
+  ACTIVITY_FINISH,
+  ACTIVITY_PLAN,
+  ACTIVITY_STREAM,
+  instanceIdOf,
+  ORCHESTRATOR,
+  typeInstanceIdOf,
+  type RunInput,
+  type RunProgress,
+  type RunSummary,
+  type StreamTaskInput,
+  type TypeResult,
+} from "../../src/orchestration/contract.js";
 import { activitiesFor, ORCHESTRATORS, type ActivityHandler } from "../../src/orchestration/registry.js";
 import { startRun } from "../../src/orchestration/start-run.js";
 import { syncOrchestrator } from "../../src/orchestration/sync-orchestrator.js";
@@ -17,11 +29,27 @@ import { registeredTenant } from "../support/tenants.js";
 
 type Wrap = (name: string, handler: ActivityHandler) => ActivityHandler;
 
+/** Activity calls by name, as the activities saw them. */
+type Calls = Map<string, StreamTaskInput[]>;
+
 function runtime(services: Services, wrap: Wrap = (_n, h) => h, orchestrators = ORCHESTRATORS) {
-  const activities = Object.fromEntries(Object.entries(activitiesFor(() => services)).map(([n, h]) => [n, wrap(n, h)]));
+  const calls: Calls = new Map();
+  /** "start|end name type", in the order the activities ran. */
+  const events: string[] = [];
+  const counted: Wrap = (name, h) => async (input, ctx) => {
+    const i = input as StreamTaskInput;
+    calls.set(name, [...(calls.get(name) ?? []), i]);
+    events.push(`start ${name} ${i.type ?? ""}`);
+    try {
+      return await h(input, ctx);
+    } finally {
+      events.push(`end ${name} ${i.type ?? ""}`);
+    }
+  };
+  const activities = Object.fromEntries(Object.entries(activitiesFor(() => services)).map(([n, h]) => [n, counted(n, wrap(n, h))]));
   const durable = new LocalDurableRuntime({ orchestrators: { ...orchestrators }, activities, timerScale: 0.0001 });
   const client = { getStatus: (id: string) => durable.getStatus(id), startNew: (n: string, o: { instanceId: string; input: RunInput }) => durable.startNew(n, o) };
-  return { durable, client };
+  return { durable, client, calls, events };
 }
 
 async function history(services: Services, tenantId: string): Promise<HistoryRecord[]> {
@@ -45,7 +73,7 @@ describe("sync orchestrator on the real durable-functions replay engine", () => 
   it("fans out a stream per type, fans in, and the store ends equal", async () => {
     const services = await testServices();
     const { sim, tenant } = await registeredTenant(services);
-    const { durable, client } = runtime(services);
+    const { durable, client, calls } = runtime(services);
     const started = await startRun(client, services.tenants, tenant.id, "manual", "live");
     expect(started.started).toBe(true);
     const status = await durable.waitForCompletion(instanceIdOf(tenant.id), 60_000);
@@ -53,8 +81,9 @@ describe("sync orchestrator on the real durable-functions replay engine", () => 
     const summary = status.output as RunSummary;
     expect(summary.status).toBe("succeeded");
     expect(Object.keys(summary.types).sort()).toEqual(["administrativeUnits", "applications", "devices", "directoryRoles", "groups", "memberships", "servicePrincipals", "subscribedSkus", "users"]);
-    const streams = durable.stats(instanceIdOf(tenant.id)).signatures.filter((s) => s.includes(ACTIVITY_STREAM));
-    expect(streams).toHaveLength(8);
+    // One call per stream type (memberships ride on groups), the plan and the fan-in once each.
+    expect((calls.get(ACTIVITY_STREAM) ?? []).map((c) => c.type).sort()).toEqual(["administrativeUnits", "applications", "devices", "directoryRoles", "groups", "servicePrincipals", "subscribedSkus", "users"]);
+    expect([calls.get(ACTIVITY_PLAN)?.length, calls.get(ACTIVITY_FINISH)?.length]).toEqual([1, 1]);
     expect((status.customStatus as RunProgress).phase).toBe("done");
     await expectEqualToTruth({ tenantId: tenant.id, stores: syncStores(services.tables, tenant.id) });
     const t = (await services.tenants.get(tenant.id))!.value;
@@ -64,16 +93,31 @@ describe("sync orchestrator on the real durable-functions replay engine", () => 
     await durable.stop();
   });
 
-  it("loops on continuations while streams run out of time budget", async () => {
+  it("loops on continuations with every stream call run once, and fans in once after all streams (the backend schedules every action leaf, as the extension does)", async () => {
     const services = await testServices({ SYNC_STREAM_BUDGET_SECONDS: "0" });
     const { tenant } = await registeredTenant(services, { spec: { users: 700, groups: 6 }, settings: { objectTypes: ["users", "groups"] } });
-    const { durable, client } = runtime(services);
+    const { durable, client, calls, events } = runtime(services);
     await startRun(client, services.tenants, tenant.id, "manual", "live");
     const status = await durable.waitForCompletion(instanceIdOf(tenant.id), 60_000);
     expect(status.runtimeStatus).toBe("Completed");
-    const calls = durable.stats(instanceIdOf(tenant.id)).signatures.filter((s) => s.includes(ACTIVITY_STREAM)).length;
+    const streams = calls.get(ACTIVITY_STREAM) ?? [];
     // 700 users at 200 a page is 4 pages: one call each, plus the groups' calls.
-    expect(calls).toBeGreaterThanOrEqual(5);
+    expect(streams.filter((c) => c.type === "users").length).toBeGreaterThanOrEqual(4);
+    // Each call's result came back to its own type: the users' sub-orchestration made exactly its pages' calls.
+    const users = (await durable.getStatus(typeInstanceIdOf(tenant.id, "users")))?.output as TypeResult;
+    expect(users).toMatchObject({ done: true, status: "done", calls: streams.filter((c) => c.type === "users").length });
+    const groups = (await durable.getStatus(typeInstanceIdOf(tenant.id, "groups")))?.output as TypeResult;
+    expect(streams).toHaveLength(users.calls + groups.calls);
+    // One call at a time per type: never two of a type's calls in flight together.
+    for (const type of ["users", "groups"]) {
+      const mine = events.filter((e) => e.endsWith(` ${ACTIVITY_STREAM} ${type}`));
+      expect(mine, type).toEqual(mine.map((_e, i) => (i % 2 === 0 ? "start" : "end") + ` ${ACTIVITY_STREAM} ${type}`));
+    }
+    expect(calls.get(ACTIVITY_FINISH)).toHaveLength(1);
+    expect(events.indexOf(`start ${ACTIVITY_FINISH} `)).toBeGreaterThan(events.lastIndexOf(`end ${ACTIVITY_STREAM} users`));
+    expect(events.indexOf(`start ${ACTIVITY_FINISH} `)).toBeGreaterThan(events.lastIndexOf(`end ${ACTIVITY_STREAM} groups`));
+    const summary = status.output as RunSummary;
+    expect(summary).toMatchObject({ status: "succeeded", types: { users: { total: 700, status: "succeeded" }, groups: { status: "succeeded" } } });
     await expectEqualToTruth({ tenantId: tenant.id, stores: syncStores(services.tables, tenant.id) }, ["users", "groups"]);
     await durable.stop();
   });

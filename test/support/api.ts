@@ -1,19 +1,20 @@
+import "../../src/local/worker/core.js";
 import { ClientSecretCredential } from "@azure/identity";
 import { inject } from "vitest";
-import { TokenValidator } from "../../src/api/auth.js";
-import { dispatch } from "../../src/api/dispatch.js";
-import type { ApiDeps } from "../../src/api/route.js";
-import { routes } from "../../src/api/routes.js";
-import { LocalDurableRuntime } from "../../src/local/durable/index.js";
-import { serveRoutes, type HttpHost } from "../../src/local/http-host.js";
-import { activitiesFor, ORCHESTRATORS } from "../../src/orchestration/registry.js";
-import type { Services } from "../../src/services.js";
-import { testServices } from "./services.js";
+import type { DurableBackend } from "../../src/local/durable/index.js";
+import { startLocalHost } from "../../src/local/host/host.js";
+import { loadApp } from "../../src/local/host/load.js";
+import { setLogSink } from "../../src/local/worker/core.js";
+import { getServices, type Services } from "../../src/services.js";
+import { PROJECT_ROOT } from "./processes.js";
+import { uniqueTableName } from "./tables.js";
 
 export interface TestApi {
   readonly baseUrl: string;
+  /** The host's function key; call() sends it, a raw request must too. */
+  readonly functionKey: string;
   readonly services: Services;
-  readonly durable: LocalDurableRuntime;
+  readonly durable: DurableBackend;
   readonly admin: string;
   readonly reader: string;
   /** Every log line the API and its activities wrote. */
@@ -40,22 +41,41 @@ export async function mintToken(o: { audience?: string; roles?: string[]; ttlSec
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-/** The portal API over real HTTP, as the local runtime serves it, on the real replay engine. */
+/**
+ * The portal API as the local host serves it: the app's entry points
+ * (package.json main) loaded through the worker contract, every request
+ * through its registered HTTP function with the function key, the
+ * orchestrations on the local Durable backend. Once per test file (each runs
+ * in a process of its own): the app's services are the process's.
+ */
 export async function startApi(env: Record<string, string> = {}): Promise<TestApi> {
-  const services = await testServices(env);
-  const logs: string[] = [];
-  const durable = new LocalDurableRuntime({
-    orchestrators: { ...ORCHESTRATORS },
-    activities: { ...activitiesFor(() => services) },
-    timerScale: 0.0001,
-    log: (_l, msg) => logs.push(msg),
+  const sim = inject("sim");
+  Object.assign(process.env, {
+    AzureWebJobsStorage: inject("tableConnectionString"),
+    KEY_VAULT_URL: sim.keyVaultUrl,
+    AZURE_CLIENT_ID: sim.service.identity.clientId,
+    SERVICE_TENANT_ID: sim.service.tenantId,
+    SERVICE_CLIENT_SECRET: sim.service.identity.clientSecret,
+    SERVICE_AUTHORITY_HOST: sim.authorityHost,
+    API_AUDIENCE: sim.service.apiAudience,
+    API_ISSUER: `${sim.authorityHost}/${sim.service.tenantId}/v2.0`,
+    API_JWKS_URI: `${sim.authorityHost}/${sim.service.tenantId}/discovery/v2.0/keys`,
+    CLOUD_AUTHORITY_HOST_OVERRIDE: sim.authorityHost,
+    CLOUD_GRAPH_BASE_URL_OVERRIDE: sim.graphBaseUrl,
+    TABLE_PREFIX: uniqueTableName("svc"),
+    SYNC_TIMER_SCHEDULE: "0 */5 * * * *",
+    ...env,
   });
-  const deps: ApiDeps = { services, orchestration: { getStatus: (id) => durable.getStatus(id), startNew: (n, o) => durable.startNew(n, o), purge: (id) => durable.purge(id) } };
-  const tokens = new TokenValidator(services.config.api);
-  const host: HttpHost = await serveRoutes(routes, 0, (_level, ...args) => logs.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" ")), (r) => dispatch(r, () => deps, () => tokens));
+  const services = getServices();
+  await services.ready();
+  const logs: string[] = [];
+  setLogSink((_level, _category, message) => void logs.push(message));
+  const host = await startLocalHost({ functions: await loadApp(PROJECT_ROOT), port: 0, timers: false, timerScale: 0.0001, log: (_l, msg) => logs.push(msg) });
+  const durable = host.backend;
   const [admin, reader] = await Promise.all([apiToken("admin"), apiToken("reader")]);
   return {
-    baseUrl: host.baseUrl,
+    baseUrl: host.apiBaseUrl,
+    functionKey: host.functionKey,
     services,
     durable,
     admin,
@@ -63,17 +83,14 @@ export async function startApi(env: Record<string, string> = {}): Promise<TestAp
     logs,
     call(method, path, opts = {}) {
       const token = opts.token === undefined ? admin : opts.token;
-      const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...opts.headers };
+      const headers: Record<string, string> = { "x-functions-key": host.functionKey, ...(token ? { authorization: `Bearer ${token}` } : {}), ...opts.headers };
       let body: string | undefined = opts.raw;
       if (opts.body !== undefined) {
         body = JSON.stringify(opts.body);
         headers["content-type"] = "application/json";
       }
-      return fetch(`${host.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+      return fetch(`${host.apiBaseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
     },
-    async stop() {
-      await host.stop();
-      await durable.stop();
-    },
+    stop: () => host.stop(),
   };
 }

@@ -4,14 +4,14 @@ import { createGraphClient } from "../../src/graph/client.js";
 import { customerCredential } from "../../src/graph/credential.js";
 import type { Json, SyncedType } from "../../src/graph/resource.js";
 import { RESOURCES, resourceOf } from "../../src/graph/resources/index.js";
+import { driveSync } from "../../src/local/durable/sync-driver.js";
 import type { Trigger } from "../../src/store/history-store.js";
 import { Tables } from "../../src/store/tables.js";
 import type { Filters } from "../../src/sync/filters.js";
-import { buildScope } from "../../src/sync/scope.js";
-import { finishRun, type FinishResult } from "../../src/sync/finish-run.js";
+import type { FinishResult } from "../../src/sync/finish-run.js";
 import { graphPageSource, type PageSource } from "../../src/sync/graph-source.js";
 import { syncStores, type SyncStores } from "../../src/sync/stores.js";
-import { runStream, type StreamProgress } from "../../src/sync/stream.js";
+import type { StreamProgress } from "../../src/sync/stream.js";
 import type { DeletionThreshold } from "../../src/sync/threshold.js";
 import type { CreatedTenant } from "./sim.js";
 import { simGet } from "./sim.js";
@@ -46,28 +46,20 @@ export interface RunOptions {
   readonly budgetMs?: number;
 }
 
-/** Every stream to its end (looping on continuations), then the fan-in. */
+/** A run made by the registered orchestration on the local Durable backend (the one driver, shared with the bench). */
 export async function syncOnce(h: Harness, o: RunOptions): Promise<{ streams: Map<SyncedType, StreamProgress>; finish: FinishResult; calls: number }> {
-  const types = o.types ?? RESOURCES.map((r) => r.type);
-  const streams = new Map<SyncedType, StreamProgress>();
-  let calls = 0;
-  const startedAt = new Date().toISOString();
-  await Promise.all(
-    types.map(async (type) => {
-      const m = resourceOf(type);
-      const { scope, hash } = await buildScope(h.graph, m, o.filters);
-      for (;;) {
-        calls++;
-        const p = await runStream({ graph: h.graph, stores: h.stores }, { tenantId: h.tenantId, module: m, runId: o.runId, fullScan: o.fullScan ?? false, scope, scopeHash: hash, budgetMs: o.budgetMs ?? 600_000 });
-        if (p.done) {
-          streams.set(type, p);
-          break;
-        }
-      }
-    }),
-  );
-  const finish = await finishRun(h.stores, { tenantId: h.tenantId, runId: o.runId, trigger: o.trigger ?? "manual", startedAt, types, threshold: o.threshold ?? null, failures: {} });
-  return { streams, finish, calls };
+  return driveSync({
+    tenantId: h.tenantId,
+    runId: o.runId,
+    stores: h.stores,
+    graphFor: () => h.graph,
+    budgetMs: o.budgetMs ?? 600_000,
+    fullScan: o.fullScan ?? false,
+    ...(o.types ? { types: o.types } : {}),
+    ...(o.filters ? { filters: o.filters } : {}),
+    threshold: o.threshold ?? null,
+    trigger: o.trigger ?? "manual",
+  });
 }
 
 /** The store holds exactly the ground truth: every object, every selected property, every link. */

@@ -1,4 +1,5 @@
-import { instanceIdOf, type RunProgress } from "../../orchestration/contract.js";
+import { instanceIdOf } from "../../orchestration/contract.js";
+import { readRunProgress } from "../../orchestration/progress.js";
 import { isActive, isRunning, startRun } from "../../orchestration/start-run.js";
 import { QuotaStore, utcDay, type QuotaResult } from "../../store/quota-store.js";
 import { RequestError } from "../errors.js";
@@ -65,7 +66,7 @@ export const syncRoutes = [
       const { value: t } = await loadTenant(deps, params.id);
       const instance = await deps.orchestration.getStatus(instanceIdOf(t.id));
       const running = instance !== undefined && isActive(instance.runtimeStatus);
-      const progress = (instance?.customStatus ?? null) as RunProgress | null;
+      const progress = await readRunProgress(deps.orchestration, t.id, instance);
       const status = running ? "running" : t.deletionsPending ? "held" : t.lastSyncStatus === null ? "idle" : t.lastSyncStatus === "partial" ? "failed" : t.lastSyncStatus;
       const quota = new QuotaStore(deps.services.tables.client("Quota"));
       return {

@@ -1,13 +1,12 @@
 /**
- * Typed access to the parts of `durable-functions` that the package does not
- * declare: the real replay engine (`Orchestrator`), its test input
- * (`DurableOrchestrationInput`, `DummyOrchestrationContext`) and the history
- * event classes. Everything is loaded with `createRequire` from the package's
- * own `lib/src`, so the orchestration logic that runs here is the package's.
+ * The out-of-proc protocol between the Durable extension and the worker:
+ * history events (built with durable-functions' own classes from its internal
+ * `lib/src/history`, which validate required fields; issue 13 pins the
+ * version), the orchestrationTrigger payload, and the action and state shapes
+ * the registered orchestrator returns. The replay itself is the registered
+ * function's: `df.app.orchestration` wraps the real `Orchestrator`.
  */
 import { createRequire } from "node:module";
-import type { LogHandler } from "@azure/functions";
-import type { OrchestrationContext, OrchestrationHandler } from "durable-functions";
 
 const require = createRequire(import.meta.url);
 const LIB = "durable-functions/lib/src";
@@ -76,13 +75,13 @@ export interface EngineAction {
   readonly input?: unknown;
   readonly retryOptions?: RetryOptionsLike;
   readonly instanceId?: string;
-  readonly fireAt?: Date;
+  readonly fireAt?: string;
   readonly isCanceled?: boolean;
   readonly externalEventName?: string;
   readonly compoundActions?: readonly EngineAction[];
 }
 
-/** OrchestratorState (lib/src/orchestrations/OrchestratorState.js), schema V1: actions are arrays of flattened actions. */
+/** OrchestratorState (lib/src/orchestrations/OrchestratorState.js) as the worker returns it, JSON-parsed. */
 export interface EngineState {
   readonly isDone: boolean;
   readonly actions: readonly (readonly EngineAction[])[];
@@ -126,87 +125,59 @@ export function historyEvent(kind: keyof typeof Events, eventId: number, timesta
   return new Events[kind]({ ...fields, eventId, timestamp, isPlayed: false });
 }
 
-interface OrchestratorInstance {
-  handle(trigger: unknown, context: unknown): Promise<EngineState>;
-  /** Internal: the executor of the last `handle` call; read only to cross-check event ids. */
-  taskOrchestrationExecutor?: { sequenceNumber?: unknown };
-}
-type OrchestratorCtor = new (fn: OrchestrationHandler) => OrchestratorInstance;
-type DurableOrchestrationInputCtor = new (
-  instanceId: string,
-  history: HistoryEvent[],
-  input: unknown,
-  longRunningTimerIntervalDuration: string,
-  maximumShortTimerDuration: string,
-  defaultHttpAsyncRequestSleepTimeMillseconds: number,
-  schemaVersion: number,
-  isReplaying: boolean,
-  parentInstanceId: string,
-) => unknown;
-type DummyOrchestrationContextCtor = new (functionName: string, invocationId: string, logHandler: LogHandler) => OrchestrationContext;
-
-const { Orchestrator } = require(`${LIB}/orchestrations/Orchestrator.js`) as { Orchestrator: OrchestratorCtor };
-const { DurableOrchestrationInput, DummyOrchestrationContext } = require(`${LIB}/util/testingUtils.js`) as {
-  DurableOrchestrationInput: DurableOrchestrationInputCtor;
-  DummyOrchestrationContext: DummyOrchestrationContextCtor;
-};
-
 const OUT_OF_PROC_LABEL = "\n\n$OutOfProcData$:";
-/** ReplaySchema.V1: flat action lists, no long-timer splitting (the local runtime has no timer length limit). */
-const SCHEMA_V1 = 0;
-
-export type ReplayResult =
-  | { ok: true; state: EngineState; sequenceNumber: number | undefined }
-  | { ok: false; message: string; customStatus: unknown };
+/**
+ * ReplaySchema.V2: actions come back nested (WhenAny/WhenAll keep their
+ * children), as the extension's ProcessAsyncActionsV2 reads them; no
+ * long-timer splitting (V3), which the local backend does not need.
+ */
+export const SCHEMA_V2 = 1;
 
 /**
- * One replay: runs the real `Orchestrator` over the whole history with a fresh
- * context. The engine reports an orchestrator exception by throwing an
- * OrchestrationFailureError whose message carries the serialized state; the
- * state's `error` is the orchestrator's own error message.
+ * The orchestrationTrigger payload the extension sends the worker
+ * (durable-functions lib/src/orchestrations/DurableOrchestrationBindingInfo.js):
+ * the whole history, serialized as JSON, as the out-of-proc protocol does.
  */
-export async function replay(opts: {
-  fn: OrchestrationHandler;
-  name: string;
-  instanceId: string;
-  parentInstanceId: string;
-  history: HistoryEvent[];
-  input: unknown;
-  logHandler: LogHandler;
-}): Promise<ReplayResult> {
-  const orchestrator = new Orchestrator(opts.fn);
-  const trigger = new DurableOrchestrationInput(
-    opts.instanceId,
-    opts.history,
-    opts.input,
-    "3.00:00:00",
-    "6.00:00:00",
-    30_000,
-    SCHEMA_V1,
-    false,
-    opts.parentInstanceId,
-  );
-  const context = new DummyOrchestrationContext(opts.name, `${opts.instanceId}:${opts.history.length}`, opts.logHandler);
-  try {
-    const state = await orchestrator.handle(trigger, context);
-    const seq = orchestrator.taskOrchestrationExecutor?.sequenceNumber;
-    return { ok: true, state, sequenceNumber: typeof seq === "number" ? seq : undefined };
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const at = message.indexOf(OUT_OF_PROC_LABEL);
-    if (at >= 0) {
-      try {
-        const state = JSON.parse(message.slice(at + OUT_OF_PROC_LABEL.length)) as { error?: unknown; customStatus?: unknown };
-        if (typeof state.error === "string") return { ok: false, message: state.error, customStatus: state.customStatus };
-      } catch {
-        // fall through to the raw message
-      }
-    }
-    return { ok: false, message, customStatus: undefined };
-  }
+export function orchestrationTriggerPayload(o: { instanceId: string; history: readonly HistoryEvent[]; input: unknown; parentInstanceId: string; isReplaying: boolean }): string {
+  return JSON.stringify({
+    history: o.history,
+    input: o.input,
+    instanceId: o.instanceId,
+    isReplaying: o.isReplaying,
+    parentInstanceId: o.parentInstanceId,
+    upperSchemaVersion: SCHEMA_V2,
+    longRunningTimerIntervalDuration: "3.00:00:00",
+    maximumShortTimerDuration: "6.00:00:00",
+    defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
+  });
 }
 
-/** Flattens V1 action groups (and any compound action) to the atomic actions, in scheduling order. */
+/**
+ * An orchestrator that threw: the engine throws an OrchestrationFailureError
+ * whose message carries the serialized state after a label; its `error` is
+ * the orchestrator's own message.
+ */
+export function orchestratorFailure(message: string): { message: string; customStatus: unknown } {
+  const at = message.indexOf(OUT_OF_PROC_LABEL);
+  if (at >= 0) {
+    try {
+      const state = JSON.parse(message.slice(at + OUT_OF_PROC_LABEL.length)) as { error?: unknown; customStatus?: unknown };
+      if (typeof state.error === "string") return { message: state.error, customStatus: state.customStatus };
+    } catch {
+      // fall through to the raw message
+    }
+  }
+  return { message, customStatus: undefined };
+}
+
+/**
+ * Every leaf of the action list, compound children included, in order, with
+ * no deduplication: the extension invokes each action it is handed and gives
+ * each leaf the next sequence number (Azure/azure-functions-durable-extension,
+ * src/WebJobs.Extensions.DurableTask/Listener/OutOfProcOrchestrationShim.cs,
+ * ProcessAsyncActionsV2). A task yielded again inside a new Task.any is
+ * therefore scheduled again (durable-js issue #574).
+ */
 export function flattenActions(groups: readonly (readonly EngineAction[])[]): EngineAction[] {
   const out: EngineAction[] = [];
   const visit = (a: EngineAction): void => {
