@@ -3,6 +3,7 @@ import { z } from "zod";
 import { readJson, sendJson } from "../http.js";
 import { newSecret, type SimTenant } from "../registry.js";
 import type { GraphEnv } from "./context.js";
+import { behavioursSchema } from "./behaviours.js";
 import { faultSettingsSchema } from "./faults.js";
 import { project } from "./select.js";
 import { defaultSpec, partialSpecSchema } from "./spec.js";
@@ -14,6 +15,7 @@ const tenantInputSchema = z.strictObject({
   domain: z.string().regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, "a DNS name"),
   tenantId: z.uuid().optional(),
   spec: partialSpecSchema.optional(),
+  behaviours: behavioursSchema.optional(),
   apps: z
     .array(
       z.strictObject({
@@ -100,6 +102,9 @@ async function tenantRoute(env: GraphEnv, req: IncomingMessage, res: ServerRespo
     const epoch = env.state.tokens.invalidate(t.tenantId, action);
     env.log("graph sim: delta tokens invalidated", { tenantId: t.tenantId, action, epoch });
     sendJson(res, 200, { action, epoch });
+  } else if (a === "behaviours" && rest.length === 1 && (m === "PUT" || m === "GET")) {
+    if (m === "PUT") env.log("graph sim: tenant behaviours set", { tenantId: t.tenantId, ...env.state.behaviours.set(t.tenantId, await body(req, behavioursSchema)) });
+    sendJson(res, 200, env.state.behaviours.get(t.tenantId));
   } else if (a === "faults" && rest.length === 1 && (m === "PUT" || m === "DELETE" || m === "GET")) {
     if (m === "PUT") env.log("graph sim: tenant faults set", { tenantId: t.tenantId, ...env.state.faults.set(await body(req, faultSettingsSchema), t.tenantId) });
     if (m === "DELETE") env.state.faults.clear(t.tenantId);
@@ -130,10 +135,12 @@ async function createTenant(env: GraphEnv, req: IncomingMessage, res: ServerResp
   const input = await body(req, tenantInputSchema);
   let t: SimTenant;
   try {
-    t = env.registry.addTenant({ ...input, spec: defaultSpec(input.spec ?? {}) });
+    const { behaviours: _b, ...tenantInput } = input;
+    t = env.registry.addTenant({ ...tenantInput, spec: defaultSpec(input.spec ?? {}) });
   } catch (err) {
     throw new ControlError(409, "TenantExists", err instanceof Error ? err.message : String(err));
   }
+  const behaviours = env.state.behaviours.set(t.tenantId, input.behaviours ?? {});
   env.log("graph sim: tenant created", { tenantId: t.tenantId, domain: t.domain });
   sendJson(res, 201, {
     tenantId: t.tenantId,
@@ -146,6 +153,7 @@ async function createTenant(env: GraphEnv, req: IncomingMessage, res: ServerResp
       grantedPermissions: a.grantedPermissions,
     })),
     counts: t.directory.counts(),
+    behaviours,
   });
 }
 
