@@ -129,8 +129,11 @@ describe("Directory mutations", () => {
     expect(counts).toEqual(d.counts());
     expect(count(d.truth("users"))).toBe(counts.users);
     expect(count(d.memberships())).toBe(counts.memberships);
-    const deleted = new Set(applied.filter((x) => x.type === "users" && (x.kind === "softDelete" || x.kind === "hardDelete")).map((x) => x.id));
+    // Users deleted (soft or hard) and not restored since.
+    const last = new Map(applied.filter((x) => x.type === "users").map((x) => [x.id, x.kind]));
+    const deleted = new Set([...last].filter(([, k]) => k === "softDelete" || k === "hardDelete").map(([id]) => id));
     expect(deleted.size).toBeGreaterThan(0);
+    expect([...last.values()]).toContain("restore");
     for (const { member } of d.memberships()) expect(deleted.has(member.id)).toBe(false);
     for (const role of d.truth("directoryRoles")) for (const m of d.roleMembersOf(role.id)) expect(deleted.has(m.id)).toBe(false);
     // Cascaded link removals are reported.

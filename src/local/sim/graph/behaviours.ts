@@ -64,3 +64,15 @@ export class BehaviourStore {
     return next;
   }
 }
+
+/** Every behaviour off: the kind simulator of before, for tests of one mechanism at a time. */
+export const LENIENT: Behaviours = Object.freeze({
+  partialObjects: false,
+  membershipOnlyGroups: false,
+  emptyPages: false,
+  shuffle: false,
+  repeats: false,
+  scatterMemberChunks: false,
+  refuseSelectOnLinks: false,
+  refuseUnknownSelect: false,
+});

@@ -3,10 +3,13 @@ import { stableGuid } from "../ids.js";
 import { ChangeLog, type WindowChanges } from "./changeLog.js";
 import { generateBase, KIND_TYPE, type GeneratedBase } from "./gen/base.js";
 import type { GenContext } from "./gen/context.js";
+import { buildAdministrativeUnit } from "./gen/administrativeUnits.js";
+import { buildGeneratedApp } from "./gen/applications.js";
 import { buildDevice } from "./gen/devices.js";
 import { buildGroup, LARGE_GROUP_INDEX, type GroupKind } from "./gen/groups.js";
 import { buildOrganization } from "./gen/organization.js";
 import type { Rand } from "./gen/random.js";
+import { buildExtraServicePrincipal } from "./gen/servicePrincipals.js";
 import { buildUser } from "./gen/users.js";
 import { memberWriteBlock } from "./groupRules.js";
 import { MemberLinks, type MemberView } from "./memberLinks.js";
@@ -21,8 +24,19 @@ export interface MutationSummary {
   readonly counts: Counts;
 }
 
-/** Types whose objects mutations add, change and delete. */
-export type MutableType = "users" | "groups" | "devices";
+/** Types whose objects mutations add and delete. */
+export type AddableType = "users" | "groups" | "devices" | "applications" | "servicePrincipals" | "administrativeUnits";
+/** Types whose objects mutations change. */
+export type MutableType = AddableType | "subscribedSkus";
+/**
+ * Types Entra soft-deletes into deletedItems that the simulator can restore
+ * (api-reference/v1.0/api/directory-deleteditems-restore.md). A group is
+ * soft-deleted (reason "changed") but not restorable here: its links are
+ * dropped on delete.
+ */
+export type RestorableType = "users" | "applications" | "servicePrincipals";
+
+const json = (v: unknown): string => JSON.stringify(v ?? null);
 
 /**
  * One tenant's directory: a deterministic generator (object i of a type is a
@@ -37,7 +51,9 @@ export class Directory {
   private readonly groupLinks: MemberLinks;
   private readonly roleLinks: MemberLinks;
   private readonly log = new ChangeLog();
-  private readonly serial: Record<MutableType, number> = { users: 0, groups: 0, devices: 0 };
+  private readonly serial: Record<AddableType, number> = { users: 0, groups: 0, devices: 0, applications: 0, servicePrincipals: 0, administrativeUnits: 0 };
+  /** Soft-deleted objects, restorable, in order of deletion. */
+  private readonly deletedItems = new Map<string, RestorableType>();
 
   constructor(
     readonly spec: DirectorySpec,
@@ -71,7 +87,7 @@ export class Directory {
     return {
       users: t.users.size,
       groups: t.groups.size,
-      memberships: this.groupLinks.total,
+      memberships: this.groupLinks.total - this.hiddenLinks(this.groupLinks),
       devices: t.devices.size,
       applications: t.applications.size,
       servicePrincipals: t.servicePrincipals.size,
@@ -102,17 +118,46 @@ export class Directory {
     return this.tables[type].all();
   }
 
+  /** The member is live: not deleted, soft or hard. */
+  isLive(member: MemberRef): boolean {
+    return this.tables[KIND_TYPE[member.kind]].removedReason(member.id) === undefined;
+  }
+
+  /**
+   * Links of a soft-deleted member stay, hidden: "Users that have been
+   * temporary deleted keep their group memberships and won't appear in the
+   * delta result" (concepts/delta-query-groups.md). O(soft-deleted users).
+   */
+  private hiddenLinks(links: MemberLinks): number {
+    let n = 0;
+    for (const [id, type] of this.deletedItems) if (type === "users") n += links.holders({ id, kind: "user" }).length;
+    return n;
+  }
+
+  /** Up to `max` live members from position `from`, skipping hidden ones. */
+  liveSlice(type: ContainerType, containerId: string, from: number, max: number): { members: MemberRef[]; next: number | null } {
+    const links = this.links(type);
+    const members: MemberRef[] = [];
+    let next: number | null = from;
+    while (next !== null && members.length < max) {
+      const chunk = links.slice(containerId, next, max - members.length);
+      for (const m of chunk.members) if (this.isLive(m)) members.push(m);
+      next = chunk.next;
+    }
+    return { members, next };
+  }
+
   *membersOf(groupId: string): Generator<MemberRef> {
-    if (this.tables.groups.get(groupId)) yield* this.groupLinks.members(groupId);
+    if (this.tables.groups.get(groupId)) for (const m of this.groupLinks.members(groupId)) if (this.isLive(m)) yield m;
   }
 
   *roleMembersOf(roleId: string): Generator<MemberRef> {
-    if (this.tables.directoryRoles.get(roleId)) yield* this.roleLinks.members(roleId);
+    if (this.tables.directoryRoles.get(roleId)) for (const m of this.roleLinks.members(roleId)) if (this.isLive(m)) yield m;
   }
 
-  /** Every group member link. */
+  /** Every live group member link. */
   *memberships(): Generator<{ groupId: string; member: MemberRef }> {
-    for (const g of this.tables.groups.all()) for (const member of this.groupLinks.members(g.id)) yield { groupId: g.id, member };
+    for (const g of this.tables.groups.all()) for (const member of this.membersOf(g.id)) yield { groupId: g.id, member };
   }
 
   /** A live user, group or device, as a directoryObject reference resolves. */
@@ -194,34 +239,91 @@ export class Directory {
     const positions = this.groupLinks.positions(groupId);
     for (let t = 0; t < 32 && positions > 0; t++) {
       const m = this.groupLinks.slice(groupId, Math.floor(rand() * positions), 1).members[0];
-      if (m) return m;
+      if (m && this.isLive(m)) return m;
     }
     return undefined;
   }
 
-  newObject(type: MutableType, groupKind: GroupKind = "security"): GraphObject {
+  newObject(type: AddableType, groupKind: GroupKind = "security"): GraphObject {
     const serial = this.serial[type]++;
     const id = stableGuid(this.spec.seed, type, "added", serial);
     const n = Math.max(this.tables[type].source.count, 1) + serial;
-    const obj =
-      type === "users" ? buildUser(this.gen, n, id) : type === "groups" ? buildGroup(this.gen, n, id, groupKind, false) : buildDevice(this.gen, n, id);
+    const obj = this.build(type, n, id, serial, groupKind);
     this.tables[type].add(obj);
     this.log.append(type, id, "add");
     return obj;
   }
 
+  private build(type: AddableType, n: number, id: string, serial: number, groupKind: GroupKind): GraphObject {
+    if (type === "users") return buildUser(this.gen, n, id);
+    if (type === "groups") return buildGroup(this.gen, n, id, groupKind, false);
+    if (type === "devices") return buildDevice(this.gen, n, id);
+    if (type === "applications") return buildGeneratedApp(this.gen, n, id, stableGuid(this.spec.seed, "appIds", "added", serial));
+    if (type === "servicePrincipals") return buildExtraServicePrincipal(this.gen, n, id);
+    return buildAdministrativeUnit(n, id);
+  }
+
+  /** An object the mutations may change or delete: not one of the SimApps clients sign in with. */
+  isFixed(id: string): boolean {
+    return this.apps.some((a) => a.objectId === id);
+  }
+
+  /** Lays `patch` over a live object; only properties whose value differs count (and are logged) as changed. */
   update(type: MutableType, id: string, patch: JsonObject): boolean {
     const cur = this.tables[type].get(id);
-    if (!cur || !this.tables[type].replace({ ...cur, ...patch, id })) return false;
-    this.log.append(type, id, "update");
+    if (!cur) return false;
+    const props = Object.keys(patch).filter((k) => k !== "id" && json(cur[k]) !== json(patch[k]));
+    if (props.length === 0 || !this.tables[type].replace({ ...cur, ...patch, id })) return false;
+    this.log.append(type, id, "update", undefined, props);
     return true;
   }
 
-  /** Deletes an object and every member link to and from it; returns the link removals. */
-  delete(type: MutableType, id: string, kind: "softDelete" | "hardDelete"): MutationEntry[] | undefined {
-    if (!this.tables[type].remove(id, kind === "softDelete" ? "changed" : "deleted")) return undefined;
-    this.log.append(type, id, kind);
+  /**
+   * Deletes an object. A hard delete (and a soft-deleted group, whose
+   * members Graph reports removed) takes every member link to and from it,
+   * returning the link removals; a soft-deleted user keeps its links, hidden
+   * until a restore (concepts/delta-query-groups.md).
+   */
+  delete(type: AddableType, id: string, kind: "softDelete" | "hardDelete"): MutationEntry[] | undefined {
+    const soft = kind === "softDelete" && (type === "users" || type === "groups" || type === "applications" || type === "servicePrincipals");
+    if (!this.tables[type].remove(id, soft ? "changed" : "deleted")) return undefined;
+    this.log.append(type, id, soft ? "softDelete" : "hardDelete");
+    if (soft && type !== "groups") this.deletedItems.set(id, type);
+    if (soft && type === "users") return [];
+    return this.dropLinks(type, id);
+  }
+
+  /** POST /directory/deletedItems/{id}/restore: the object and, for a user, its links are back. */
+  restore(id: string): RestorableType | undefined {
+    const type = this.deletedItems.get(id);
+    if (!type || !this.tables[type].restore(id)) return undefined;
+    this.deletedItems.delete(id);
+    this.log.append(type, id, "restore");
+    return type;
+  }
+
+  /** DELETE /directory/deletedItems/{id}: gone for good; a user's hidden links go with it. */
+  purge(id: string): { type: RestorableType; cascade: MutationEntry[] } | undefined {
+    const type = this.deletedItems.get(id);
+    if (!type || !this.tables[type].purge(id)) return undefined;
+    this.deletedItems.delete(id);
+    this.log.append(type, id, "hardDelete");
+    return { type, cascade: type === "users" ? this.dropLinks(type, id) : [] };
+  }
+
+  deletedItem(id: string): RestorableType | undefined {
+    return this.deletedItems.get(id);
+  }
+
+  /** A random soft-deleted object of a type. */
+  pickDeleted(type: RestorableType, rand: Rand): string | undefined {
+    const ids = [...this.deletedItems].filter(([, t]) => t === type).map(([i]) => i);
+    return ids.length ? ids[Math.floor(rand() * ids.length)] : undefined;
+  }
+
+  private dropLinks(type: AddableType, id: string): MutationEntry[] {
     if (type === "groups") this.groupLinks.drop(id);
+    if (type !== "users" && type !== "groups" && type !== "devices") return [];
     const ref: MemberRef = { id, kind: type === "users" ? "user" : type === "groups" ? "group" : "device" };
     const out: MutationEntry[] = [];
     for (const g of this.groupLinks.holders(ref)) {
@@ -235,5 +337,27 @@ export class Directory {
       out.push({ type: "directoryRoles", id: r, kind: "memberRemove", memberId: id, cascade: true });
     }
     return out;
+  }
+
+  addRoleMember(roleId: string, userId: string): boolean {
+    const member: MemberRef = { id: userId, kind: "user" };
+    if (!this.tables.directoryRoles.get(roleId) || !this.tables.users.get(userId) || !this.roleLinks.add(roleId, member)) return false;
+    this.log.append("directoryRoles", roleId, "memberAdd", member);
+    return true;
+  }
+
+  removeRoleMember(roleId: string, member: MemberRef): boolean {
+    if (!this.tables.directoryRoles.get(roleId) || !this.roleLinks.remove(roleId, member)) return false;
+    this.log.append("directoryRoles", roleId, "memberRemove", member);
+    return true;
+  }
+
+  pickRoleMember(roleId: string, rand: Rand): MemberRef | undefined {
+    const positions = this.roleLinks.positions(roleId);
+    for (let t = 0; t < 32 && positions > 0; t++) {
+      const m = this.roleLinks.slice(roleId, Math.floor(rand() * positions), 1).members[0];
+      if (m && this.isLive(m)) return m;
+    }
+    return undefined;
   }
 }
