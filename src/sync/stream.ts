@@ -44,6 +44,8 @@ export interface StreamDeps {
   readonly graph: PageSource;
   readonly stores: SyncStores;
   readonly now?: () => number;
+  /** Pages one stream may read in one run (default MAX_PAGES_PER_RUN). */
+  readonly maxPages?: number;
 }
 
 /**
@@ -205,7 +207,8 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
         const k = linkKey(page.nextLink);
         if (followed.has(k)) throw new StreamAborted(`Graph sent a nextLink it had sent before, on page ${state.seq + 1} of ${m.type}: stopped`);
         followed.add(k);
-        if (state.seq + 1 >= MAX_PAGES_PER_RUN) throw new StreamAborted(`more than ${MAX_PAGES_PER_RUN} pages of ${m.type} in one run: stopped`);
+        const maxPages = deps.maxPages ?? MAX_PAGES_PER_RUN;
+        if (state.seq + 1 >= maxPages) throw new StreamAborted(`more than ${maxPages} pages of ${m.type} in one run: stopped`);
       }
       if (page.nextLink && now() - started < input.budgetMs) {
         prefetched = fetchPage(page.nextLink);
