@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import { readJson, sendJson } from "../http.js";
+import { sendJson } from "../http.js";
 import { newSecret, type SimTenant } from "../registry.js";
 import type { GraphEnv } from "./context.js";
 import { behavioursSchema } from "./behaviours.js";
+import { body, ControlError } from "./controlBody.js";
+import { objectRoute } from "./controlObjects.js";
 import { faultSettingsSchema } from "./faults.js";
 import { project } from "./select.js";
 import { defaultSpec, partialSpecSchema } from "./spec.js";
@@ -32,28 +34,6 @@ const tokensSchema = z.strictObject({ action: z.enum(["expire", "reset"]) });
 const secretSchema = z.strictObject({ daysValid: z.number(), displayName: z.string().min(1).optional() });
 const permissionsSchema = z.strictObject({ grantedPermissions: z.array(z.string()) });
 const TRUTH_TYPES = z.enum(["users", "groups", "devices", "applications", "servicePrincipals", "directoryRoles", "subscribedSkus", "administrativeUnits"]);
-
-class ControlError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function body<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
-  let raw: unknown;
-  try {
-    raw = await readJson(req);
-  } catch {
-    throw new ControlError(400, "BadRequest", "body is not JSON");
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new ControlError(400, "BadRequest", z.prettifyError(parsed.error));
-  return parsed.data;
-}
 
 function tenantOf(env: GraphEnv, idOrDomain: string): SimTenant {
   const t = env.registry.find(idOrDomain);
@@ -127,7 +107,7 @@ async function tenantRoute(env: GraphEnv, req: IncomingMessage, res: ServerRespo
     const app = appOf(t, b);
     app.grantedPermissions = [...(await body(req, permissionsSchema)).grantedPermissions];
     sendJson(res, 200, { clientId: app.clientId, grantedPermissions: app.grantedPermissions });
-  } else return false;
+  } else return objectRoute(env, req, res, url, t, rest);
   return true;
 }
 
