@@ -80,6 +80,7 @@ function build(
       batches: tc.batches,
       reads: tc.reads,
       byTable: tc.byTable,
+      readsByTable: tc.readsByTable,
       entitiesPerTransaction: tc.transactions ? round(tc.entities / tc.transactions, 1) : 0,
     },
     startRssMb: round(m.startRssMb, 1),

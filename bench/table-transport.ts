@@ -22,9 +22,11 @@ export interface TableCounts {
   tableCreates: number;
   /** Transactions per table role (Objects, Members, SyncState, …). */
   byTable: Record<string, number>;
+  /** Reads per table role. */
+  readsByTable: Record<string, number>;
 }
 
-export const zeroTableCounts = (): TableCounts => ({ transactions: 0, entities: 0, batches: 0, reads: 0, tableCreates: 0, byTable: {} });
+export const zeroTableCounts = (): TableCounts => ({ transactions: 0, entities: 0, batches: 0, reads: 0, tableCreates: 0, byTable: {}, readsByTable: {} });
 
 const SUB_REQUEST = /^(PUT|PATCH|MERGE|DELETE|POST) (\S+) HTTP\/1\.1\r?$/gm;
 const ENTITY_URL = /\/([A-Za-z0-9]+)(?:\(([^)]*)\))?$/;
@@ -56,6 +58,9 @@ export function countTableRequest(c: TableCounts, req: PipelineRequest, roleOf: 
   const path = new URL(req.url).pathname;
   if (method === "GET") {
     c.reads++;
+    const table = parseEntityUrl(req.url)?.table;
+    const role = table ? roleOf(table) : "?";
+    c.readsByTable[role] = (c.readsByTable[role] ?? 0) + 1;
     return;
   }
   if (method === "POST" && path.endsWith("/Tables")) {

@@ -71,6 +71,8 @@ export function fakeBackend(index: boolean, latencyMs = 0): TableBackend {
     const c = fake.counts;
     const byTable: Record<string, number> = {};
     for (const [k, v] of Object.entries(c.byTable)) byTable[k] = v - (base.byTable[k] ?? 0);
+    const readsByTable: Record<string, number> = {};
+    for (const [k, v] of Object.entries(c.readsByTable)) readsByTable[k] = v - (base.readsByTable[k] ?? 0);
     return {
       transactions: c.transactions - base.transactions,
       entities: c.entities - base.entities,
@@ -78,6 +80,7 @@ export function fakeBackend(index: boolean, latencyMs = 0): TableBackend {
       reads: c.reads - base.reads,
       tableCreates: c.tableCreates - base.tableCreates,
       byTable,
+      readsByTable,
     };
   };
   const proxy: HttpClient = { sendRequest: (req) => fake.sendRequest(req) };

@@ -9,8 +9,8 @@ const CONTAINERS: Readonly<Record<string, Container>> = { groups: "groups", dire
  * Takes the given held objects out of the live set and off the stream
  * totals. A hard delete (`@removed` reason `deleted`, or unseen by a full
  * scan) erases the row and the links of a deleted group or role. A soft
- * delete (reason `changed`: "the item was deleted and can be restored",
- * api-reference/v1.0/api/user-delta.md) hides the row and parks the ID, so
+ * delete (reason `changed`: deleted and restorable, `deleted`: gone for
+ * good; concepts/delta-query-overview.md) hides the row and parks the ID, so
  * the links it has, as a member or as a container, stay stored but hidden
  * until a restore brings them back.
  */
