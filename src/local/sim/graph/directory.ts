@@ -3,18 +3,15 @@ import { stableGuid } from "../ids.js";
 import { ChangeLog, type WindowChanges } from "./changeLog.js";
 import { generateBase, KIND_TYPE, type GeneratedBase } from "./gen/base.js";
 import type { GenContext } from "./gen/context.js";
-import { buildAdministrativeUnit } from "./gen/administrativeUnits.js";
-import { buildGeneratedApp } from "./gen/applications.js";
-import { buildDevice } from "./gen/devices.js";
-import { buildGroup, LARGE_GROUP_INDEX, type GroupKind } from "./gen/groups.js";
+import { buildAdded, type AddableType } from "./gen/added.js";
+import { LARGE_GROUP_INDEX, type GroupKind } from "./gen/groups.js";
 import { buildOrganization } from "./gen/organization.js";
 import type { Rand } from "./gen/random.js";
-import { buildExtraServicePrincipal } from "./gen/servicePrincipals.js";
-import { buildUser } from "./gen/users.js";
 import { memberWriteBlock } from "./groupRules.js";
 import { MemberLinks, type MemberView } from "./memberLinks.js";
 import { applyMutations, type MutationEntry } from "./mutate.js";
 import { ObjectTable, type ObjectView } from "./objectTable.js";
+import { SoftDeletes, type RestorableType } from "./softDeletes.js";
 import type { ContainerType, GraphObject, JsonObject, MemberRef, ObjectType } from "./types.js";
 
 export type { MutationEntry } from "./mutate.js";
@@ -24,17 +21,10 @@ export interface MutationSummary {
   readonly counts: Counts;
 }
 
-/** Types whose objects mutations add and delete. */
-export type AddableType = "users" | "groups" | "devices" | "applications" | "servicePrincipals" | "administrativeUnits";
+export type { AddableType } from "./gen/added.js";
+export type { RestorableType } from "./softDeletes.js";
 /** Types whose objects mutations change. */
 export type MutableType = AddableType | "subscribedSkus";
-/**
- * Types Entra soft-deletes into deletedItems that the simulator can restore
- * (api-reference/v1.0/api/directory-deleteditems-restore.md). A group is
- * soft-deleted (reason "changed") but not restorable here: its links are
- * dropped on delete.
- */
-export type RestorableType = "users" | "applications" | "servicePrincipals";
 
 const json = (v: unknown): string => JSON.stringify(v ?? null);
 
@@ -52,8 +42,7 @@ export class Directory {
   private readonly roleLinks: MemberLinks;
   private readonly log = new ChangeLog();
   private readonly serial: Record<AddableType, number> = { users: 0, groups: 0, devices: 0, applications: 0, servicePrincipals: 0, administrativeUnits: 0 };
-  /** Soft-deleted objects, restorable, in order of deletion. */
-  private readonly deletedItems = new Map<string, RestorableType>();
+  private readonly deleted = new SoftDeletes();
 
   constructor(
     readonly spec: DirectorySpec,
@@ -87,7 +76,7 @@ export class Directory {
     return {
       users: t.users.size,
       groups: t.groups.size,
-      memberships: this.groupLinks.total - this.hiddenLinks(this.groupLinks),
+      memberships: this.groupLinks.total - this.deleted.hiddenLinks,
       devices: t.devices.size,
       applications: t.applications.size,
       servicePrincipals: t.servicePrincipals.size,
@@ -121,17 +110,6 @@ export class Directory {
   /** The member is live: not deleted, soft or hard. */
   isLive(member: MemberRef): boolean {
     return this.tables[KIND_TYPE[member.kind]].removedReason(member.id) === undefined;
-  }
-
-  /**
-   * Links of a soft-deleted member stay, hidden: "Users that have been
-   * temporary deleted keep their group memberships and won't appear in the
-   * delta result" (concepts/delta-query-groups.md). O(soft-deleted users).
-   */
-  private hiddenLinks(links: MemberLinks): number {
-    let n = 0;
-    for (const [id, type] of this.deletedItems) if (type === "users") n += links.holders({ id, kind: "user" }).length;
-    return n;
   }
 
   /** Up to `max` live members from position `from`, skipping hidden ones. */
@@ -235,32 +213,14 @@ export class Directory {
     return undefined;
   }
 
-  pickMember(groupId: string, rand: Rand): MemberRef | undefined {
-    const positions = this.groupLinks.positions(groupId);
-    for (let t = 0; t < 32 && positions > 0; t++) {
-      const m = this.groupLinks.slice(groupId, Math.floor(rand() * positions), 1).members[0];
-      if (m && this.isLive(m)) return m;
-    }
-    return undefined;
-  }
-
   newObject(type: AddableType, groupKind: GroupKind = "security"): GraphObject {
     const serial = this.serial[type]++;
     const id = stableGuid(this.spec.seed, type, "added", serial);
     const n = Math.max(this.tables[type].source.count, 1) + serial;
-    const obj = this.build(type, n, id, serial, groupKind);
+    const obj = buildAdded(this.gen, type, n, id, serial, groupKind);
     this.tables[type].add(obj);
     this.log.append(type, id, "add");
     return obj;
-  }
-
-  private build(type: AddableType, n: number, id: string, serial: number, groupKind: GroupKind): GraphObject {
-    if (type === "users") return buildUser(this.gen, n, id);
-    if (type === "groups") return buildGroup(this.gen, n, id, groupKind, false);
-    if (type === "devices") return buildDevice(this.gen, n, id);
-    if (type === "applications") return buildGeneratedApp(this.gen, n, id, stableGuid(this.spec.seed, "appIds", "added", serial));
-    if (type === "servicePrincipals") return buildExtraServicePrincipal(this.gen, n, id);
-    return buildAdministrativeUnit(n, id);
   }
 
   /** An object the mutations may change or delete: not one of the SimApps clients sign in with. */
@@ -288,41 +248,43 @@ export class Directory {
     const soft = kind === "softDelete" && (type === "users" || type === "groups" || type === "applications" || type === "servicePrincipals");
     if (!this.tables[type].remove(id, soft ? "changed" : "deleted")) return undefined;
     this.log.append(type, id, soft ? "softDelete" : "hardDelete");
-    if (soft && type !== "groups") this.deletedItems.set(id, type);
-    if (soft && type === "users") return [];
+    if (soft && type === "users") {
+      this.deleted.add(id, type, this.groupLinks.holders({ id, kind: "user" }).length);
+      return [];
+    }
+    if (soft && type !== "groups") this.deleted.add(id, type);
     return this.dropLinks(type, id);
   }
 
   /** POST /directory/deletedItems/{id}/restore: the object and, for a user, its links are back. */
   restore(id: string): RestorableType | undefined {
-    const type = this.deletedItems.get(id);
+    const type = this.deleted.typeOf(id);
     if (!type || !this.tables[type].restore(id)) return undefined;
-    this.deletedItems.delete(id);
+    this.deleted.remove(id);
     this.log.append(type, id, "restore");
     return type;
   }
 
   /** DELETE /directory/deletedItems/{id}: gone for good; a user's hidden links go with it. */
   purge(id: string): { type: RestorableType; cascade: MutationEntry[] } | undefined {
-    const type = this.deletedItems.get(id);
+    const type = this.deleted.typeOf(id);
     if (!type || !this.tables[type].purge(id)) return undefined;
-    this.deletedItems.delete(id);
+    this.deleted.remove(id);
     this.log.append(type, id, "hardDelete");
     return { type, cascade: type === "users" ? this.dropLinks(type, id) : [] };
   }
 
-  deletedItem(id: string): RestorableType | undefined {
-    return this.deletedItems.get(id);
-  }
-
   /** A random soft-deleted object of a type. */
   pickDeleted(type: RestorableType, rand: Rand): string | undefined {
-    const ids = [...this.deletedItems].filter(([, t]) => t === type).map(([i]) => i);
-    return ids.length ? ids[Math.floor(rand() * ids.length)] : undefined;
+    return this.deleted.pick(type, rand);
   }
 
   private dropLinks(type: AddableType, id: string): MutationEntry[] {
-    if (type === "groups") this.groupLinks.drop(id);
+    if (type === "groups") {
+      // Hidden links in the group go with it.
+      this.deleted.groupDropped([...this.groupLinks.members(id)].map((m) => m.id));
+      this.groupLinks.drop(id);
+    }
     if (type !== "users" && type !== "groups" && type !== "devices") return [];
     const ref: MemberRef = { id, kind: type === "users" ? "user" : type === "groups" ? "group" : "device" };
     const out: MutationEntry[] = [];
@@ -352,12 +314,4 @@ export class Directory {
     return true;
   }
 
-  pickRoleMember(roleId: string, rand: Rand): MemberRef | undefined {
-    const positions = this.roleLinks.positions(roleId);
-    for (let t = 0; t < 32 && positions > 0; t++) {
-      const m = this.roleLinks.slice(roleId, Math.floor(rand() * positions), 1).members[0];
-      if (m && this.isLive(m)) return m;
-    }
-    return undefined;
-  }
 }

@@ -2,7 +2,7 @@ import { prng } from "../ids.js";
 import type { AddableType, Directory, MutableType, RestorableType } from "./directory.js";
 import { DEPARTMENTS, JOB_TITLES, PLACES } from "./gen/names.js";
 import { pick, type Rand } from "./gen/random.js";
-import type { ChangeKind, GraphObject, JsonObject } from "./types.js";
+import type { ChangeKind, ContainerType, GraphObject, JsonObject, MemberRef } from "./types.js";
 
 /**
  * One applied mutation. Member changes have type "memberships" (group
@@ -20,6 +20,17 @@ export interface MutationEntry {
 }
 
 type Op = (dir: Directory, rand: Rand) => MutationEntry[] | undefined;
+
+/** A random live member of a group or role, or undefined when a few tries find none. */
+function pickMember(dir: Directory, type: ContainerType, id: string, rand: Rand): MemberRef | undefined {
+  const links = dir.links(type);
+  const positions = links.positions(id);
+  for (let t = 0; t < 32 && positions > 0; t++) {
+    const m = links.slice(id, Math.floor(rand() * positions), 1).members[0];
+    if (m && dir.isLive(m)) return m;
+  }
+  return undefined;
+}
 
 /** A different value than `current`, so an update is a real change. */
 function other<T>(rand: Rand, items: readonly T[], current: unknown): T {
@@ -94,7 +105,7 @@ const memberAdd: Op = (dir, rand) => {
 
 const memberRemove: Op = (dir, rand) => {
   const g = dir.pickWritableGroup(rand);
-  const m = g && dir.pickMember(g.id, rand);
+  const m = g && pickMember(dir, "groups", g.id, rand);
   if (!g || !m || !dir.removeMember(g.id, m.id)) return undefined;
   return [{ type: "memberships", id: g.id, kind: "memberRemove", groupId: g.id, memberId: m.id }];
 };
@@ -134,7 +145,7 @@ const roleMemberAdd: Op = (dir, rand) => {
 
 const roleMemberRemove: Op = (dir, rand) => {
   const r = dir.pick("directoryRoles", rand);
-  const m = r && dir.pickRoleMember(r.id, rand);
+  const m = r && pickMember(dir, "directoryRoles", r.id, rand);
   if (!r || !m || !dir.removeRoleMember(r.id, m)) return undefined;
   return [{ type: "directoryRoles", id: r.id, kind: "memberRemove", memberId: m.id }];
 };
