@@ -5,6 +5,7 @@ import { graphError, items, merged, rawPage, round, strictTenant, type Obj } fro
 const MINIMAL = { Prefer: "return=minimal" };
 
 describe("strict simulated Graph: delta rounds through the real SDK", () => {
+  // Regression: the simulator returned every changed object whole, so an engine that replaced stored objects passed.
   it("returns changed devices as id plus the changed properties only", async () => {
     const t = await strictTenant({ users: 30, groups: 4, devices: 20 });
     const first = await round(t.client, "/devices/delta?$select=displayName,isCompliant,operatingSystem");
@@ -108,6 +109,7 @@ describe("strict simulated Graph: delta rounds through the real SDK", () => {
     await expect(lenient.client.api(next).select("displayName").get()).resolves.toMatchObject({ value: expect.any(Array) });
   });
 
+  // Regression: the simulator accepted any $select name, so administrativeUnits' beta-only membershipType went unnoticed.
   it("refuses a $select property the v1.0 type does not have, in delta and lists; refuseUnknownSelect off accepts it", async () => {
     const t = await strictTenant({ users: 30, groups: 4, administrativeUnits: 2 });
     const err = await graphError(t.client.api("/administrativeUnits/delta").select("displayName,membershipType").get());

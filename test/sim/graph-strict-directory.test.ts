@@ -7,6 +7,7 @@ type Link = { groupId: string; memberId: string };
 const memberOf = (links: Link[], user: string) => links.filter((l) => l.memberId === user).map((l) => l.groupId).sort();
 
 describe("strict simulated Graph: soft delete, restore, hard delete", () => {
+  // Regression: the simulator removed a soft-deleted user's group links at once (and reported them removed in groups delta).
   it("keeps a soft-deleted user's links hidden, shows them again on restore, and removes them on a hard delete", async () => {
     const t = await strictTenant({ users: 80, groups: 8, largeGroupMembers: 40 }, {}, ["User.Read.All", "GroupMember.Read.All", "User.ReadWrite.All"]);
     const users = await round(t.client, "/users/delta?$select=displayName");

@@ -7,7 +7,7 @@ import { odataType } from "./types.js";
 
 /**
  * Where a delta round stands: window (from, to] (from = -1: full round),
- * object position, member position; a container whose member chunks are
+ * object position; a container whose member chunks are
  * pending (gp, its position, and gm, the member position; gr: its chunk is
  * due on this page); the phase (0: a leading empty page is due, 1: objects,
  * 2: the repeat page is due).
@@ -18,7 +18,6 @@ export interface DeltaCursor {
   readonly from: number;
   readonly to: number;
   readonly pos: number;
-  readonly m: number;
   readonly gp: number;
   readonly gm: number;
   readonly gr: boolean;
@@ -157,7 +156,7 @@ export function deltaPage(dir: Directory, cur: DeltaCursor, caps: DeltaCaps, mod
   let budget = caps.links;
   const finish = (): DeltaPage => {
     const order = b.shuffle ? shuffled(value, `${cur.type}:${cur.from}:${cur.pos}:${cur.gp}:${cur.gm}`) : value;
-    if (pos < round.count || gp >= 0) return { value: order, next: { ...cur, pos, m: 0, gp, gm, gr } };
+    if (pos < round.count || gp >= 0) return { value: order, next: { ...cur, pos, gp, gm, gr } };
     // "The same resource may be returned more than once" (delta-query-overview.md): a later page repeats the first.
     return { value: order, next: b.repeats && round.count > 0 ? { ...cur, pos, gp, gm, gr, ph: 2 } : null };
   };

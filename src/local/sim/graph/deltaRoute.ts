@@ -65,7 +65,7 @@ export function handleDelta(call: ApiCall, type: DeltaType): void {
     const tok = decodeToken(skip);
     if (tok?.k !== "page") return call.fail(400, "Request_BadRequest", "Invalid $skiptoken.");
     if (!tokenHolds(call, type, tok, tok.to)) return;
-    cur = { type, select: tok.s, from: tok.f, to: tok.to, pos: tok.p, m: tok.m, gp: tok.gp, gm: tok.gm, gr: tok.gr, ph: tok.ph };
+    cur = { type, select: tok.s, from: tok.f, to: tok.to, pos: tok.p, gp: tok.gp, gm: tok.gm, gr: tok.gr, ph: tok.ph };
   } else if (deltaToken === "latest") {
     // "Changes from now on": no objects, just the link.
     const select = firstSelect(call, type);
@@ -75,11 +75,11 @@ export function handleDelta(call: ApiCall, type: DeltaType): void {
     const tok = decodeToken(deltaToken);
     if (tok?.k !== "delta") return call.fail(400, "Request_BadRequest", "Invalid $deltatoken.");
     if (!tokenHolds(call, type, tok, tok.seq)) return;
-    cur = { type, select: tok.s, from: tok.seq, to: dir.seq, pos: 0, m: 0, ...fresh };
+    cur = { type, select: tok.s, from: tok.seq, to: dir.seq, pos: 0, ...fresh };
   } else {
     const select = firstSelect(call, type);
     if (select === undefined) return;
-    cur = { type, select, from: -1, to: dir.seq, pos: 0, m: 0, ...fresh };
+    cur = { type, select, from: -1, to: dir.seq, pos: 0, ...fresh };
   }
 
   const mode: DeltaMode = { behaviours, minimal: prefersMinimal(call) };
@@ -89,7 +89,7 @@ export function handleDelta(call: ApiCall, type: DeltaType): void {
   const body: Record<string, unknown> = { "@odata.context": call.context(type, cur.select) };
   if (page.next) {
     const n = page.next;
-    const tok: PageToken = { k: "page", ...seal(), r: type, s: n.select ? [...n.select] : null, f: n.from, to: n.to, p: n.pos, m: n.m, gp: n.gp, gm: n.gm, gr: n.gr, ph: n.ph };
+    const tok: PageToken = { k: "page", ...seal(), r: type, s: n.select ? [...n.select] : null, f: n.from, to: n.to, p: n.pos, gp: n.gp, gm: n.gm, gr: n.gr, ph: n.ph };
     body["@odata.nextLink"] = call.link(`/v1.0/${type}/delta`, { $skiptoken: encodeToken(tok) });
   } else {
     body["@odata.deltaLink"] = deltaLink(cur.select, cur.to);
