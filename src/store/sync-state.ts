@@ -12,8 +12,8 @@ export interface StreamCounters {
   memberRemoves: number;
   /** Objects or links with an unusable ID, skipped (absent in states saved before it existed). */
   skipped?: number;
-  /** Soft-deleted objects that came back. */
-  restored?: number;
+  /** Soft-deleted objects restored or purged: the visibility of their links changed. */
+  unparked?: number;
 }
 
 export const zeroCounters = (): StreamCounters => ({ pages: 0, objects: 0, added: 0, updated: 0, deleted: 0, filtered: 0, memberAdds: 0, memberRemoves: 0 });

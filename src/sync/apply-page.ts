@@ -86,12 +86,14 @@ export async function applyLivePage(ctx: PageContext, page: GraphPage, seq: numb
     if (!countedBefore && (lostSegment || !live || live.hash !== hash)) {
       if (op === "a") counters.added++;
       else counters.updated++;
-      if (restored) counters.restored = (counters.restored ?? 0) + 1;
     }
     if (!stored || stored.hash !== hash || restored || repeatOnPage) {
       // Replace: the row is the merged object, and a restored one is no longer hidden.
       await ctx.objectWriter.upsert(stores.objects.entity(m.type, o.id, { name: m.name(mergedView(data, o)), hash, run: runId, seq, op, call: ctx.call, scan: runId, data }));
-      if (restored) await ctx.linkWriter.delete(stores.members.parkedPartition(), stores.objects.rowKeyOf(o.id));
+      if (restored) {
+        await ctx.linkWriter.delete(stores.members.parkedPartition(), stores.objects.rowKeyOf(o.id));
+        counters.unparked = (counters.unparked ?? 0) + 1;
+      }
     } else if (state.mode === "full" && stored.scan !== runId) {
       // Unchanged: only the mark that the full scan saw it.
       await ctx.objectWriter.upsert({ partitionKey: stores.objects.partitionOf(m.type, o.id), rowKey: stores.objects.rowKeyOf(o.id), scan: runId }, "Merge");
@@ -101,11 +103,19 @@ export async function applyLivePage(ctx: PageContext, page: GraphPage, seq: numb
   if (ctx.container && linkOps.length > 0) await applyLinks(ctx, ctx.container, linkOps);
 }
 
-/** A hidden (soft-deleted) object now deleted for good: it was already out of the live set and its counts. */
+/**
+ * A hidden (soft-deleted) object now deleted for good: it was already out of
+ * the live set and its counts. A group's or role's hidden links go with it;
+ * a member's go as Graph reports their removal in members@delta.
+ */
 async function purgeHidden(ctx: PageContext, id: string): Promise<void> {
   const { stores, m } = ctx;
   await ctx.objectWriter.delete(stores.objects.partitionOf(m.type, id), stores.objects.rowKeyOf(id));
   await ctx.linkWriter.delete(stores.members.parkedPartition(), stores.objects.rowKeyOf(id));
+  if (ctx.container) {
+    for await (const row of stores.members.members(ctx.container, id, { includeHidden: true })) await ctx.linkWriter.delete(row.partitionKey, row.rowKey);
+  }
+  ctx.counters.unparked = (ctx.counters.unparked ?? 0) + 1;
 }
 
 function collectLinks(ctx: PageContext, o: GraphObject, out: LinkOp[]): void {

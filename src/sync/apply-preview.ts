@@ -1,5 +1,5 @@
 import type { Json } from "../graph/resource.js";
-import { project } from "../graph/resource.js";
+import { merge, mergedView, project } from "../graph/resource.js";
 import type { ObjectStore } from "../store/object-store.js";
 import { contentHash } from "./content-hash.js";
 import type { GraphPage } from "./graph-source.js";
@@ -17,15 +17,20 @@ export async function applyPreviewPage(ctx: PageContext, liveStore: ObjectStore,
     skipBad(ctx, m.type, o);
     return false;
   });
-  const live = await liveStore.metaOf(m.type, value.map((o) => o.id));
+  const ids = value.map((o) => o.id);
+  const live = await liveStore.metaOf(m.type, ids);
+  // A group or role met again on a later page (a further member chunk) merges over what this preview wrote.
+  const written = ctx.container ? await stores.objects.metaOf(m.type, ids, true) : undefined;
   for (const o of value) {
     if (removedReason(o) !== undefined) continue;
     counters.objects++;
-    if (!ctx.scope.inScope(o)) {
+    const prior = written?.get(o.id);
+    const base = prior?.scan === runId ? prior.data : undefined;
+    if (!ctx.scope.inScope(base ? mergedView(base, o) : o)) {
       if (ctx.firstSight(o.id)) counters.filtered++;
       continue;
     }
-    const data: Record<string, Json> = project(m, o);
+    const data: Record<string, Json> = base ? merge(m, base, o) : project(m, o);
     const hash = contentHash(data);
     const was = live.get(o.id);
     const change = !was || was.hidden ? "add" : was.hash !== hash ? "update" : "same";
@@ -33,7 +38,7 @@ export async function applyPreviewPage(ctx: PageContext, liveStore: ObjectStore,
       if (change === "add") counters.added++;
       else if (change === "update") counters.updated++;
     }
-    const row = stores.objects.entity(m.type, o.id, { name: m.name(o), hash, run: runId, seq, op: change === "add" ? "a" : "u", call: ctx.call, scan: runId, data });
+    const row = stores.objects.entity(m.type, o.id, { name: m.name(mergedView(data, o)), hash, run: runId, seq, op: change === "add" ? "a" : "u", call: ctx.call, scan: runId, data });
     await ctx.objectWriter.upsert({ ...row, change });
     const links = o["members@delta"];
     if (Array.isArray(links)) counters.memberAdds += links.length;

@@ -45,9 +45,9 @@ export async function finishRun(stores: SyncStores, input: FinishInput, now: () 
   const liveTotal = [...states.values()].reduce((n, s) => n + s.total, 0);
   const held = exceeds(input.threshold, staged.length, liveTotal);
   if (!held && staged.length > 0) await applyDeletions(stores, tenantId, staged, now);
-  // A restored object's hidden links show again: the link totals are counted anew (soft deletes recount in applyDeletions).
-  const restored = [...states.values()].some((s) => (s.counters.restored ?? 0) > 0);
-  if (restored && !(!held && staged.some((d) => d.soft))) await recountLinks(stores, tenantId);
+  // A restored or purged object's hidden links show again: the link totals are counted anew (soft deletes recount in applyDeletions).
+  const unparked = [...states.values()].some((s) => (s.counters.unparked ?? 0) > 0);
+  if (unparked && !(!held && staged.some((d) => d.soft))) await recountLinks(stores, tenantId);
 
   const endTime = new Date(now()).toISOString();
   const records: HistoryRecord[] = [];

@@ -59,6 +59,26 @@ describe("soft-deleted members (fake Graph transport)", () => {
     expect(memberships(r4.finish)).toBe(1);
   });
 
+  it("a soft-deleted group hides its links; deleted for good, they go with it", async () => {
+    const groups: Record<string, unknown> = {
+      "": deltaPage("groups", [{ id: "g1", displayName: "Sales", "members@delta": [member("u1")] }, { id: "g2", displayName: "Ops", "members@delta": [member("u1")] }], { delta: "1" }),
+      "1": deltaPage("groups", [{ id: "g1", "@removed": { reason: "changed" } }], { delta: "2" }),
+      "2": deltaPage("groups", [{ id: "g1", "@removed": { reason: "deleted" } }], { delta: "3" }),
+    };
+    const g = fakeGraph((url) => groups[tokenOf(url)]);
+    const stores = await freshStores(T);
+    await round(stores, g.source, T, "r1", ["groups"]);
+    const r2 = await round(stores, g.source, T, "r2", ["groups"]);
+    expect(r2.finish.records.find((r) => r.type === "memberships")?.total).toBe(1);
+    expect(await links(stores, "g1")).toEqual([]);
+    const r3 = await round(stores, g.source, T, "r3", ["groups"]);
+    expect(r3.finish.records.find((r) => r.type === "groups")).toMatchObject({ total: 1, deleted: 0 });
+    const all: string[] = [];
+    for await (const l of stores.members.all("groups", undefined, { includeHidden: true })) all.push(l.containerId);
+    expect(all).toEqual(["g2"]);
+    expect(r3.finish.records.find((r) => r.type === "memberships")?.total).toBe(1);
+  });
+
   it("a soft-deleted user not in a full scan stays restorable: hidden, its links kept", async () => {
     let expired = false;
     const users: Record<string, unknown> = {
