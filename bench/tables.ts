@@ -35,14 +35,15 @@ export function roleOf(table: string): string {
 }
 
 /**
- * With `index`, the Objects table keeps its keys and content hashes and the
+ * With `index`, the Objects table keeps its keys, content hashes and data, and the
  * Members table its keys (a delta run needs them); without, Objects keeps a
  * row count per partition and Members nothing (a full run into an empty
  * store reads neither). Previews are dropped; the bookkeeping tables kept.
  */
 const fakeKind = (index: boolean) => (table: string): FakeTableKind => {
   const role = roleOf(table);
-  if (role === "Objects") return index ? { kind: "keys", field: "hash" } : { kind: "count" };
+  // The delta run's index keeps the objects' data too: a delta round merges over it.
+  if (role === "Objects") return index ? { kind: "keys", field: "hash", keepData: true } : { kind: "count" };
   if (role === "Members") return index ? { kind: "keys", field: "memberType" } : { kind: "drop" };
   if (role === "Previews") return { kind: "drop" };
   return { kind: "store" };

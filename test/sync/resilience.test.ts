@@ -42,9 +42,9 @@ describe("sync engine: expired tokens, faults and crashes", () => {
     const h = await harness(t);
     let served = 0;
     const dying: PageSource = {
-      async page(url, select) {
+      async page(url, select, options) {
         if (served++ >= k) throw new Error("process killed");
-        return h.graph.page(url, select);
+        return h.graph.page(url, select, options);
       },
     };
     for (const type of ["users", "groups"] as const) {
