@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Directory } from "../../src/local/sim/graph/directory.js";
+import { expectedCounts, expectedLinkCounts, expectedRoleLinkCounts } from "../../src/local/sim/graph/expected-changes.js";
 import { memberWriteBlock } from "../../src/local/sim/graph/groupRules.js";
 import { defaultSpec } from "../../src/local/sim/graph/spec.js";
 import type { DirectorySpec, SimApp } from "../../src/local/sim/model.js";
@@ -201,4 +202,22 @@ describe("Directory at scale", () => {
     // Holding 200k user objects would take hundreds of MB.
     expect(peak - before).toBeLessThan(80 * 1024 * 1024);
   }, 30_000);
+});
+
+describe("expected changes oracle", () => {
+  // Regression: a user soft-deleted and restored in one batch was counted as changed, though it comes back as it was.
+  it("counts a soft delete and restore in one batch as no change, and a restore of an earlier deletion as a change", () => {
+    const u = (kind: string, id = "u1") => ({ type: "users", id, kind });
+    expect(expectedCounts([u("softDelete"), u("restore")], "users")).toEqual({ changed: 0, deleted: 0 });
+    expect(expectedCounts([u("update"), u("softDelete"), u("restore")], "users")).toEqual({ changed: 1, deleted: 0 });
+    expect(expectedCounts([u("restore")], "users")).toEqual({ changed: 1, deleted: 0 });
+    expect(expectedCounts([u("add"), u("softDelete")], "users")).toEqual({ changed: 0, deleted: 0 });
+  });
+
+  it("leaves out links added to a user who ends the batch soft-deleted; counts role links apart", () => {
+    const add = (memberId: string) => ({ type: "memberships", id: "g", groupId: "g", memberId, kind: "memberAdd" });
+    const applied = [add("u1"), add("u2"), { type: "users", id: "u2", kind: "softDelete" }, { type: "directoryRoles", id: "r", memberId: "u1", kind: "memberAdd" }];
+    expect(expectedLinkCounts(applied)).toEqual({ changed: 1, deleted: 0 });
+    expect(expectedRoleLinkCounts(applied)).toEqual({ changed: 1, deleted: 0 });
+  });
 });

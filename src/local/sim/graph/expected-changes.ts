@@ -11,21 +11,29 @@ export interface AppliedChange {
   readonly memberId?: string;
 }
 
-/** Per object: the last mutation decides, and an object both added and deleted in the batch was never seen. */
+/**
+ * Per object: the last mutation decides, and an object both added and
+ * deleted in the batch was never seen. An object soft-deleted and restored
+ * in the batch with no change between is as it was (Entra restores it
+ * unchanged): not counted.
+ */
 export function expectedCounts(applied: readonly AppliedChange[], type: string): { changed: number; deleted: number } {
   const first = new Map<string, string>();
   const last = new Map<string, string>();
+  const edited = new Set<string>();
   for (const a of applied) {
     if (a.type !== type) continue;
     if (!first.has(a.id)) first.set(a.id, a.kind);
     last.set(a.id, a.kind);
+    if (a.kind === "add" || a.kind === "update") edited.add(a.id);
   }
   let changed = 0;
   let deleted = 0;
   for (const [id, kind] of last) {
     if (kind === "softDelete" || kind === "hardDelete") {
       if (first.get(id) !== "add") deleted++;
-    } else if (kind === "add" || kind === "update" || kind === "restore") changed++;
+    } else if (kind === "add" || kind === "update") changed++;
+    else if (kind === "restore" && (first.get(id) !== "softDelete" || edited.has(id))) changed++;
   }
   return { changed, deleted };
 }
