@@ -193,7 +193,8 @@ export function deltaPage(dir: Directory, cur: DeltaCursor, caps: DeltaCaps, mod
     const chunk = e.members(0, budget);
     // Between two chunks of a pending container, only containers that fit whole.
     if (between && chunk.next !== null) break;
-    value.push({ ...e.out, "members@delta": chunk.members });
+    // A group without members has no members@delta at all (concepts/delta-query-groups.md, TestGroup2).
+    value.push(chunk.members.length === 0 && chunk.next === null ? e.out : { ...e.out, "members@delta": chunk.members });
     budget -= chunk.members.length;
     if (chunk.next !== null) {
       gp = pos++;
@@ -213,7 +214,7 @@ function repeatPage(round: Round, caps: DeltaCaps): GraphObject[] {
     const e = round.entry(pos);
     if (!e) continue;
     const chunk = e.members?.(0, caps.links);
-    return [chunk ? { ...e.out, "members@delta": chunk.members } : e.out];
+    return [chunk && chunk.members.length > 0 ? { ...e.out, "members@delta": chunk.members } : e.out];
   }
   return [];
 }
