@@ -171,6 +171,8 @@ describe("delta paging", () => {
     const got = distinct(round);
     expect(got.map((o) => o.id)).toEqual([app.objectId]);
     expect(got[0]!.passwordCredentials).toHaveLength(2);
+    // Only the changed property: applications carry partial objects (concepts/delta-query-overview.md).
+    expect(Object.keys(got[0]!).sort()).toEqual(["id", "passwordCredentials"]);
   });
 
   it("supports directoryRoles delta with members", async () => {

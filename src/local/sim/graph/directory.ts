@@ -189,7 +189,7 @@ export class Directory {
   recordAppChange(clientId: string): boolean {
     const app = this.apps.find((a) => a.clientId === clientId);
     if (!app) return false;
-    this.log.append("applications", app.objectId, "update");
+    this.log.append("applications", app.objectId, "update", undefined, ["passwordCredentials"]);
     return true;
   }
 
