@@ -83,7 +83,7 @@ export function handleDelta(call: ApiCall, type: DeltaType): void {
   }
 
   const mode: DeltaMode = { behaviours, minimal: prefersMinimal(call) };
-  // OData 4.01 (Preference-Applied): say which preference shaped the answer.
+  // RFC 7240 section 3 (Preference-Applied): say which preference shaped the answer.
   if (mode.minimal && behaviours.partialObjects) call.res.setHeader("Preference-Applied", "return=minimal");
   const page = deltaPage(dir, cur, { objects: env.caps.deltaObjects, links: env.caps.deltaLinks }, mode);
   const body: Record<string, unknown> = { "@odata.context": call.context(type, cur.select) };
