@@ -50,7 +50,7 @@ export interface StreamDeps {
 
 /**
  * Pages one stream may read in one run: 50,000 pages of 200 objects is ten
- * million, far past any tenant, yet a Graph that never ends a round (20.6)
+ * million, far past any tenant, yet a Graph that never ends a round
  * stops within a day's quota of requests.
  */
 export const MAX_PAGES_PER_RUN = 50_000;
