@@ -66,4 +66,32 @@ describe("sync engine against the strict simulator (partial objects, repeats, sc
     expect(soft).toBeGreaterThan(0);
     expect(restored).toBeGreaterThan(0);
   });
+
+  it.each(["syncStateNotFound", "resyncRequired"] as const)("a %s nested in the innerError chain leads to a full resync that ends equal", async (kind) => {
+    const t = await createSimTenant({ spec: { users: 150, groups: 8, devices: 10 } });
+    const h = await harness(t);
+    await syncOnce(h, { runId: "r0", types: ["users", "devices"] });
+    await simPost(`/_sim/${t.tenantId}/mutations`, { seed: 3, count: 12 });
+    await simPost(`/_sim/${t.tenantId}/faults`, { errors: [{ kind, resource: "users", depth: 3 }] }, "PUT");
+    const { streams, finish } = await syncOnce(h, { runId: "r1", types: ["users", "devices"] });
+    await simPost(`/_sim/${t.tenantId}/faults`, {}, "PUT");
+    expect(streams.get("users")?.mode).toBe("full");
+    expect(streams.get("devices")?.mode).toBe("delta");
+    expect(finish.status).toBe("succeeded");
+    await expectEqualToTruth(h, ["users", "devices"]);
+  });
+
+  it("a Conditional Access 403 fails that stream with its code, names no permission, and the others sync", async () => {
+    const t = await createSimTenant({ spec: { users: 80, groups: 5, devices: 10 } });
+    const h = await harness(t);
+    await simPost(`/_sim/${t.tenantId}/faults`, { errors: [{ kind: "conditionalAccess", resource: "devices", times: 5 }] }, "PUT");
+    const { finish } = await syncOnce(h, { runId: "r0", types: ["users", "devices"] });
+    await simPost(`/_sim/${t.tenantId}/faults`, {}, "PUT");
+    const devices = finish.records.find((r) => r.type === "devices");
+    expect(devices?.status).toBe("failed");
+    expect(devices?.error).toMatch(/^403 .*insufficient_claims/);
+    expect(devices?.error).not.toContain("missing permission");
+    expect(finish.records.find((r) => r.type === "users")?.status).toBe("succeeded");
+    expect(finish.status).toBe("partial");
+  });
 });
