@@ -22,9 +22,11 @@ export interface TableCounts {
   tableCreates: number;
   /** Transactions per table role (Objects, Members, SyncState, …). */
   byTable: Record<string, number>;
+  /** Reads per table role. */
+  readsByTable: Record<string, number>;
 }
 
-export const zeroTableCounts = (): TableCounts => ({ transactions: 0, entities: 0, batches: 0, reads: 0, tableCreates: 0, byTable: {} });
+export const zeroTableCounts = (): TableCounts => ({ transactions: 0, entities: 0, batches: 0, reads: 0, tableCreates: 0, byTable: {}, readsByTable: {} });
 
 const SUB_REQUEST = /^(PUT|PATCH|MERGE|DELETE|POST) (\S+) HTTP\/1\.1\r?$/gm;
 const ENTITY_URL = /\/([A-Za-z0-9]+)(?:\(([^)]*)\))?$/;
@@ -56,6 +58,9 @@ export function countTableRequest(c: TableCounts, req: PipelineRequest, roleOf: 
   const path = new URL(req.url).pathname;
   if (method === "GET") {
     c.reads++;
+    const table = parseEntityUrl(req.url)?.table;
+    const role = table ? roleOf(table) : "?";
+    c.readsByTable[role] = (c.readsByTable[role] ?? 0) + 1;
     return;
   }
   if (method === "POST" && path.endsWith("/Tables")) {
@@ -105,7 +110,7 @@ export type FakeTableKind =
    * updates and removals, and counts and key lookups answer as the service
    * would.
    */
-  | { readonly kind: "keys"; readonly field: string }
+  | { readonly kind: "keys"; readonly field: string; readonly keepData?: boolean }
   /** A row count per partition only; key-only reads answer with that many synthetic rows. */
   | { readonly kind: "count" }
   /** Acknowledged, counted, forgotten; queries answer empty. */
@@ -176,6 +181,10 @@ export class FakeTableService implements HttpClient {
   private readonly stored = new Map<string, Map<string, Map<string, Row>>>();
   private readonly keys = new Map<string, Map<string, Map<string, string>>>();
   private readonly rowCounts = new Map<string, Map<string, number>>();
+  /** Count tables: the keys of partitions whose rows repeat in a full scan (groups, roles), so a row written twice counts once. */
+  private readonly distinct = new Map<string, Set<string>>();
+  /** Keys tables with keepData: each row's data properties (and soft-delete mark), which a delta run merges over. */
+  private readonly rowData = new Map<string, Map<string, Row>>();
   private readonly interned = new Map<string, string>();
 
   constructor(
@@ -247,6 +256,15 @@ export class FakeTableService implements HttpClient {
       let t = this.rowCounts.get(table);
       if (!t) this.rowCounts.set(table, (t = new Map()));
       // Only whole-row writes add a row (a merge marks one already there).
+      if (pk.includes("|groups|") || pk.includes("|directoryRoles|")) {
+        const key = `${pk}\u0000${rk}`;
+        if (method === "DELETE" ? !this.distinct.get(table)?.delete(key) : method !== "PUT" || this.distinct.get(table)?.has(key)) return true;
+        if (method === "PUT") {
+          let d = this.distinct.get(table);
+          if (!d) this.distinct.set(table, (d = new Set()));
+          d.add(own(key));
+        }
+      }
       if (method === "DELETE") t.set(own(pk), Math.max(0, (t.get(pk) ?? 0) - 1));
       else if (method === "PUT") t.set(own(pk), (t.get(pk) ?? 0) + 1);
       return true;
@@ -255,6 +273,7 @@ export class FakeTableService implements HttpClient {
       let t = this.keys.get(table);
       if (!t) this.keys.set(table, (t = new Map()));
       let p = t.get(pk);
+      if (k.keepData) this.keepData(table, pk, rk, method, body);
       if (method === "DELETE") return p?.delete(rk) ?? false;
       if (!p) t.set(own(pk), (p = new Map()));
       const had = p.get(rk);
@@ -273,6 +292,22 @@ export class FakeTableService implements HttpClient {
     const merged = method === "PATCH" || method === "MERGE" ? { ...before, ...row } : row;
     p.set(own(rk), { ...merged, PartitionKey: own(pk), RowKey: own(rk), Timestamp: new Date().toISOString() });
     return before !== undefined;
+  }
+
+  private keepData(table: string, pk: string, rk: string, method: string, body: string): void {
+    let t = this.rowData.get(table);
+    if (!t) this.rowData.set(table, (t = new Map()));
+    const key = `${pk}\u0000${rk}`;
+    if (method === "DELETE") {
+      t.delete(key);
+      return;
+    }
+    const row = (body ? JSON.parse(body) : {}) as Row;
+    const kept: Row = {};
+    for (const [f, v] of Object.entries(row)) if (/^data/.test(f) || f === "hidden" || f === "hiddenAt") kept[f] = v;
+    const merge = method === "PATCH" || method === "MERGE";
+    if (merge && Object.keys(kept).length === 0) return;
+    t.set(own(key), merge ? { ...t.get(key), ...kept } : kept);
   }
 
   private batch(req: PipelineRequest): PipelineResponse {
@@ -332,9 +367,15 @@ export class FakeTableService implements HttpClient {
             const bar = rk.indexOf("|");
             r.containerId = rk.slice(0, bar);
             r.memberId = rk.slice(bar + 1);
-          } else if (full) {
-            r.dataChunks = 1;
-            r.data0 = syntheticData(p, rk);
+          } else {
+            const kept = k.keepData ? this.rowData.get(table)?.get(`${p}\u0000${rk}`) : undefined;
+            if (kept?.hidden !== undefined) r.hidden = kept.hidden;
+            if (kept?.hiddenAt !== undefined) r.hiddenAt = kept.hiddenAt;
+            if (full && kept?.dataChunks !== undefined) Object.assign(r, kept);
+            else if (full) {
+              r.dataChunks = 1;
+              r.data0 = syntheticData(p, rk);
+            }
           }
           return r;
         };

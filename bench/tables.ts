@@ -35,14 +35,15 @@ export function roleOf(table: string): string {
 }
 
 /**
- * With `index`, the Objects table keeps its keys and content hashes and the
+ * With `index`, the Objects table keeps its keys, content hashes and data, and the
  * Members table its keys (a delta run needs them); without, Objects keeps a
  * row count per partition and Members nothing (a full run into an empty
  * store reads neither). Previews are dropped; the bookkeeping tables kept.
  */
 const fakeKind = (index: boolean) => (table: string): FakeTableKind => {
   const role = roleOf(table);
-  if (role === "Objects") return index ? { kind: "keys", field: "hash" } : { kind: "count" };
+  // The delta run's index keeps the objects' data too: a delta round merges over it.
+  if (role === "Objects") return index ? { kind: "keys", field: "hash", keepData: true } : { kind: "count" };
   if (role === "Members") return index ? { kind: "keys", field: "memberType" } : { kind: "drop" };
   if (role === "Previews") return { kind: "drop" };
   return { kind: "store" };
@@ -71,6 +72,8 @@ export function fakeBackend(index: boolean, latencyMs = 0): TableBackend {
     const c = fake.counts;
     const byTable: Record<string, number> = {};
     for (const [k, v] of Object.entries(c.byTable)) byTable[k] = v - (base.byTable[k] ?? 0);
+    const readsByTable: Record<string, number> = {};
+    for (const [k, v] of Object.entries(c.readsByTable)) readsByTable[k] = v - (base.readsByTable[k] ?? 0);
     return {
       transactions: c.transactions - base.transactions,
       entities: c.entities - base.entities,
@@ -78,6 +81,7 @@ export function fakeBackend(index: boolean, latencyMs = 0): TableBackend {
       reads: c.reads - base.reads,
       tableCreates: c.tableCreates - base.tableCreates,
       byTable,
+      readsByTable,
     };
   };
   const proxy: HttpClient = { sendRequest: (req) => fake.sendRequest(req) };

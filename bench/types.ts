@@ -63,6 +63,7 @@ export interface RunReport {
     readonly batches: number;
     readonly reads: number;
     readonly byTable: Record<string, number>;
+    readonly readsByTable?: Record<string, number>;
     readonly entitiesPerTransaction: number;
   };
   readonly startRssMb: number;

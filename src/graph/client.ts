@@ -3,12 +3,15 @@ import { AuthenticationHandler, Client, HTTPMessageHandler, type Middleware } fr
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js";
 import { graphScope, type CloudEndpoints } from "../config/clouds.js";
 import { DEFAULT_RETRY, GraphRetryMiddleware, type RetryEvents, type RetryPolicy } from "./retry.js";
+import { ResponseSizeLimit } from "./size-limit.js";
 
 export interface GraphClientOptions {
   readonly retry?: RetryPolicy;
   readonly events?: RetryEvents;
   /** The last link of the chain; tests put a fake transport here. */
   readonly transport?: Middleware;
+  /** Largest response body read (default MAX_RESPONSE_BYTES). */
+  readonly maxResponseBytes?: number;
 }
 
 /**
@@ -20,7 +23,10 @@ export function createGraphClient(credential: TokenCredential, endpoints: CloudE
   const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [graphScope(endpoints)] });
   const auth = new AuthenticationHandler(authProvider);
   const retry = new GraphRetryMiddleware(options.retry ?? DEFAULT_RETRY, options.events);
-  auth.setNext(retry);
+  // Before the retries: an oversized answer fails the request once, not once per attempt.
+  const limit = new ResponseSizeLimit(options.maxResponseBytes);
+  auth.setNext(limit);
+  limit.setNext(retry);
   retry.setNext(options.transport ?? new HTTPMessageHandler());
   return Client.initWithMiddleware({
     middleware: auth,

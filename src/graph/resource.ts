@@ -31,11 +31,17 @@ export interface ResourceModule {
   readonly grantedBy: readonly string[];
   /** Present when objects carry `members@delta`; the members are stored as links. */
   readonly members?: { readonly container: "groups" | "directoryRoles" };
+  /**
+   * Graph honours `Prefer: return=minimal` on this type's delta: changed
+   * objects then carry only their changed properties (user-delta.md,
+   * group-delta.md in microsoft-graph-docs-contrib/api-reference/v1.0/api).
+   */
+  readonly minimal?: boolean;
   /** Text that browse/search matches by prefix. */
   name(o: GraphObject): string;
 }
 
-/** The stored form: exactly the selected properties Graph returned, minus annotations. */
+/** The stored form of a new object: exactly the selected properties Graph returned, minus annotations. */
 export function project(m: ResourceModule, o: GraphObject): Record<string, Json> {
   const out: Record<string, Json> = { id: o.id };
   for (const p of m.select) {
@@ -44,4 +50,21 @@ export function project(m: ResourceModule, o: GraphObject): Record<string, Json>
     if (v !== undefined) out[p] = v;
   }
   return out;
+}
+
+/**
+ * A changed object as a delta round reports it, laid over what is stored:
+ * "updated instances are represented by their id with at least the
+ * properties that have been updated" (concepts/delta-query-overview.md), so
+ * a property not returned keeps its stored value and one returned as null
+ * is cleared (stored as null, as a full read returns it).
+ */
+export function merge(m: ResourceModule, stored: Readonly<Record<string, Json>>, o: GraphObject): Record<string, Json> {
+  // Only selected properties survive: a property dropped from `select` goes at the next write.
+  return { ...project(m, { ...stored, id: o.id } as GraphObject), ...project(m, o) };
+}
+
+/** A delta item viewed as the whole object: the stored data with the item laid over it, annotations kept. */
+export function mergedView(stored: Readonly<Record<string, Json>>, o: GraphObject): GraphObject {
+  return { ...stored, ...o } as GraphObject;
 }

@@ -6,9 +6,17 @@ export interface RetryPolicy {
   /** Base of the exponential backoff when Graph gives no Retry-After. */
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
+  /**
+   * The longest Retry-After obeyed. Past it the response goes to the caller
+   * at once: the stream fails and the orchestration retries it later, so a
+   * `Retry-After: 86400` cannot hold an activity for a day.
+   */
+  readonly maxRetryAfterMs?: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ maxRetries: 8, baseDelayMs: 500, maxDelayMs: 30_000 });
+const MAX_RETRY_AFTER_MS = 120_000;
+
+export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ maxRetries: 8, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: MAX_RETRY_AFTER_MS });
 
 export interface RetryEvents {
   onRetry?(reason: "throttled" | "server" | "network", attempt: number, delayMs: number): void;
@@ -68,7 +76,9 @@ export class GraphRetryMiddleware implements Middleware {
       }
       const status = context.response?.status ?? 0;
       if (!RETRIABLE_STATUS.has(status) || last) return;
-      const delay = retryAfterMs(context.response?.headers.get("retry-after") ?? null) ?? this.backoff(attempt);
+      const asked = retryAfterMs(context.response?.headers.get("retry-after") ?? null);
+      if (asked !== undefined && asked > (this.policy.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS)) return;
+      const delay = asked ?? this.backoff(attempt);
       // Drain the body so the connection can be reused.
       await context.response?.arrayBuffer().catch(() => undefined);
       this.events.onRetry?.(status === 429 ? "throttled" : "server", attempt + 1, delay);

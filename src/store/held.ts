@@ -5,6 +5,8 @@ export interface HeldDeletion {
   readonly type: string;
   readonly id: string;
   readonly runId: string;
+  /** Removed with reason `changed` (soft-deleted, restorable): hidden, not erased. */
+  readonly soft?: boolean;
 }
 
 /**
@@ -19,12 +21,12 @@ export class HeldStore {
   }
 
   entity(tenantId: string, d: HeldDeletion) {
-    return { partitionKey: tenantId, rowKey: `${d.type}|${d.id}`, type: d.type, objectId: d.id, runId: d.runId };
+    return { partitionKey: tenantId, rowKey: `${d.type}|${d.id}`, type: d.type, objectId: d.id, runId: d.runId, soft: d.soft === true };
   }
 
   async *list(tenantId: string): AsyncGenerator<HeldDeletion> {
-    const it = this.table.listEntities<{ type: string; objectId: string; runId: string }>({ queryOptions: { filter: odata`PartitionKey eq ${tenantId}` } });
-    for await (const e of it) yield { type: e.type, id: e.objectId, runId: e.runId };
+    const it = this.table.listEntities<{ type: string; objectId: string; runId: string; soft?: boolean }>({ queryOptions: { filter: odata`PartitionKey eq ${tenantId}` } });
+    for await (const e of it) yield { type: e.type, id: e.objectId, runId: e.runId, ...(e.soft === true ? { soft: true } : {}) };
   }
 
   async countByType(tenantId: string): Promise<Map<string, number>> {

@@ -24,6 +24,48 @@ export class MemberStore {
     readonly tenantId: string,
   ) {}
 
+  /**
+   * Soft-deleted objects keep their memberships in Graph ("Only users that
+   * have been permanently deleted are removed from groups",
+   * concepts/delta-query-groups.md), and a restore brings them back with no
+   * membership change. Their links stay stored but hidden: the object's ID
+   * is parked in one partition that every reader loads once.
+   */
+  parkedPartition(): string {
+    return `${this.tenantId}|parked`;
+  }
+
+  parkEntity(objectId: string, type: string, at: string) {
+    return { partitionKey: this.parkedPartition(), rowKey: safeKey(objectId), objectType: type, at };
+  }
+
+  /** IDs of soft-deleted objects whose links are hidden: one query per reader call (soft deletes are few). */
+  async parked(): Promise<ReadonlySet<string>> {
+    const out = new Set<string>();
+    const filter = odata`PartitionKey eq ${this.parkedPartition()}`;
+    for await (const e of this.table.listEntities({ queryOptions: { filter, select: ["RowKey"] } })) out.add(e.rowKey ?? "");
+    return out;
+  }
+
+  /** Which of these IDs are parked: one query for up to 14. */
+  async parkedOf(ids: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const unique = [...new Set(ids.map(safeKey))];
+    await Promise.all(
+      chunked(unique, KEYS_PER_QUERY).map(async (chunk) => {
+        const filter = allOf(odata`PartitionKey eq ${this.parkedPartition()}`, anyOf(chunk.map((k) => odata`RowKey eq ${k}`)));
+        for await (const e of this.table.listEntities({ queryOptions: { filter, select: ["RowKey"] } })) found.add(e.rowKey ?? "");
+      }),
+    );
+    return found;
+  }
+
+  private async visible(): Promise<(l: { containerId: string; memberId: string }) => boolean> {
+    const parked = await this.parked();
+    if (parked.size === 0) return () => true;
+    return (l) => !parked.has(safeKey(l.memberId)) && !parked.has(safeKey(l.containerId));
+  }
+
   partitionOf(container: Container, containerId: string): string {
     return memberPartition(this.tenantId, container, bucketOf(containerId, MEMBER_BUCKETS));
   }
@@ -65,45 +107,58 @@ export class MemberStore {
     return found;
   }
 
-  /** The members of one group or role. */
-  async *members(container: Container, containerId: string, scanNot?: string): AsyncGenerator<MemberRow & { rowKey: string; partitionKey: string }> {
+  /** The members of one group or role; live ones only unless `includeHidden`. */
+  async *members(container: Container, containerId: string, opts: { includeHidden?: boolean } = {}): AsyncGenerator<MemberRow & { rowKey: string; partitionKey: string }> {
+    const show = opts.includeHidden ? () => true : await this.visible();
     const pk = this.partitionOf(container, containerId);
     const lo = `${safeKey(containerId)}|`;
     const hi = `${safeKey(containerId)}|~`;
-    const filter = scanNot === undefined
-      ? odata`PartitionKey eq ${pk} and RowKey gt ${lo} and RowKey lt ${hi}`
-      : odata`PartitionKey eq ${pk} and RowKey gt ${lo} and RowKey lt ${hi} and scan ne ${scanNot}`;
+    const filter = odata`PartitionKey eq ${pk} and RowKey gt ${lo} and RowKey lt ${hi}`;
     for await (const e of this.table.listEntities<{ containerId: string; memberId: string; memberType: string }>({ queryOptions: { filter } })) {
-      yield { containerId: e.containerId, memberId: e.memberId, memberType: e.memberType, rowKey: e.rowKey ?? "", partitionKey: e.partitionKey ?? "" };
+      if (show(e)) yield { containerId: e.containerId, memberId: e.memberId, memberType: e.memberType, rowKey: e.rowKey ?? "", partitionKey: e.partitionKey ?? "" };
     }
   }
 
-  /** One bucket's links after a row key, in key order. */
+  /** One bucket's live links after a row key, in key order. */
   async *listBucket(container: Container, bucket: number, after: string): AsyncGenerator<MemberRow & { rowKey: string }> {
+    const show = await this.visible();
     const pk = memberPartition(this.tenantId, container, bucket);
     const filter = odata`PartitionKey eq ${pk} and RowKey gt ${after}`;
     for await (const e of this.table.listEntities<{ containerId: string; memberId: string; memberType: string }>({ queryOptions: { filter } })) {
-      yield { containerId: e.containerId, memberId: e.memberId, memberType: e.memberType, rowKey: e.rowKey ?? "" };
+      if (show(e)) yield { containerId: e.containerId, memberId: e.memberId, memberType: e.memberType, rowKey: e.rowKey ?? "" };
     }
   }
 
+  /** Live links of a container type, counted with a query of three properties. */
   async count(container: Container): Promise<number> {
+    const show = await this.visible();
     let n = 0;
     for (let b = 0; b < MEMBER_BUCKETS; b++) {
       const pk = memberPartition(this.tenantId, container, b);
-      for await (const _ of this.table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${pk}`, select: ["RowKey"] } })) n++;
+      const it = this.table.listEntities<{ containerId: string; memberId: string }>({ queryOptions: { filter: odata`PartitionKey eq ${pk}`, select: ["RowKey", "containerId", "memberId"] } });
+      for await (const e of it) if (show(e)) n++;
     }
     return n;
   }
 
-  /** Every link of a container type; with `scanNot`, only those a full scan did not see. */
-  async *all(container: Container, scanNot?: string): AsyncGenerator<MemberRow & { rowKey: string; partitionKey: string }> {
+  /**
+   * Every live link of a container type; with `scanNot`, only those a full
+   * scan did not see; with `includeHidden`, the hidden ones too.
+   */
+  async *all(container: Container, scanNot?: string, opts: { includeHidden?: boolean } = {}): AsyncGenerator<MemberRow & { rowKey: string; partitionKey: string }> {
+    const show = opts.includeHidden ? () => true : await this.visible();
     for (let b = 0; b < MEMBER_BUCKETS; b++) {
       const pk = memberPartition(this.tenantId, container, b);
       const filter = scanNot === undefined ? odata`PartitionKey eq ${pk}` : odata`PartitionKey eq ${pk} and scan ne ${scanNot}`;
       for await (const e of this.table.listEntities<{ containerId: string; memberId: string; memberType: string }>({ queryOptions: { filter } })) {
-        yield { containerId: e.containerId, memberId: e.memberId, memberType: e.memberType, rowKey: e.rowKey ?? "", partitionKey: e.partitionKey ?? "" };
+        if (show(e)) yield { containerId: e.containerId, memberId: e.memberId, memberType: e.memberType, rowKey: e.rowKey ?? "", partitionKey: e.partitionKey ?? "" };
       }
     }
   }
+}
+
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

@@ -14,9 +14,13 @@ export interface StoredMeta {
   /** The stream call that wrote it: tells a lost segment from this call's own earlier pages. */
   readonly call: string;
   readonly scan: string;
+  /** Soft-deleted (removed with reason `changed`): out of the live set, kept for a restore. */
+  readonly hidden: boolean;
+  /** The stored properties; read only when asked for (a delta round merges over them). */
+  readonly data?: Record<string, Json>;
 }
 
-export interface ObjectRow extends Omit<StoredMeta, "call" | "scan"> {
+export interface ObjectRow extends Omit<StoredMeta, "call" | "scan" | "hidden" | "data"> {
   readonly id: string;
   readonly name: string;
   readonly data: Record<string, Json>;
@@ -24,6 +28,20 @@ export interface ObjectRow extends Omit<StoredMeta, "call" | "scan"> {
 
 /** Filters hold at most 15 comparisons (FACTS); one is the PartitionKey. */
 const IDS_PER_QUERY = 14;
+
+const META = ["RowKey", "hash", "run", "seq", "op", "call", "scan", "hidden"];
+
+type Raw = Record<string, unknown>;
+
+const rowOf = (e: Raw & { rowKey?: string }): ObjectRow => ({
+  id: e.rowKey ?? "",
+  name: String(e.name ?? ""),
+  hash: String(e.hash ?? ""),
+  run: String(e.run ?? ""),
+  seq: Number(e.seq ?? 0),
+  op: e.op === "a" ? "a" : "u",
+  data: decodeData(e),
+});
 
 /**
  * Directory objects of one tenant, spread over hash buckets per type:
@@ -37,6 +55,10 @@ export class ObjectStore {
 
   partitionOf(type: string, id: string): string {
     return objectPartition(this.tenantId, type, bucketOf(id, OBJECT_BUCKETS));
+  }
+
+  rowKeyOf(id: string): string {
+    return safeKey(id);
   }
 
   entity(type: string, id: string, fields: { name: string; hash: string; run: string; seq: number; op: "a" | "u"; call: string; scan: string; data: Record<string, Json> }) {
@@ -54,8 +76,12 @@ export class ObjectStore {
     };
   }
 
-  /** Stored hashes for a page's IDs: a few key-only queries per bucket, never one read per object. */
-  async metaOf(type: string, ids: readonly string[]): Promise<Map<string, StoredMeta>> {
+  /**
+   * Stored state for a page's IDs: a few key-only queries per bucket, never
+   * one read per object. With `withData` the same queries also bring the
+   * stored properties, for a delta round to merge over.
+   */
+  async metaOf(type: string, ids: readonly string[], withData = false): Promise<Map<string, StoredMeta>> {
     const byPartition = new Map<string, string[]>();
     for (const id of ids) {
       const pk = this.partitionOf(type, id);
@@ -66,15 +92,26 @@ export class ObjectStore {
     const out = new Map<string, StoredMeta>();
     const queries: Promise<void>[] = [];
     for (const [pk, keys] of byPartition) {
-      for (let i = 0; i < keys.length; i += IDS_PER_QUERY) {
-        const chunk = keys.slice(i, i + IDS_PER_QUERY);
+      const unique = [...new Set(keys)];
+      for (let i = 0; i < unique.length; i += IDS_PER_QUERY) {
+        const chunk = unique.slice(i, i + IDS_PER_QUERY);
         const filter = allOf(odata`PartitionKey eq ${pk}`, anyOf(chunk.map((k) => odata`RowKey eq ${k}`)));
         queries.push(
           (async () => {
-            const it = this.table.listEntities<StoredMeta>({
-              queryOptions: { filter, select: ["RowKey", "hash", "run", "seq", "op", "call", "scan"] },
-            });
-            for await (const e of it) out.set(e.rowKey ?? "", { hash: e.hash, run: e.run, seq: e.seq, op: e.op, call: e.call, scan: e.scan });
+            // With data, every property: the data chunks are numbered, so they cannot be named in advance.
+            const it = this.table.listEntities<Raw>({ queryOptions: withData ? { filter } : { filter, select: META } });
+            for await (const e of it) {
+              out.set(e.rowKey ?? "", {
+                hash: String(e.hash ?? ""),
+                run: String(e.run ?? ""),
+                seq: Number(e.seq ?? 0),
+                op: e.op === "a" ? "a" : "u",
+                call: String(e.call ?? ""),
+                scan: String(e.scan ?? ""),
+                hidden: e.hidden === true,
+                ...(withData ? { data: decodeData(e) } : {}),
+              });
+            }
           })(),
         );
       }
@@ -83,62 +120,59 @@ export class ObjectStore {
     return out;
   }
 
-  /** Every row of a type, bucket by bucket; only the listed properties when `select` is given. */
+  /** Soft delete: the row leaves the live set but keeps its data for a restore. */
+  hideEntity(type: string, id: string, at: string) {
+    return { partitionKey: this.partitionOf(type, id), rowKey: safeKey(id), hidden: true, hiddenAt: at };
+  }
+
+  /** Every live row of a type, bucket by bucket; `filter` is an odata-built clause. */
   async *list(type: string, filter?: string): AsyncGenerator<ObjectRow> {
     for (let b = 0; b < OBJECT_BUCKETS; b++) {
       const pk = objectPartition(this.tenantId, type, b);
       const f = allOf(odata`PartitionKey eq ${pk}`, filter);
-      for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: f } })) {
-        yield {
-          id: e.rowKey ?? "",
-          name: String(e.name ?? ""),
-          hash: String(e.hash ?? ""),
-          run: String(e.run ?? ""),
-          seq: Number(e.seq ?? 0),
-          op: e.op === "a" ? "a" : "u",
-          data: decodeData(e),
-        };
-      }
+      // Hidden rows are skipped here, not in the filter: a filter on a property a row lacks never matches it.
+      for await (const e of this.table.listEntities<Raw>({ queryOptions: { filter: f } })) if (e.hidden !== true) yield rowOf(e);
     }
   }
 
-  /** One bucket's rows after a row key, in key order; `filter` is an odata-built clause. */
+  /** One bucket's live rows after a row key, in key order; `filter` is an odata-built clause. */
   async *listBucket(type: string, bucket: number, after: string, filter?: string): AsyncGenerator<ObjectRow> {
     const pk = objectPartition(this.tenantId, type, bucket);
     const f = allOf(odata`PartitionKey eq ${pk}`, odata`RowKey gt ${after}`, filter);
-    for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: f } })) {
-      yield { id: e.rowKey ?? "", name: String(e.name ?? ""), hash: String(e.hash ?? ""), run: String(e.run ?? ""), seq: Number(e.seq ?? 0), op: e.op === "a" ? "a" : "u", data: decodeData(e) };
-    }
+    for await (const e of this.table.listEntities<Raw>({ queryOptions: { filter: f } })) if (e.hidden !== true) yield rowOf(e);
   }
 
-  /** IDs whose scan marker is not `scan`: what a full scan did not see. */
-  async *unseen(type: string, scan: string): AsyncGenerator<string> {
+  /**
+   * Rows a full scan did not see (scan marker not `scan`). A hidden row is
+   * not in a full scan either, as Graph lists no soft-deleted object; it is
+   * reported with the time it was hidden.
+   */
+  async *unseen(type: string, scan: string): AsyncGenerator<{ id: string; hiddenAt?: string }> {
     for (let b = 0; b < OBJECT_BUCKETS; b++) {
       const pk = objectPartition(this.tenantId, type, b);
-      const it = this.table.listEntities<{ scan: string }>({
-        queryOptions: { filter: odata`PartitionKey eq ${pk} and scan ne ${scan}`, select: ["RowKey"] },
+      const it = this.table.listEntities<Raw>({
+        queryOptions: { filter: odata`PartitionKey eq ${pk} and scan ne ${scan}`, select: ["RowKey", "hidden", "hiddenAt"] },
       });
-      for await (const e of it) yield e.rowKey ?? "";
+      for await (const e of it) yield { id: e.rowKey ?? "", ...(e.hidden === true ? { hiddenAt: String(e.hiddenAt ?? "") } : {}) };
     }
   }
 
-  /** Rows of a type, counted with a keys-only query. */
+  /** Live rows of a type, counted with a keys-only query. */
   async count(type: string): Promise<number> {
     let n = 0;
     for (let b = 0; b < OBJECT_BUCKETS; b++) {
       const pk = objectPartition(this.tenantId, type, b);
-      for await (const _ of this.table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${pk}`, select: ["RowKey"] } })) n++;
+      for await (const e of this.table.listEntities<Raw>({ queryOptions: { filter: odata`PartitionKey eq ${pk}`, select: ["RowKey", "hidden"] } })) if (e.hidden !== true) n++;
     }
     return n;
   }
 
+  /** A live row, or undefined (a soft-deleted object is not live). */
   async get(type: string, id: string): Promise<ObjectRow | undefined> {
-    const rows = this.table.listEntities<Record<string, unknown>>({
+    const rows = this.table.listEntities<Raw>({
       queryOptions: { filter: odata`PartitionKey eq ${this.partitionOf(type, id)} and RowKey eq ${safeKey(id)}` },
     });
-    for await (const e of rows) {
-      return { id, name: String(e.name ?? ""), hash: String(e.hash ?? ""), run: String(e.run ?? ""), seq: Number(e.seq ?? 0), op: e.op === "a" ? "a" : "u", data: decodeData(e) };
-    }
+    for await (const e of rows) return e.hidden === true ? undefined : rowOf({ ...e, rowKey: id });
     return undefined;
   }
 }

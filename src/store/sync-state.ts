@@ -10,6 +10,10 @@ export interface StreamCounters {
   filtered: number;
   memberAdds: number;
   memberRemoves: number;
+  /** Objects or links with an unusable ID, skipped (absent in states saved before it existed). */
+  skipped?: number;
+  /** Soft-deleted objects restored or purged: the visibility of their links changed. */
+  unparked?: number;
 }
 
 export const zeroCounters = (): StreamCounters => ({ pages: 0, objects: 0, added: 0, updated: 0, deleted: 0, filtered: 0, memberAdds: 0, memberRemoves: 0 });
@@ -40,6 +44,8 @@ export interface StreamState {
   /** Users only: the last warnings read from the whole store, and when. */
   warnings?: readonly string[];
   warningsAt?: string | null;
+  /** This run's skipped objects, named (a few) for the history warnings. */
+  skippedNames?: string[];
 }
 
 /** Stream state per tenant and type: PartitionKey tenant, RowKey type (or "preview|type"). */

@@ -6,23 +6,38 @@ import type { SyncStores } from "./stores.js";
 const CONTAINERS: Readonly<Record<string, Container>> = { groups: "groups", directoryRoles: "directoryRoles" };
 
 /**
- * Deletes the given held objects from the live set, with the links of any
- * deleted group or role, and takes them off the stream totals.
+ * Takes the given held objects out of the live set and off the stream
+ * totals. A hard delete (`@removed` reason `deleted`, or unseen by a full
+ * scan) erases the row and the links of a deleted group or role. A soft
+ * delete (reason `changed`: deleted and restorable, `deleted`: gone for
+ * good; concepts/delta-query-overview.md) hides the row and parks the ID, so
+ * the links it has, as a member or as a container, stay stored but hidden
+ * until a restore brings them back.
  */
-export async function applyDeletions(stores: SyncStores, tenantId: string, held: readonly HeldDeletion[]): Promise<Map<string, number>> {
+export async function applyDeletions(stores: SyncStores, tenantId: string, held: readonly HeldDeletion[], now: () => number = Date.now): Promise<Map<string, number>> {
   const objects = new BatchWriter(stores.objects.table);
   const links = new BatchWriter(stores.members.table);
   const staged = stores.held.writer();
   const perType = new Map<string, number>();
   const linksRemoved = new Map<string, number>();
+  const at = new Date(now()).toISOString();
+  let parkedChanged = false;
   for (const d of held) {
-    await objects.delete(stores.objects.partitionOf(d.type, d.id), d.id);
     perType.set(d.type, (perType.get(d.type) ?? 0) + 1);
-    const container = CONTAINERS[d.type];
-    if (container) {
-      for await (const row of stores.members.members(container, d.id)) {
-        await links.delete(row.partitionKey, row.rowKey);
-        linksRemoved.set(d.type, (linksRemoved.get(d.type) ?? 0) + 1);
+    if (d.soft) {
+      await objects.upsert(stores.objects.hideEntity(d.type, d.id, at), "Merge");
+      await links.upsert(stores.members.parkEntity(d.id, d.type, at));
+      parkedChanged = true;
+    } else {
+      await objects.delete(stores.objects.partitionOf(d.type, d.id), stores.objects.rowKeyOf(d.id));
+      // A parked ID that is now gone for good: its remaining links show again until Graph's removals reach them.
+      await links.delete(stores.members.parkedPartition(), stores.objects.rowKeyOf(d.id));
+      const container = CONTAINERS[d.type];
+      if (container) {
+        for await (const row of stores.members.members(container, d.id, { includeHidden: true })) {
+          await links.delete(row.partitionKey, row.rowKey);
+          linksRemoved.set(d.type, (linksRemoved.get(d.type) ?? 0) + 1);
+        }
       }
     }
     await staged.delete(tenantId, `${d.type}|${d.id}`);
@@ -38,5 +53,20 @@ export async function applyDeletions(stores: SyncStores, tenantId: string, held:
     s.memberTotal = Math.max(0, s.memberTotal - (linksRemoved.get(type) ?? 0));
     await stores.state.put(tenantId, type, s);
   }
+  if (parkedChanged) await recountLinks(stores, tenantId);
   return perType;
+}
+
+/**
+ * Hiding an object hides links in any group or role, which only a count
+ * of the stored links can tell (links are keyed by container). Soft deletes
+ * are rare, so the recount runs only in a run that parks an object.
+ */
+export async function recountLinks(stores: SyncStores, tenantId: string): Promise<void> {
+  for (const container of Object.values(CONTAINERS)) {
+    const s = await stores.state.get(tenantId, container);
+    if (!s) continue;
+    s.memberTotal = await stores.members.count(container);
+    await stores.state.put(tenantId, container, s);
+  }
 }

@@ -3,7 +3,7 @@ import { resourceOf } from "../graph/resources/index.js";
 import type { HistoryRecord, RunStatus, Trigger } from "../store/history-store.js";
 import type { HeldDeletion } from "../store/held.js";
 import type { StreamState } from "../store/sync-state.js";
-import { applyDeletions } from "./apply-deletions.js";
+import { applyDeletions, recountLinks } from "./apply-deletions.js";
 import type { SyncStores } from "./stores.js";
 import { exceeds, type DeletionThreshold } from "./threshold.js";
 import { userWarnings } from "./warnings.js";
@@ -44,7 +44,10 @@ export async function finishRun(stores: SyncStores, input: FinishInput, now: () 
   for await (const d of stores.held.list(tenantId)) if (d.runId === runId) staged.push(d);
   const liveTotal = [...states.values()].reduce((n, s) => n + s.total, 0);
   const held = exceeds(input.threshold, staged.length, liveTotal);
-  if (!held && staged.length > 0) await applyDeletions(stores, tenantId, staged);
+  if (!held && staged.length > 0) await applyDeletions(stores, tenantId, staged, now);
+  // A restored or purged object's hidden links show again: the link totals are counted anew (soft deletes recount in applyDeletions).
+  const unparked = [...states.values()].some((s) => (s.counters.unparked ?? 0) > 0);
+  if (unparked && !(!held && staged.some((d) => d.soft))) await recountLinks(stores, tenantId);
 
   const endTime = new Date(now()).toISOString();
   const records: HistoryRecord[] = [];
@@ -60,7 +63,7 @@ export async function finishRun(stores: SyncStores, input: FinishInput, now: () 
     const deletedHere = staged.filter((d) => d.type === type).length;
     let status: RunStatus = s.status === "skipped" ? "skipped" : s.status === "done" ? "succeeded" : "failed";
     if (status === "succeeded" && held && deletedHere > 0) status = "held";
-    const warnings = type === "users" && status === "succeeded" ? await warningsFor(stores, tenantId, s, now) : [];
+    const warnings = [...(type === "users" && status === "succeeded" ? await warningsFor(stores, tenantId, s, now) : []), ...skippedWarning(s)];
     records.push({
       ...base,
       type,
@@ -88,6 +91,14 @@ export async function finishRun(stores: SyncStores, input: FinishInput, now: () 
     records,
     fullScan: [...states].some(([type, s]) => s.mode === "full" && resourceOf(type).mode === "delta"),
   };
+}
+
+/** One bad object must not fail its type on every run: it is skipped, and named here. */
+function skippedWarning(s: StreamState): string[] {
+  const n = s.counters.skipped ?? 0;
+  if (n === 0) return [];
+  const names = s.skippedNames ?? [];
+  return [`${n} object(s) or link(s) skipped for an unusable id (empty or over 256 characters): ${names.join(", ")}${n > names.length ? ` and ${n - names.length} more` : ""}`];
 }
 
 /** Warnings read the whole user store: after full scans, else at most daily; between, the last ones stand. */

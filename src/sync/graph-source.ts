@@ -1,5 +1,6 @@
 import { GraphError, type Client } from "@microsoft/microsoft-graph-client";
 import type { GraphObject } from "../graph/resource.js";
+import { RESPONSE_TOO_LARGE } from "../graph/size-limit.js";
 
 export interface GraphPage {
   readonly value: readonly GraphObject[];
@@ -7,9 +8,14 @@ export interface GraphPage {
   readonly deltaLink?: string;
 }
 
+export interface PageOptions {
+  /** Send `Prefer: return=minimal` (users and groups delta only; user-delta.md, group-delta.md). */
+  readonly minimal?: boolean;
+}
+
 /** Where pages come from: the real Graph client in production and tests, anything in unit tests. */
 export interface PageSource {
-  page(urlOrPath: string, select?: readonly string[]): Promise<GraphPage>;
+  page(urlOrPath: string, select?: readonly string[], options?: PageOptions): Promise<GraphPage>;
 }
 
 /** The delta token can no longer be used: drop it and scan in full (FACTS). */
@@ -17,9 +23,25 @@ export class DeltaTokenExpired extends Error {
   override readonly name = "DeltaTokenExpired";
 }
 
-/** The app lacks the permission this type needs. */
+/** The app lacks the permission this type needs (Authorization_RequestDenied). */
 export class PermissionDenied extends Error {
   override readonly name = "PermissionDenied";
+}
+
+/**
+ * Graph refused the request for a reason a retry cannot fix soon, such as a
+ * 403 from Conditional Access (concepts/errors.md lists `insufficient_claims`):
+ * the stream fails with Graph's code and message.
+ */
+export class GraphRefused extends Error {
+  override readonly name = "GraphRefused";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(`${status} ${code}: ${message}`);
+  }
 }
 
 interface RawPage {
@@ -28,24 +50,54 @@ interface RawPage {
   "@odata.deltaLink"?: string;
 }
 
+const TOKEN_CODES = new Set(["syncstatenotfound", "resyncrequired"]);
+
+/**
+ * Every code in the error and its `innererror` chain: "loop over the
+ * innererror objects to find the codes you expect" (concepts/errors.md).
+ * The SDK keeps the top-level error object as JSON in `body`.
+ */
+export function errorCodes(err: GraphError): string[] {
+  const codes: string[] = err.code ? [err.code] : [];
+  let node: unknown;
+  try {
+    node = typeof err.body === "string" ? JSON.parse(err.body) : err.body;
+  } catch {
+    return codes;
+  }
+  // Bounded: a hostile body cannot make this loop long.
+  for (let depth = 0; depth < 32 && node && typeof node === "object"; depth++) {
+    const o = node as Record<string, unknown>;
+    if (typeof o.code === "string") codes.push(o.code);
+    node = o.innererror ?? o.innerError ?? (depth === 0 ? o.error : undefined);
+  }
+  return codes;
+}
+
 export function classify(err: unknown): Error {
   if (err instanceof GraphError) {
-    const code = err.code ?? "";
-    if (err.statusCode === 410 || code === "syncStateNotFound" || code === "resyncRequired" || /syncStateNotFound|resyncRequired/i.test(err.message)) {
-      return new DeltaTokenExpired(`${err.statusCode} ${code}`);
+    if (err.code === RESPONSE_TOO_LARGE) return new Error(err.message);
+    const codes = errorCodes(err);
+    const code = codes[0] ?? "";
+    // The 410 reset carries resyncRequired; an expired token is a 400 syncStateNotFound (delta-query-overview.md).
+    if (err.statusCode === 410 || codes.some((c) => TOKEN_CODES.has(c.toLowerCase()))) {
+      return new DeltaTokenExpired(`${err.statusCode} ${codes.join("/")}`);
     }
-    if (err.statusCode === 403) return new PermissionDenied(`${code}: ${err.message}`);
-    // The status and Graph's code go into the message: it is what the run's history shows (no stack).
-    return new Error(`Graph ${err.statusCode}${code ? ` ${code}` : ""}: ${err.message}`, { cause: err });
+    if (err.statusCode === 403 && codes.includes("Authorization_RequestDenied")) return new PermissionDenied(`${code}: ${err.message}`);
+    // Every code of the chain is named: the most specific one is often the innermost.
+    if (err.statusCode === 403) return new GraphRefused(403, codes.join("/") || "Forbidden", err.message);
+    // Anything else fails the stream with Graph's status, code and message (no stack in the history).
+    if (err.statusCode > 0) return new Error(`Graph answered ${err.statusCode}${code ? ` ${code}` : ""}: ${err.message}`, { cause: err });
   }
   return err instanceof Error ? err : new Error(String(err));
 }
 
 export function graphPageSource(client: Client): PageSource {
   return {
-    async page(urlOrPath, select) {
+    async page(urlOrPath, select, options) {
       let req = client.api(urlOrPath);
       if (select?.length) req = req.select([...select]);
+      if (options?.minimal) req = req.header("Prefer", "return=minimal");
       let raw: RawPage;
       try {
         raw = (await req.get()) as RawPage;

@@ -1,13 +1,14 @@
-import { randomUUID } from "node:crypto";
-import type { Json, GraphObject, ResourceModule } from "../graph/resource.js";
-import { project } from "../graph/resource.js";
+import { createHash, randomUUID } from "node:crypto";
+import type { ResourceModule } from "../graph/resource.js";
 import { BatchWriter } from "../store/batch-writer.js";
 import type { Container } from "../store/member-store.js";
-import type { ObjectStore, StoredMeta } from "../store/object-store.js";
+import type { ObjectStore } from "../store/object-store.js";
 import { zeroCounters, type StreamCounters, type StreamState } from "../store/sync-state.js";
-import { contentHash } from "./content-hash.js";
-import { DeltaTokenExpired, PermissionDenied, type GraphPage, type PageSource } from "./graph-source.js";
-import type { ScopeCheck } from "./filters.js";
+import { applyLivePage, sweep } from "./apply-page.js";
+import { applyPreviewPage } from "./apply-preview.js";
+import { everything, type ScopeCheck } from "./filters.js";
+import { DeltaTokenExpired, GraphRefused, PermissionDenied, type GraphPage, type PageSource } from "./graph-source.js";
+import type { PageContext } from "./page-context.js";
 import type { SyncStores } from "./stores.js";
 
 export interface StreamInput {
@@ -21,8 +22,6 @@ export interface StreamInput {
   readonly scopeHash: string;
   /** Stop after the checkpoint that passes this much time; the caller continues later. */
   readonly budgetMs: number;
-  /** State key: the type, or "preview|type". */
-  readonly stateKey?: string;
   /**
    * Preview: classify against this live store, write every in-scope object
    * to the (preview) stores with its change, and stage no deletion.
@@ -45,19 +44,23 @@ export interface StreamDeps {
   readonly graph: PageSource;
   readonly stores: SyncStores;
   readonly now?: () => number;
+  /** Pages one stream may read in one run (default MAX_PAGES_PER_RUN). */
+  readonly maxPages?: number;
 }
 
-const removedReason = (o: GraphObject): string | undefined => {
-  const r = o["@removed"];
-  return r && typeof r === "object" && !Array.isArray(r) ? String(r.reason ?? "deleted") : undefined;
-};
+/**
+ * Pages one stream may read in one run: 50,000 pages of 200 objects is ten
+ * million, far past any tenant, yet a Graph that never ends a round
+ * stops within a day's quota of requests.
+ */
+export const MAX_PAGES_PER_RUN = 50_000;
 
-interface LinkOp {
-  readonly containerId: string;
-  readonly memberId: string;
-  readonly remove: boolean;
-  readonly memberType: string;
+/** The stream was stopped: Graph sent a link it had sent before, or more pages than any tenant has. */
+export class StreamAborted extends Error {
+  override readonly name = "StreamAborted";
 }
+
+const linkKey = (url: string): string => createHash("sha1").update(url).digest("base64url");
 
 const firstUrl = (m: ResourceModule): string => (m.mode === "delta" ? `${m.path}/delta` : m.path);
 
@@ -72,7 +75,7 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
   const started = now();
   const { stores, graph } = deps;
   const { module: m, tenantId, runId } = input;
-  const key = input.stateKey ?? m.type;
+  const key = m.type;
   const container: Container | undefined = m.members?.container;
 
   const previous = await stores.state.get(tenantId, key);
@@ -104,6 +107,7 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
       endedAt: null,
       warnings: previous?.warnings ?? [],
       warningsAt: previous?.warningsAt ?? null,
+      skippedNames: [],
     };
     await stores.state.put(tenantId, key, state);
   }
@@ -111,18 +115,36 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
   const objectWriter = new BatchWriter(stores.objects.table);
   const linkWriter = new BatchWriter(stores.members.table);
   const heldWriter = stores.held.writer();
-  const checkpointSeq = state.seq;
-  const call = randomUUID();
   // Groups and roles repeat across pages with further member chunks: count each once per call.
   // Other types rarely repeat, so they keep no set and memory stays flat.
   const repeats = new Set<string>();
-  const firstSight = (key: string): boolean => {
-    if (!container && !input.previewOf) return true;
-    if (repeats.has(key)) return false;
-    repeats.add(key);
-    return true;
-  };
   const counters = state.counters;
+  const ctx: PageContext = {
+    m,
+    tenantId,
+    runId,
+    stores,
+    state,
+    counters,
+    scope: input.scope,
+    container,
+    call: randomUUID(),
+    checkpointSeq: state.seq,
+    objectWriter,
+    linkWriter,
+    everSynced: () => everSynced,
+    firstSight(k) {
+      if (!container && !input.previewOf) return true;
+      if (repeats.has(k)) return false;
+      repeats.add(k);
+      return true;
+    },
+    async stageDeletion(id, soft) {
+      await heldWriter.upsert(stores.held.entity(tenantId, { type: m.type, id, runId, soft }));
+      counters.deleted++;
+    },
+    now,
+  };
 
   const writes = () => ({
     transactions: objectWriter.stats.transactions + linkWriter.stats.transactions + heldWriter.stats.transactions,
@@ -134,119 +156,30 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
     await stores.state.put(tenantId, key, state);
   };
 
-  const stageDeletion = async (id: string): Promise<void> => {
-    await heldWriter.upsert(stores.held.entity(tenantId, { type: m.type, id, runId }));
-    counters.deleted++;
+  const applyPage = (page: GraphPage, seq: number): Promise<void> =>
+    input.previewOf ? applyPreviewPage(ctx, input.previewOf, page, seq) : applyLivePage(ctx, page, seq);
+
+  const end = async (status: "skipped" | "failed", error: string, missingPermission: string | null = null): Promise<StreamProgress> => {
+    state.status = status;
+    state.missingPermission = missingPermission;
+    state.error = error;
+    state.endedAt = new Date(now()).toISOString();
+    await checkpoint();
+    return progress(state, writes());
   };
 
-  const applyPreviewPage = async (page: GraphPage, seq: number): Promise<void> => {
-    const live = await input.previewOf!.metaOf(m.type, page.value.map((o) => o.id));
-    for (const o of page.value) {
-      if (removedReason(o) !== undefined) continue;
-      counters.objects++;
-      if (!input.scope.inScope(o)) {
-        if (firstSight(o.id)) counters.filtered++;
-        continue;
-      }
-      const data: Record<string, Json> = project(m, o);
-      const hash = contentHash(data);
-      const was = live.get(o.id);
-      const change = !was ? "add" : was.hash !== hash ? "update" : "same";
-      if (firstSight(`seen|${o.id}`)) {
-        if (change === "add") counters.added++;
-        else if (change === "update") counters.updated++;
-      }
-      await objectWriter.upsert({ ...stores.objects.entity(m.type, o.id, { name: m.name(o), hash, run: runId, seq, op: change === "add" ? "a" : "u", call, scan: runId, data }), change });
-      const links = o["members@delta"];
-      if (Array.isArray(links)) counters.memberAdds += links.length;
-    }
-  };
-
-  const applyPage = async (page: GraphPage, seq: number): Promise<void> => {
-    if (input.previewOf) return applyPreviewPage(page, seq);
-    // The first full scan into an empty store has nothing to compare with.
-    const needMeta = everSynced || state.mode === "delta";
-    const meta = needMeta ? await stores.objects.metaOf(m.type, page.value.map((o) => o.id)) : new Map<string, StoredMeta>();
-    const linkOps: LinkOp[] = [];
-    for (const o of page.value) {
-      const reason = removedReason(o);
-      const stored = meta.get(o.id);
-      if (reason !== undefined) {
-        if (stored) await stageDeletion(o.id);
-        continue;
-      }
-      counters.objects++;
-      if (!input.scope.inScope(o)) {
-        if (firstSight(o.id)) counters.filtered++;
-        // Fell out of scope since it was stored.
-        if (stored) await stageDeletion(o.id);
-        continue;
-      }
-      const data: Record<string, Json> = project(m, o);
-      const hash = contentHash(data);
-      // Rows this run wrote before the last checkpoint are in the saved counters;
-      // rows of a lost segment (an earlier, failed call) are not, and count again.
-      const countedBefore = stored?.run === runId && (stored.seq <= checkpointSeq || stored.call === call);
-      const lostSegment = stored?.run === runId && !countedBefore;
-      const op: "a" | "u" = stored && !(stored.run === runId && stored.op === "a") ? "u" : "a";
-      if (!countedBefore && (lostSegment || !stored || stored.hash !== hash)) {
-        if (op === "a") counters.added++;
-        else counters.updated++;
-      }
-      if (!stored || stored.hash !== hash) {
-        await objectWriter.upsert(stores.objects.entity(m.type, o.id, { name: m.name(o), hash, run: runId, seq, op, call, scan: runId, data }));
-      } else if (state.mode === "full" && stored.scan !== runId) {
-        // Unchanged: only the mark that the full scan saw it.
-        await objectWriter.upsert({ partitionKey: stores.objects.partitionOf(m.type, o.id), rowKey: o.id, scan: runId }, "Merge");
-      }
-      if (container) {
-        const links = o["members@delta"];
-        if (Array.isArray(links)) {
-          for (const l of links) {
-            if (!l || typeof l !== "object" || Array.isArray(l) || typeof l.id !== "string") continue;
-            const memberType = String(l["@odata.type"] ?? "#microsoft.graph.directoryObject").replace("#microsoft.graph.", "");
-            linkOps.push({ containerId: o.id, memberId: l.id, remove: l["@removed"] !== undefined, memberType });
-          }
-        }
-      }
-    }
-    if (container && linkOps.length > 0) await applyLinks(container, linkOps);
-  };
-
-  /**
-   * Graph reports every link a delta round touched, even when changes cancel
-   * out; counting against what is stored keeps the history exact. A full
-   * scan recounts from the store at its end instead.
-   */
-  const applyLinks = async (c: Container, ops: LinkOp[]): Promise<void> => {
-    const stored = state.mode === "delta" ? await stores.members.existing(c, ops) : undefined;
-    for (const op of ops) {
-      const present = stored?.has(stores.members.rowKey(op.containerId, op.memberId)) ?? false;
-      if (op.remove) {
-        await linkWriter.delete(stores.members.partitionOf(c, op.containerId), stores.members.rowKey(op.containerId, op.memberId));
-        if (present || !stored) counters.memberRemoves++;
-      } else {
-        await linkWriter.upsert(stores.members.entity(c, op.containerId, op.memberId, op.memberType, runId));
-        if (!present) counters.memberAdds++;
-      }
-    }
-  };
-
-  const sweep = async (): Promise<void> => {
-    for await (const id of stores.objects.unseen(m.type, runId)) await stageDeletion(id);
-    if (container) {
-      for await (const row of stores.members.all(container, runId)) {
-        await linkWriter.delete(row.partitionKey, row.rowKey);
-        counters.memberRemoves++;
-      }
-    }
-  };
+  // Changed users and groups carry only their changed properties, which
+  // the merge makes whole. A filtered stream keeps Graph's default (the whole
+  // object), as an object it does not store has nothing to merge over.
+  const minimal = m.minimal === true && input.scope === everything && !input.previewOf;
 
   // The next page is requested while this one is written: the stream then
   // waits on Graph, not on Graph plus the table. Durability is unchanged, as
   // a page's link is saved only after its rows are.
   let prefetched: Promise<GraphPage> | undefined;
-  const fetchPage = (url: string | null): Promise<GraphPage> => graph.page(url ?? firstUrl(m), url ? undefined : m.select);
+  const fetchPage = (url: string | null): Promise<GraphPage> => graph.page(url ?? firstUrl(m), url ? undefined : m.select, { minimal });
+  // Links this call has followed: Graph never sends one twice in a round, so a repeat is a loop.
+  const followed = new Set<string>();
 
   try {
     for (;;) {
@@ -261,19 +194,22 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
           state.nextUrl = null;
           state.deltaLink = null;
           everSynced = true;
+          followed.clear();
           continue;
         }
-        if (err instanceof PermissionDenied) {
-          state.status = "skipped";
-          state.missingPermission = m.permission;
-          state.error = `missing permission ${m.permission}`;
-          state.endedAt = new Date(now()).toISOString();
-          await checkpoint();
-          return progress(state, writes());
-        }
+        if (err instanceof PermissionDenied) return await end("skipped", `missing permission ${m.permission}`, m.permission);
+        // Not a missing permission (Conditional Access, for one): a retry would meet the same answer.
+        if (err instanceof GraphRefused) return await end("failed", err.message);
         throw err;
       }
       prefetched = undefined;
+      if (page.nextLink) {
+        const k = linkKey(page.nextLink);
+        if (followed.has(k)) throw new StreamAborted(`Graph sent a nextLink it had sent before, on page ${state.seq + 1} of ${m.type}: stopped`);
+        followed.add(k);
+        const maxPages = deps.maxPages ?? MAX_PAGES_PER_RUN;
+        if (state.seq + 1 >= maxPages) throw new StreamAborted(`more than ${maxPages} pages of ${m.type} in one run: stopped`);
+      }
       if (page.nextLink && now() - started < input.budgetMs) {
         prefetched = fetchPage(page.nextLink);
         // Handled where it is awaited; this only keeps an early failure from counting as unhandled.
@@ -291,7 +227,7 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
       }
       if (state.mode === "full" && !input.previewOf) {
         await Promise.all([objectWriter.flush(), linkWriter.flush()]);
-        await sweep();
+        await sweep(ctx);
       }
       if (state.mode === "full") {
         // A full scan may meet an object twice (FACTS): the store's own count is the truth.

@@ -81,4 +81,32 @@ describe("Graph retry middleware (fake transport)", () => {
     expect(retryAfterMs(null)).toBeUndefined();
     expect(retryAfterMs("soon")).toBeUndefined();
   });
+
+  // Regression, issue 20.6: `Retry-After: 86400` was obeyed as given, holding the stream for a day.
+  it("does not wait a Retry-After over the cap: the 429 goes back at once, to fail the stream", async () => {
+    const delays: number[] = [];
+    const transport = scripted([json(429, { error: { code: "TooManyRequests", message: "slow down" } }, { "retry-after": "86400" }), json(200, { value: [] })]);
+    const mw = new GraphRetryMiddleware({ maxRetries: 5, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 120_000 }, {}, async (ms) => {
+      delays.push(ms);
+    });
+    mw.setNext(transport);
+    const ctx: Context = { request: "https://graph.example.test/v1.0/users", options: { method: "GET" } };
+    await mw.execute(ctx);
+    expect(ctx.response?.status).toBe(429);
+    expect(transport.calls).toHaveLength(1);
+    expect(delays).toEqual([]);
+  });
+
+  it("still waits a Retry-After within the cap", async () => {
+    const delays: number[] = [];
+    const transport = scripted([json(429, { error: { code: "TooManyRequests" } }, { "retry-after": "120" }), json(200, { value: [] })]);
+    const mw = new GraphRetryMiddleware({ maxRetries: 5, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 120_000 }, {}, async (ms) => {
+      delays.push(ms);
+    });
+    mw.setNext(transport);
+    const ctx: Context = { request: "https://graph.example.test/v1.0/users", options: { method: "GET" } };
+    await mw.execute(ctx);
+    expect(ctx.response?.status).toBe(200);
+    expect(delays).toEqual([120_000]);
+  });
 });

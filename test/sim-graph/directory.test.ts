@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Directory } from "../../src/local/sim/graph/directory.js";
+import { expectedCounts, expectedLinkCounts, expectedRoleLinkCounts } from "../../src/local/sim/graph/expected-changes.js";
 import { memberWriteBlock } from "../../src/local/sim/graph/groupRules.js";
 import { defaultSpec } from "../../src/local/sim/graph/spec.js";
 import type { DirectorySpec, SimApp } from "../../src/local/sim/model.js";
@@ -129,8 +130,11 @@ describe("Directory mutations", () => {
     expect(counts).toEqual(d.counts());
     expect(count(d.truth("users"))).toBe(counts.users);
     expect(count(d.memberships())).toBe(counts.memberships);
-    const deleted = new Set(applied.filter((x) => x.type === "users" && (x.kind === "softDelete" || x.kind === "hardDelete")).map((x) => x.id));
+    // Users deleted (soft or hard) and not restored since.
+    const last = new Map(applied.filter((x) => x.type === "users").map((x) => [x.id, x.kind]));
+    const deleted = new Set([...last].filter(([, k]) => k === "softDelete" || k === "hardDelete").map(([id]) => id));
     expect(deleted.size).toBeGreaterThan(0);
+    expect([...last.values()]).toContain("restore");
     for (const { member } of d.memberships()) expect(deleted.has(member.id)).toBe(false);
     for (const role of d.truth("directoryRoles")) for (const m of d.roleMembersOf(role.id)) expect(deleted.has(m.id)).toBe(false);
     // Cascaded link removals are reported.
@@ -198,4 +202,22 @@ describe("Directory at scale", () => {
     // Holding 200k user objects would take hundreds of MB.
     expect(peak - before).toBeLessThan(80 * 1024 * 1024);
   }, 30_000);
+});
+
+describe("expected changes oracle", () => {
+  // Regression: a user soft-deleted and restored in one batch was counted as changed, though it comes back as it was.
+  it("counts a soft delete and restore in one batch as no change, and a restore of an earlier deletion as a change", () => {
+    const u = (kind: string, id = "u1") => ({ type: "users", id, kind });
+    expect(expectedCounts([u("softDelete"), u("restore")], "users")).toEqual({ changed: 0, deleted: 0 });
+    expect(expectedCounts([u("update"), u("softDelete"), u("restore")], "users")).toEqual({ changed: 1, deleted: 0 });
+    expect(expectedCounts([u("restore")], "users")).toEqual({ changed: 1, deleted: 0 });
+    expect(expectedCounts([u("add"), u("softDelete")], "users")).toEqual({ changed: 0, deleted: 0 });
+  });
+
+  it("leaves out links added to a user who ends the batch soft-deleted; counts role links apart", () => {
+    const add = (memberId: string) => ({ type: "memberships", id: "g", groupId: "g", memberId, kind: "memberAdd" });
+    const applied = [add("u1"), add("u2"), { type: "users", id: "u2", kind: "softDelete" }, { type: "directoryRoles", id: "r", memberId: "u1", kind: "memberAdd" }];
+    expect(expectedLinkCounts(applied)).toEqual({ changed: 1, deleted: 0 });
+    expect(expectedRoleLinkCounts(applied)).toEqual({ changed: 1, deleted: 0 });
+  });
 });

@@ -5,6 +5,7 @@ import { SimRegistry, type SimTenant } from "../../src/local/sim/registry.js";
 import type { DirectorySpec } from "../../src/local/sim/model.js";
 import { GraphSimState, createGraphHandler, type PageCaps } from "../../src/local/sim/graph/routes.js";
 import { defaultSpec } from "../../src/local/sim/graph/spec.js";
+import type { BehavioursInput } from "../../src/local/sim/graph/behaviours.js";
 
 export const ALL_READ = [
   "User.Read.All",
@@ -39,7 +40,8 @@ export interface Harness {
   readonly state: GraphSimState;
   /** Sim clock offset, ms; tests move it to age tokens. */
   clockOffset: number;
-  tenant(spec: Partial<DirectorySpec>, roles?: readonly string[]): { tenant: SimTenant; auth: string };
+  /** A new tenant; `behaviours` overrides the strict defaults. */
+  tenant(spec: Partial<DirectorySpec>, roles?: readonly string[], behaviours?: BehavioursInput): { tenant: SimTenant; auth: string };
   graph(pathOrUrl: string, auth: string, init?: RequestInit): Promise<Response>;
   control(method: string, path: string, body?: unknown): Promise<Response>;
   close(): Promise<void>;
@@ -56,7 +58,7 @@ export async function startHarness(pageCaps: Partial<PageCaps> = {}): Promise<Ha
     registry,
     state,
     clockOffset: 0,
-    tenant(spec: Partial<DirectorySpec>, roles: readonly string[] = ALL_READ) {
+    tenant(spec: Partial<DirectorySpec>, roles: readonly string[] = ALL_READ, behaviours: BehavioursInput = {}) {
       const n = ++tenantSerial;
       const tenant = registry.addTenant({
         displayName: `Test ${n}`,
@@ -64,6 +66,7 @@ export async function startHarness(pageCaps: Partial<PageCaps> = {}): Promise<Ha
         spec: defaultSpec(spec),
         apps: [{ displayName: "connector", grantedPermissions: [...roles] }],
       });
+      state.behaviours.set(tenant.tenantId, behaviours);
       return { tenant, auth: bearer(tenant.tenantId, roles) };
     },
     async graph(pathOrUrl: string, auth: string, init: RequestInit = {}) {
@@ -127,3 +130,6 @@ export async function drainDelta(h: Harness, start: string, auth: string): Promi
 }
 
 export const objects = (round: DeltaRound) => round.pages.flatMap((p) => p.value);
+
+/** Each object once (the last time it came): Graph may repeat an object on a later page. */
+export const distinct = (round: DeltaRound) => [...new Map(objects(round).map((o) => [o.id as string, o])).values()];

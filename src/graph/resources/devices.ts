@@ -4,6 +4,8 @@ export const devices: ResourceModule = {
   type: "devices",
   path: "/devices",
   mode: "delta",
+  // Every name is a property of the v1.0 resource (api-reference/v1.0/resources/device.md in microsoft-graph-docs-contrib);
+  // Graph refuses an unknown one with 400.
   select: [
     "deviceId", "displayName", "operatingSystem", "operatingSystemVersion", "trustType", "isCompliant", "isManaged",
     "accountEnabled", "approximateLastSignInDateTime", "registrationDateTime",

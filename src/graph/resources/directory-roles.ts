@@ -5,6 +5,8 @@ export const directoryRoles: ResourceModule = {
   type: "directoryRoles",
   path: "/directoryRoles",
   mode: "delta",
+  // Every name is a property of the v1.0 resource (api-reference/v1.0/resources/directoryrole.md in microsoft-graph-docs-contrib);
+  // Graph refuses an unknown one with 400.
   select: ["displayName", "description", "roleTemplateId", "members"],
   permission: "RoleManagement.Read.Directory",
   grantedBy: ["RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Directory.Read.All", "Directory.ReadWrite.All"],

@@ -5,6 +5,8 @@ export const groups: ResourceModule = {
   type: "groups",
   path: "/groups",
   mode: "delta",
+  // Every name is a property of the v1.0 resource (api-reference/v1.0/resources/group.md in microsoft-graph-docs-contrib);
+  // Graph refuses an unknown one with 400.
   select: [
     "displayName", "description", "mail", "mailNickname", "mailEnabled", "securityEnabled", "groupTypes",
     "membershipRule", "membershipRuleProcessingState", "onPremisesSyncEnabled", "isAssignableToRole",
@@ -13,5 +15,6 @@ export const groups: ResourceModule = {
   permission: "GroupMember.Read.All",
   grantedBy: ["GroupMember.Read.All", "Group.Read.All", "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   members: { container: "groups" },
+  minimal: true,
   name: (o) => String(o.displayName ?? ""),
 };

@@ -5,6 +5,8 @@ export const servicePrincipals: ResourceModule = {
   type: "servicePrincipals",
   path: "/servicePrincipals",
   mode: "delta",
+  // Every name is a property of the v1.0 resource (api-reference/v1.0/resources/serviceprincipal.md in microsoft-graph-docs-contrib);
+  // Graph refuses an unknown one with 400.
   select: ["appId", "displayName", "appDisplayName", "servicePrincipalType", "accountEnabled", "appOwnerOrganizationId", "alternativeNames"],
   permission: "Application.Read.All",
   grantedBy: ["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],

@@ -5,6 +5,8 @@ export const subscribedSkus: ResourceModule = {
   type: "subscribedSkus",
   path: "/subscribedSkus",
   mode: "list",
+  // Every name is a property of the v1.0 resource (api-reference/v1.0/resources/subscribedsku.md in microsoft-graph-docs-contrib);
+  // Graph refuses an unknown one with 400.
   select: ["skuId", "skuPartNumber", "capabilityStatus", "consumedUnits", "prepaidUnits", "appliesTo"],
   permission: "Organization.Read.All",
   grantedBy: ["Organization.Read.All", "LicenseAssignment.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"],

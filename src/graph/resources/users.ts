@@ -4,6 +4,8 @@ export const users: ResourceModule = {
   type: "users",
   path: "/users",
   mode: "delta",
+  // Every name is a property of the v1.0 resource (api-reference/v1.0/resources/user.md in microsoft-graph-docs-contrib);
+  // Graph refuses an unknown one with 400.
   select: [
     "displayName", "givenName", "surname", "userPrincipalName", "mail", "mailNickname", "department", "jobTitle",
     "companyName", "country", "city", "usageLocation", "userType", "accountEnabled", "createdDateTime",
@@ -11,5 +13,6 @@ export const users: ResourceModule = {
   ],
   permission: "User.Read.All",
   grantedBy: ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+  minimal: true,
   name: (o) => String(o.displayName ?? o.userPrincipalName ?? ""),
 };

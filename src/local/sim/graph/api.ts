@@ -3,9 +3,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ApiCall } from "./call.js";
 import type { GraphEnv } from "./context.js";
 import { handleDelta } from "./deltaRoute.js";
-import { INSUFFICIENT_PRIVILEGES, requestIds, sendGraphError } from "./errors.js";
-import type { FaultKind } from "./faults.js";
+import { INSUFFICIENT_PRIVILEGES, requestIds, sendGraphError, sendNestedGraphError } from "./errors.js";
+import type { FaultKind, ScriptedError } from "./faults.js";
 import { handleAppByAppId, handleGet, handleList, handleMembers, handleOrganization } from "./listRoutes.js";
+import { handlePurge, handleRestore } from "./deletedItems.js";
 import { handleAddMember, handleRemoveMember } from "./memberWrites.js";
 import { permitted, type GraphOperation } from "./permissions.js";
 import { hrNow } from "./requestLog.js";
@@ -43,6 +44,11 @@ function route(method: string, seg: readonly string[]): Route | { status: number
       }
     }
   }
+  // POST /directory/deletedItems/{id}/restore and DELETE /directory/deletedItems/{id}.
+  if (a === "directory" && b === "deletedItems" && c) {
+    if (method === "POST" && len === 4 && d === "restore") return { op: "deletedItemsWrite", cost: 1, run: (x) => handleRestore(x, c.toLowerCase()) };
+    if (method === "DELETE" && len === 3) return { op: "deletedItemsWrite", cost: 1, run: (x) => handlePurge(x, c.toLowerCase()) };
+  }
   if (a === "groups" && c === "members") {
     if (method === "POST" && len === 4 && d === "$ref") return { op: "groupMembersWrite", cost: 1, run: (x) => handleAddMember(x, b!.toLowerCase()) };
     if (method === "DELETE" && len === 5 && e === "$ref") {
@@ -65,6 +71,27 @@ function sendFault(req: IncomingMessage, res: ServerResponse, fault: Exclude<Fau
   const headers = { "Retry-After": String(retryAfter) };
   if (fault === "429") sendGraphError(req, res, 429, "TooManyRequests", "Too many requests.", headers);
   else sendGraphError(req, res, 503, "serviceNotAvailable", "Service unavailable. Try again later.", headers);
+}
+
+/** A scripted error's answer (see ScriptedError). */
+function sendScripted(req: IncomingMessage, res: ServerResponse, e: ScriptedError, baseUrl: string, resource: string): void {
+  const depth = e.depth ?? 1;
+  if (e.kind === "conditionalAccess") {
+    // concepts/errors.md: "If conditional access policies are applied to a resource, an HTTP 403; Forbidden error=insufficient_claims message may be returned."
+    const claims = Buffer.from(JSON.stringify({ access_token: { capolids: { essential: true, values: ["sim-policy"] } } })).toString("base64");
+    return sendNestedGraphError(
+      req,
+      res,
+      403,
+      { code: "accessDenied", message: "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance." },
+      "insufficient_claims",
+      depth,
+      { "WWW-Authenticate": `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="${claims}"` },
+    );
+  }
+  const top = { code: "invalidRequest", message: e.kind === "syncStateNotFound" ? "The sync state generation is not found." : "Resync is required." };
+  const headers: Record<string, string> = e.kind === "resyncRequired" ? { Location: `${baseUrl}/v1.0/${resource}/delta?$deltatoken=` } : {};
+  sendNestedGraphError(req, res, 400, top, e.kind, depth, headers);
 }
 
 /** Every /v1.0 request: auth, faults and latency, permission, the route; each one logged. */
@@ -94,6 +121,12 @@ export async function handleV1(env: GraphEnv, req: IncomingMessage, res: ServerR
     const r = route(method, segments);
     if (!("run" in r)) return sendGraphError(req, res, r.status, r.code, r.message);
     if (!permitted(r.op, claims.roles)) return sendGraphError(req, res, 403, "Authorization_RequestDenied", INSUFFICIENT_PRIVILEGES);
+    const isDelta = method === "GET" && segments.length === 2 && (segments[1] === "delta" || segments[1] === "delta()");
+    const scripted = isDelta ? env.state.faults.takeScripted(tenantId, resource) : undefined;
+    if (scripted) {
+      fault = scripted.kind;
+      return sendScripted(req, res, scripted, env.baseUrl, resource);
+    }
     const selected = url.searchParams.has("$select") || url.searchParams.has("select");
     const { requestId, clientRequestId } = requestIds(req);
     res.setHeader("request-id", requestId);

@@ -11,6 +11,8 @@ export interface WindowChanges {
   readonly ids: readonly string[];
   /** Final state of every member link touched in the window, per container. */
   readonly members: ReadonlyMap<string, readonly MemberChange[]>;
+  /** Per object with property changes: the changed names, or "all" when it was added or restored in the window. */
+  readonly props: ReadonlyMap<string, ReadonlySet<string> | "all">;
 }
 
 const CACHE_SIZE = 32;
@@ -28,8 +30,9 @@ export class ChangeLog {
     return this.records.length;
   }
 
-  append(type: ObjectType, id: string, kind: ChangeKind, member?: MemberRef): ChangeRecord {
-    const r: ChangeRecord = member ? { seq: this.records.length + 1, type, id, kind, member } : { seq: this.records.length + 1, type, id, kind };
+  append(type: ObjectType, id: string, kind: ChangeKind, member?: MemberRef, props?: readonly string[]): ChangeRecord {
+    const seq = this.records.length + 1;
+    const r: ChangeRecord = member ? { seq, type, id, kind, member } : props ? { seq, type, id, kind, props } : { seq, type, id, kind };
     this.records.push(r);
     return r;
   }
@@ -47,7 +50,7 @@ export class ChangeLog {
   private compute(type: ObjectType, from: number, to: number): WindowChanges {
     const order: string[] = [];
     const seen = new Set<string>();
-    const propertyChanged = new Set<string>();
+    const props = new Map<string, Set<string> | "all">();
     // container → member → the last link operation in the window
     const links = new Map<string, Map<string, MemberChange>>();
     for (let k = from; k < to; k++) {
@@ -58,7 +61,9 @@ export class ChangeLog {
         order.push(r.id);
       }
       if (!r.member) {
-        propertyChanged.add(r.id);
+        const had = props.get(r.id);
+        if (r.kind === "add" || r.kind === "restore" || r.props === undefined) props.set(r.id, "all");
+        else if (had !== "all") props.set(r.id, new Set([...(had ?? []), ...r.props]));
         continue;
       }
       let byMember = links.get(r.id);
@@ -74,6 +79,6 @@ export class ChangeLog {
     // in between (a full round pages live state while mutations land).
     const members = new Map<string, MemberChange[]>();
     for (const [container, byMember] of links) members.set(container, [...byMember.values()]);
-    return { ids: order, members };
+    return { ids: order, members, props };
   }
 }

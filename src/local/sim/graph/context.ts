@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { TokenVerifier } from "../http.js";
 import type { SimRegistry } from "../registry.js";
+import { BehaviourStore } from "./behaviours.js";
 import { FaultInjector } from "./faults.js";
 import { DEFAULT_REQUEST_LOG_CAPACITY, RequestLog } from "./requestLog.js";
 import { TokenEpochs } from "./tokenEpochs.js";
@@ -48,6 +49,7 @@ export interface GraphContext {
 /** Mutable server state besides the directories. */
 export class GraphSimState {
   readonly faults = new FaultInjector();
+  readonly behaviours = new BehaviourStore();
   readonly tokens = new TokenEpochs();
   readonly requests: RequestLog;
   /** Sealed into tokens: a restarted simulator does not know an old process's sync state. */

@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import { readJson, sendJson } from "../http.js";
+import { sendJson } from "../http.js";
 import { newSecret, type SimTenant } from "../registry.js";
 import type { GraphEnv } from "./context.js";
+import { behavioursSchema } from "./behaviours.js";
+import { body, ControlError } from "./controlBody.js";
+import { objectRoute } from "./controlObjects.js";
 import { faultSettingsSchema } from "./faults.js";
 import { project } from "./select.js";
 import { defaultSpec, partialSpecSchema } from "./spec.js";
@@ -14,6 +17,7 @@ const tenantInputSchema = z.strictObject({
   domain: z.string().regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, "a DNS name"),
   tenantId: z.uuid().optional(),
   spec: partialSpecSchema.optional(),
+  behaviours: behavioursSchema.optional(),
   apps: z
     .array(
       z.strictObject({
@@ -30,28 +34,6 @@ const tokensSchema = z.strictObject({ action: z.enum(["expire", "reset"]) });
 const secretSchema = z.strictObject({ daysValid: z.number(), displayName: z.string().min(1).optional() });
 const permissionsSchema = z.strictObject({ grantedPermissions: z.array(z.string()) });
 const TRUTH_TYPES = z.enum(["users", "groups", "devices", "applications", "servicePrincipals", "directoryRoles", "subscribedSkus", "administrativeUnits"]);
-
-class ControlError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function body<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
-  let raw: unknown;
-  try {
-    raw = await readJson(req);
-  } catch {
-    throw new ControlError(400, "BadRequest", "body is not JSON");
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new ControlError(400, "BadRequest", z.prettifyError(parsed.error));
-  return parsed.data;
-}
 
 function tenantOf(env: GraphEnv, idOrDomain: string): SimTenant {
   const t = env.registry.find(idOrDomain);
@@ -100,6 +82,9 @@ async function tenantRoute(env: GraphEnv, req: IncomingMessage, res: ServerRespo
     const epoch = env.state.tokens.invalidate(t.tenantId, action);
     env.log("graph sim: delta tokens invalidated", { tenantId: t.tenantId, action, epoch });
     sendJson(res, 200, { action, epoch });
+  } else if (a === "behaviours" && rest.length === 1 && (m === "PUT" || m === "GET")) {
+    if (m === "PUT") env.log("graph sim: tenant behaviours set", { tenantId: t.tenantId, ...env.state.behaviours.set(t.tenantId, await body(req, behavioursSchema)) });
+    sendJson(res, 200, env.state.behaviours.get(t.tenantId));
   } else if (a === "faults" && rest.length === 1 && (m === "PUT" || m === "DELETE" || m === "GET")) {
     if (m === "PUT") env.log("graph sim: tenant faults set", { tenantId: t.tenantId, ...env.state.faults.set(await body(req, faultSettingsSchema), t.tenantId) });
     if (m === "DELETE") env.state.faults.clear(t.tenantId);
@@ -122,7 +107,7 @@ async function tenantRoute(env: GraphEnv, req: IncomingMessage, res: ServerRespo
     const app = appOf(t, b);
     app.grantedPermissions = [...(await body(req, permissionsSchema)).grantedPermissions];
     sendJson(res, 200, { clientId: app.clientId, grantedPermissions: app.grantedPermissions });
-  } else return false;
+  } else return objectRoute(env, req, res, url, t, rest);
   return true;
 }
 
@@ -130,10 +115,12 @@ async function createTenant(env: GraphEnv, req: IncomingMessage, res: ServerResp
   const input = await body(req, tenantInputSchema);
   let t: SimTenant;
   try {
-    t = env.registry.addTenant({ ...input, spec: defaultSpec(input.spec ?? {}) });
+    const { behaviours: _b, ...tenantInput } = input;
+    t = env.registry.addTenant({ ...tenantInput, spec: defaultSpec(input.spec ?? {}) });
   } catch (err) {
     throw new ControlError(409, "TenantExists", err instanceof Error ? err.message : String(err));
   }
+  const behaviours = env.state.behaviours.set(t.tenantId, input.behaviours ?? {});
   env.log("graph sim: tenant created", { tenantId: t.tenantId, domain: t.domain });
   sendJson(res, 201, {
     tenantId: t.tenantId,
@@ -146,6 +133,7 @@ async function createTenant(env: GraphEnv, req: IncomingMessage, res: ServerResp
       grantedPermissions: a.grantedPermissions,
     })),
     counts: t.directory.counts(),
+    behaviours,
   });
 }
 

@@ -1,16 +1,27 @@
+import type { Behaviours } from "./behaviours.js";
+import { prng, stableUnit } from "../ids.js";
 import type { Directory } from "./directory.js";
 import { project, wantsMembers } from "./select.js";
 import type { ContainerType, DeltaType, GraphObject, JsonObject, MemberRef } from "./types.js";
 import { odataType } from "./types.js";
 
-/** Where a delta round stands: window (from, to] (from = -1: full round), object position, member position. */
+/**
+ * Where a delta round stands: window (from, to] (from = -1: full round),
+ * object position; a container whose member chunks are
+ * pending (gp, its position, and gm, the member position; gr: its chunk is
+ * due on this page); the phase (0: a leading empty page is due, 1: objects,
+ * 2: the repeat page is due).
+ */
 export interface DeltaCursor {
   readonly type: DeltaType;
   readonly select: readonly string[] | null;
   readonly from: number;
   readonly to: number;
   readonly pos: number;
-  readonly m: number;
+  readonly gp: number;
+  readonly gm: number;
+  readonly gr: boolean;
+  readonly ph: number;
 }
 
 export interface DeltaPage {
@@ -24,80 +35,186 @@ export interface DeltaCaps {
   readonly links: number;
 }
 
+/** How this request is answered: the tenant's behaviours and the client's `Prefer: return=minimal`. */
+export interface DeltaMode {
+  readonly behaviours: Behaviours;
+  readonly minimal: boolean;
+}
+
+type Chunk = { members: JsonObject[]; next: number | null };
+interface Entry {
+  readonly out: GraphObject;
+  readonly members?: (from: number, max: number) => Chunk;
+}
+interface Round {
+  readonly count: number;
+  entry(pos: number): Entry | undefined;
+}
+
 const isContainer = (t: DeltaType): t is ContainerType => t === "groups" || t === "directoryRoles";
 
 const linkEntry = (m: MemberRef, removed = false): JsonObject =>
   removed ? { "@odata.type": odataType(m.kind), id: m.id, "@removed": { reason: "deleted" } } : { "@odata.type": odataType(m.kind), id: m.id };
 
+/** A deterministic permutation of `items` under `key` (Fisher–Yates on a seeded draw). */
+function shuffled<T>(items: readonly T[], key: string): T[] {
+  const out = [...items];
+  const rand = prng(Math.floor(stableUnit(key) * 0x1_0000_0000));
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** Every object of the type, live state (a full round). */
+function fullRound(dir: Directory, cur: DeltaCursor): Round {
+  const table = dir.table(cur.type);
+  const type = cur.type;
+  const withMembers = isContainer(type) && wantsMembers(cur.select);
+  return {
+    count: table.end,
+    entry(pos) {
+      const obj = table.at(pos);
+      if (!obj) return undefined;
+      const out = project(obj, cur.select);
+      if (!withMembers || !isContainer(type)) return { out };
+      return {
+        out,
+        members: (from, max) => {
+          const s = dir.liveSlice(type, obj.id, from, max);
+          return { members: s.members.map((x) => linkEntry(x)), next: s.next };
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The objects changed in (from, to]. Partial objects: "Updated instances
+ * are represented by their id with at least the properties that have been
+ * updated" (concepts/delta-query-overview.md); users and groups return the
+ * full selected object unless `Prefer: return=minimal` (user-delta.md,
+ * group-delta.md). A change to a property not selected does not bring the
+ * object back (delta-query-overview.md, "$select … tracks only those").
+ */
+function changesRound(dir: Directory, cur: DeltaCursor, mode: DeltaMode): Round {
+  const type = cur.type;
+  const table = dir.table(type);
+  const window = dir.changes(type, cur.from, cur.to);
+  const ids = mode.behaviours.shuffle ? shuffled(window.ids, `${type}:${cur.from}:${cur.to}`) : window.ids;
+  const withMembers = isContainer(type) && wantsMembers(cur.select);
+  const partial = mode.behaviours.partialObjects && (mode.minimal || (type !== "users" && type !== "groups"));
+  const idOnlyForMembers = partial || (type === "groups" && mode.behaviours.membershipOnlyGroups);
+  return {
+    count: ids.length,
+    entry(pos) {
+      const id = ids[pos]!;
+      const obj = table.get(id);
+      if (!obj) return { out: { id, "@removed": { reason: table.removedReason(id) ?? "deleted" } } };
+      // Soft-deleted members are left out of members@delta (concepts/delta-query-groups.md); removals always show.
+      const links = withMembers ? (window.members.get(id) ?? []).filter((c) => c.removed || dir.isLive(c.member)) : [];
+      const props = window.props.get(id);
+      const changed = props === undefined || props === "all" ? props : cur.select === null ? [...props] : cur.select.filter((p) => props.has(p));
+      if (changed !== "all" && (changed === undefined || changed.length === 0) && links.length === 0) return undefined;
+      let out: GraphObject;
+      if (changed === "all" || (changed && changed.length > 0 && !partial)) out = project(obj, cur.select);
+      else if (changed && changed.length > 0) out = project(obj, changed);
+      else out = idOnlyForMembers ? { id } : project(obj, cur.select);
+      if (links.length === 0) return { out };
+      return {
+        out,
+        members: (from, max) => {
+          const end = Math.min(links.length, from + max);
+          return { members: links.slice(from, end).map((c) => linkEntry(c.member, c.removed)), next: end < links.length ? end : null };
+        },
+      };
+    },
+  };
+}
+
 /**
  * One page of a delta round. At most `objects` objects and `links` member
- * links; a container whose members do not fit ends the page and appears
- * again on the next one with the following chunk.
+ * links. A container whose members do not fit gets the following chunks
+ * on later pages; with `scatterMemberChunks` other objects come between
+ * them ("the same group could show up anywhere in the nextLink sequence",
+ * concepts/delta-query-groups.md).
  */
-export function deltaPage(dir: Directory, cur: DeltaCursor, caps: DeltaCaps): DeltaPage {
-  return cur.from < 0 ? fullPage(dir, cur, caps) : changesPage(dir, cur, caps);
-}
+export function deltaPage(dir: Directory, cur: DeltaCursor, caps: DeltaCaps, mode: DeltaMode): DeltaPage {
+  const b = mode.behaviours;
+  const round = cur.from < 0 ? fullRound(dir, cur) : changesRound(dir, cur, mode);
+  // "A response with an empty value and a nextLink": keep following (concepts/delta-query-overview.md).
+  if (cur.ph === 0) {
+    const next = { ...cur, ph: 1 };
+    if (b.emptyPages && round.count > 0) return { value: [], next };
+    cur = next;
+  }
+  if (cur.ph === 2) return { value: repeatPage(round, caps), next: null };
 
-function fullPage(dir: Directory, cur: DeltaCursor, caps: DeltaCaps): DeltaPage {
-  const table = dir.table(cur.type);
-  const links = isContainer(cur.type) && wantsMembers(cur.select) ? dir.links(cur.type) : null;
   const value: GraphObject[] = [];
-  let { pos, m } = cur;
+  let { pos, gp, gm, gr } = cur;
   let budget = caps.links;
-  const end = table.end;
-  while (value.length < caps.objects && pos < end) {
-    const obj = table.at(pos);
-    if (!obj) {
-      pos++;
-      m = 0;
-      continue;
-    }
-    const out = project(obj, cur.select);
-    if (links) {
-      const chunk = links.slice(obj.id, m, budget);
-      if (chunk.members.length === 0 && chunk.next !== null) break; // no link budget left: continue here next page
-      out["members@delta"] = chunk.members.map((x) => linkEntry(x));
+  const finish = (): DeltaPage => {
+    const order = b.shuffle ? shuffled(value, `${cur.type}:${cur.from}:${cur.pos}:${cur.gp}:${cur.gm}`) : value;
+    if (pos < round.count || gp >= 0) return { value: order, next: { ...cur, pos, gp, gm, gr } };
+    // "The same resource may be returned more than once" (delta-query-overview.md): a later page repeats the first.
+    return { value: order, next: b.repeats && round.count > 0 ? { ...cur, pos, gp, gm, gr, ph: 2 } : null };
+  };
+
+  if (gp >= 0 && (gr || pos >= round.count)) {
+    const e = round.entry(gp);
+    const chunk = e?.members?.(gm, budget);
+    if (e && chunk) {
+      value.push({ ...e.out, "members@delta": chunk.members });
       budget -= chunk.members.length;
-      value.push(out);
       if (chunk.next !== null) {
-        m = chunk.next;
-        return { value, next: { ...cur, pos, m } };
+        gm = chunk.next;
+        gr = !b.scatterMemberChunks || pos >= round.count;
+        return finish();
       }
-    } else value.push(out);
-    pos++;
-    m = 0;
+    }
+    gp = -1;
+    gm = 0;
+    gr = false;
   }
-  return { value, next: pos < end ? { ...cur, pos, m } : null };
-}
-
-function changesPage(dir: Directory, cur: DeltaCursor, caps: DeltaCaps): DeltaPage {
-  const table = dir.table(cur.type);
-  const window = dir.changes(cur.type, cur.from, cur.to);
-  const withMembers = isContainer(cur.type) && wantsMembers(cur.select);
-  const value: GraphObject[] = [];
-  let { pos, m } = cur;
-  let budget = caps.links;
-  while (value.length < caps.objects && pos < window.ids.length) {
-    const id = window.ids[pos]!;
-    const obj = table.get(id);
-    if (!obj) {
-      value.push({ id, "@removed": { reason: table.removedReason(id) ?? "deleted" } });
+  const between = gp >= 0;
+  while (value.length < caps.objects && pos < round.count) {
+    const e = round.entry(pos);
+    if (!e) {
       pos++;
-      m = 0;
       continue;
     }
-    const out = project(obj, cur.select);
-    const changes = withMembers ? window.members.get(id) : undefined;
-    if (changes) {
-      if (budget === 0) break;
-      const chunk = changes.slice(m, m + budget);
-      out["members@delta"] = chunk.map((c) => linkEntry(c.member, c.removed));
-      budget -= chunk.length;
-      value.push(out);
-      if (m + chunk.length < changes.length) return { value, next: { ...cur, pos, m: m + chunk.length } };
-    } else value.push(out);
+    if (!e.members) {
+      value.push(e.out);
+      pos++;
+      continue;
+    }
+    if (budget === 0) break;
+    const chunk = e.members(0, budget);
+    // Between two chunks of a pending container, only containers that fit whole.
+    if (between && chunk.next !== null) break;
+    // A group without members has no members@delta at all (concepts/delta-query-groups.md, TestGroup2).
+    value.push(chunk.members.length === 0 && chunk.next === null ? e.out : { ...e.out, "members@delta": chunk.members });
+    budget -= chunk.members.length;
+    if (chunk.next !== null) {
+      gp = pos++;
+      gm = chunk.next;
+      gr = !b.scatterMemberChunks || pos >= round.count;
+      return finish();
+    }
     pos++;
-    m = 0;
   }
-  return { value, next: pos < window.ids.length ? { ...cur, pos, m } : null };
+  if (between) gr = true;
+  return finish();
+}
+
+/** The repeat page: the round's first object again, with its first member chunk. */
+function repeatPage(round: Round, caps: DeltaCaps): GraphObject[] {
+  for (let pos = 0; pos < Math.min(round.count, 1000); pos++) {
+    const e = round.entry(pos);
+    if (!e) continue;
+    const chunk = e.members?.(0, caps.links);
+    return [chunk && chunk.members.length > 0 ? { ...e.out, "members@delta": chunk.members } : e.out];
+  }
+  return [];
 }

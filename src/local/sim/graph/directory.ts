@@ -3,15 +3,15 @@ import { stableGuid } from "../ids.js";
 import { ChangeLog, type WindowChanges } from "./changeLog.js";
 import { generateBase, KIND_TYPE, type GeneratedBase } from "./gen/base.js";
 import type { GenContext } from "./gen/context.js";
-import { buildDevice } from "./gen/devices.js";
-import { buildGroup, LARGE_GROUP_INDEX, type GroupKind } from "./gen/groups.js";
+import { buildAdded, type AddableType } from "./gen/added.js";
+import { LARGE_GROUP_INDEX, type GroupKind } from "./gen/groups.js";
 import { buildOrganization } from "./gen/organization.js";
 import type { Rand } from "./gen/random.js";
-import { buildUser } from "./gen/users.js";
 import { memberWriteBlock } from "./groupRules.js";
 import { MemberLinks, type MemberView } from "./memberLinks.js";
 import { applyMutations, type MutationEntry } from "./mutate.js";
 import { ObjectTable, type ObjectView } from "./objectTable.js";
+import { SoftDeletes, type RestorableType } from "./softDeletes.js";
 import type { ContainerType, GraphObject, JsonObject, MemberRef, ObjectType } from "./types.js";
 
 export type { MutationEntry } from "./mutate.js";
@@ -21,8 +21,12 @@ export interface MutationSummary {
   readonly counts: Counts;
 }
 
-/** Types whose objects mutations add, change and delete. */
-export type MutableType = "users" | "groups" | "devices";
+export type { AddableType } from "./gen/added.js";
+export type { RestorableType } from "./softDeletes.js";
+/** Types whose objects mutations change. */
+export type MutableType = AddableType | "subscribedSkus";
+
+const json = (v: unknown): string => JSON.stringify(v ?? null);
 
 /**
  * One tenant's directory: a deterministic generator (object i of a type is a
@@ -37,7 +41,8 @@ export class Directory {
   private readonly groupLinks: MemberLinks;
   private readonly roleLinks: MemberLinks;
   private readonly log = new ChangeLog();
-  private readonly serial: Record<MutableType, number> = { users: 0, groups: 0, devices: 0 };
+  private readonly serial: Record<AddableType, number> = { users: 0, groups: 0, devices: 0, applications: 0, servicePrincipals: 0, administrativeUnits: 0 };
+  private readonly deleted = new SoftDeletes();
 
   constructor(
     readonly spec: DirectorySpec,
@@ -71,7 +76,7 @@ export class Directory {
     return {
       users: t.users.size,
       groups: t.groups.size,
-      memberships: this.groupLinks.total,
+      memberships: this.groupLinks.total - this.deleted.hiddenLinks,
       devices: t.devices.size,
       applications: t.applications.size,
       servicePrincipals: t.servicePrincipals.size,
@@ -102,17 +107,35 @@ export class Directory {
     return this.tables[type].all();
   }
 
+  /** The member is live: not deleted, soft or hard. */
+  isLive(member: MemberRef): boolean {
+    return this.tables[KIND_TYPE[member.kind]].removedReason(member.id) === undefined;
+  }
+
+  /** Up to `max` live members from position `from`, skipping hidden ones. */
+  liveSlice(type: ContainerType, containerId: string, from: number, max: number): { members: MemberRef[]; next: number | null } {
+    const links = this.links(type);
+    const members: MemberRef[] = [];
+    let next: number | null = from;
+    while (next !== null && members.length < max) {
+      const chunk = links.slice(containerId, next, max - members.length);
+      for (const m of chunk.members) if (this.isLive(m)) members.push(m);
+      next = chunk.next;
+    }
+    return { members, next };
+  }
+
   *membersOf(groupId: string): Generator<MemberRef> {
-    if (this.tables.groups.get(groupId)) yield* this.groupLinks.members(groupId);
+    if (this.tables.groups.get(groupId)) for (const m of this.groupLinks.members(groupId)) if (this.isLive(m)) yield m;
   }
 
   *roleMembersOf(roleId: string): Generator<MemberRef> {
-    if (this.tables.directoryRoles.get(roleId)) yield* this.roleLinks.members(roleId);
+    if (this.tables.directoryRoles.get(roleId)) for (const m of this.roleLinks.members(roleId)) if (this.isLive(m)) yield m;
   }
 
-  /** Every group member link. */
+  /** Every live group member link. */
   *memberships(): Generator<{ groupId: string; member: MemberRef }> {
-    for (const g of this.tables.groups.all()) for (const member of this.groupLinks.members(g.id)) yield { groupId: g.id, member };
+    for (const g of this.tables.groups.all()) for (const member of this.membersOf(g.id)) yield { groupId: g.id, member };
   }
 
   /** A live user, group or device, as a directoryObject reference resolves. */
@@ -166,7 +189,7 @@ export class Directory {
   recordAppChange(clientId: string): boolean {
     const app = this.apps.find((a) => a.clientId === clientId);
     if (!app) return false;
-    this.log.append("applications", app.objectId, "update");
+    this.log.append("applications", app.objectId, "update", undefined, ["passwordCredentials"]);
     return true;
   }
 
@@ -190,38 +213,79 @@ export class Directory {
     return undefined;
   }
 
-  pickMember(groupId: string, rand: Rand): MemberRef | undefined {
-    const positions = this.groupLinks.positions(groupId);
-    for (let t = 0; t < 32 && positions > 0; t++) {
-      const m = this.groupLinks.slice(groupId, Math.floor(rand() * positions), 1).members[0];
-      if (m) return m;
-    }
-    return undefined;
-  }
-
-  newObject(type: MutableType, groupKind: GroupKind = "security"): GraphObject {
+  newObject(type: AddableType, groupKind: GroupKind = "security"): GraphObject {
     const serial = this.serial[type]++;
     const id = stableGuid(this.spec.seed, type, "added", serial);
     const n = Math.max(this.tables[type].source.count, 1) + serial;
-    const obj =
-      type === "users" ? buildUser(this.gen, n, id) : type === "groups" ? buildGroup(this.gen, n, id, groupKind, false) : buildDevice(this.gen, n, id);
+    const obj = buildAdded(this.gen, type, n, id, serial, groupKind);
     this.tables[type].add(obj);
     this.log.append(type, id, "add");
     return obj;
   }
 
+  /** An object the mutations may change or delete: not one of the SimApps clients sign in with. */
+  isFixed(id: string): boolean {
+    return this.apps.some((a) => a.objectId === id);
+  }
+
+  /** Lays `patch` over a live object; only properties whose value differs count (and are logged) as changed. */
   update(type: MutableType, id: string, patch: JsonObject): boolean {
     const cur = this.tables[type].get(id);
-    if (!cur || !this.tables[type].replace({ ...cur, ...patch, id })) return false;
-    this.log.append(type, id, "update");
+    if (!cur) return false;
+    const props = Object.keys(patch).filter((k) => k !== "id" && json(cur[k]) !== json(patch[k]));
+    if (props.length === 0 || !this.tables[type].replace({ ...cur, ...patch, id })) return false;
+    this.log.append(type, id, "update", undefined, props);
     return true;
   }
 
-  /** Deletes an object and every member link to and from it; returns the link removals. */
-  delete(type: MutableType, id: string, kind: "softDelete" | "hardDelete"): MutationEntry[] | undefined {
-    if (!this.tables[type].remove(id, kind === "softDelete" ? "changed" : "deleted")) return undefined;
-    this.log.append(type, id, kind);
-    if (type === "groups") this.groupLinks.drop(id);
+  /**
+   * Deletes an object. A hard delete (and a soft-deleted group, whose
+   * members Graph reports removed) takes every member link to and from it,
+   * returning the link removals; a soft-deleted user keeps its links, hidden
+   * until a restore (concepts/delta-query-groups.md).
+   */
+  delete(type: AddableType, id: string, kind: "softDelete" | "hardDelete"): MutationEntry[] | undefined {
+    const soft = kind === "softDelete" && (type === "users" || type === "groups" || type === "applications" || type === "servicePrincipals");
+    if (!this.tables[type].remove(id, soft ? "changed" : "deleted")) return undefined;
+    this.log.append(type, id, soft ? "softDelete" : "hardDelete");
+    if (soft && type === "users") {
+      this.deleted.add(id, type, this.groupLinks.holders({ id, kind: "user" }).length);
+      return [];
+    }
+    if (soft && type !== "groups") this.deleted.add(id, type);
+    return this.dropLinks(type, id);
+  }
+
+  /** POST /directory/deletedItems/{id}/restore: the object and, for a user, its links are back. */
+  restore(id: string): RestorableType | undefined {
+    const type = this.deleted.typeOf(id);
+    if (!type || !this.tables[type].restore(id)) return undefined;
+    this.deleted.remove(id);
+    this.log.append(type, id, "restore");
+    return type;
+  }
+
+  /** DELETE /directory/deletedItems/{id}: gone for good; a user's hidden links go with it. */
+  purge(id: string): { type: RestorableType; cascade: MutationEntry[] } | undefined {
+    const type = this.deleted.typeOf(id);
+    if (!type || !this.tables[type].purge(id)) return undefined;
+    this.deleted.remove(id);
+    this.log.append(type, id, "hardDelete");
+    return { type, cascade: type === "users" ? this.dropLinks(type, id) : [] };
+  }
+
+  /** A random soft-deleted object of a type. */
+  pickDeleted(type: RestorableType, rand: Rand): string | undefined {
+    return this.deleted.pick(type, rand);
+  }
+
+  private dropLinks(type: AddableType, id: string): MutationEntry[] {
+    if (type === "groups") {
+      // Hidden links in the group go with it.
+      this.deleted.groupDropped([...this.groupLinks.members(id)].map((m) => m.id));
+      this.groupLinks.drop(id);
+    }
+    if (type !== "users" && type !== "groups" && type !== "devices") return [];
     const ref: MemberRef = { id, kind: type === "users" ? "user" : type === "groups" ? "group" : "device" };
     const out: MutationEntry[] = [];
     for (const g of this.groupLinks.holders(ref)) {
@@ -236,4 +300,18 @@ export class Directory {
     }
     return out;
   }
+
+  addRoleMember(roleId: string, userId: string): boolean {
+    const member: MemberRef = { id: userId, kind: "user" };
+    if (!this.tables.directoryRoles.get(roleId) || !this.tables.users.get(userId) || !this.roleLinks.add(roleId, member)) return false;
+    this.log.append("directoryRoles", roleId, "memberAdd", member);
+    return true;
+  }
+
+  removeRoleMember(roleId: string, member: MemberRef): boolean {
+    if (!this.tables.directoryRoles.get(roleId) || !this.roleLinks.remove(roleId, member)) return false;
+    this.log.append("directoryRoles", roleId, "memberRemove", member);
+    return true;
+  }
+
 }

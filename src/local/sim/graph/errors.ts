@@ -33,6 +33,28 @@ export function sendGraphError(
   );
 }
 
+/**
+ * An error whose specific code sits `depth` levels down the innerError
+ * chain under a general top-level one: "The innererror object might
+ * recursively contain more innererror objects with additional, more
+ * specific error codes" (concepts/errors.md).
+ */
+export function sendNestedGraphError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  top: { code: string; message: string },
+  inner: string,
+  depth: number,
+  headers: Record<string, string> = {},
+): void {
+  const { requestId, clientRequestId } = requestIds(req);
+  let chain: Record<string, unknown> = { code: inner };
+  for (let d = 1; d < depth; d++) chain = { code: "generalException", innerError: chain };
+  const innerError = { ...chain, date: new Date().toISOString().slice(0, 19), "request-id": requestId, "client-request-id": clientRequestId };
+  sendJson(res, status, { error: { ...top, innerError } }, { "request-id": requestId, "client-request-id": clientRequestId, ...headers });
+}
+
 export const INSUFFICIENT_PRIVILEGES = "Insufficient privileges to complete the operation.";
 
 export function notFoundMessage(id: string): string {

@@ -11,14 +11,21 @@ export interface AppliedChange {
   readonly memberId?: string;
 }
 
-/** Per object: the last mutation decides, and an object both added and deleted in the batch was never seen. */
+/**
+ * Per object: the last mutation decides, and an object both added and
+ * deleted in the batch was never seen. An object soft-deleted and restored
+ * in the batch with no change between is as it was (Entra restores it
+ * unchanged): not counted.
+ */
 export function expectedCounts(applied: readonly AppliedChange[], type: string): { changed: number; deleted: number } {
   const first = new Map<string, string>();
   const last = new Map<string, string>();
+  const edited = new Set<string>();
   for (const a of applied) {
     if (a.type !== type) continue;
     if (!first.has(a.id)) first.set(a.id, a.kind);
     last.set(a.id, a.kind);
+    if (a.kind === "add" || a.kind === "update") edited.add(a.id);
   }
   let changed = 0;
   let deleted = 0;
@@ -26,6 +33,7 @@ export function expectedCounts(applied: readonly AppliedChange[], type: string):
     if (kind === "softDelete" || kind === "hardDelete") {
       if (first.get(id) !== "add") deleted++;
     } else if (kind === "add" || kind === "update") changed++;
+    else if (kind === "restore" && (first.get(id) !== "softDelete" || edited.has(id))) changed++;
   }
   return { changed, deleted };
 }
@@ -33,15 +41,31 @@ export function expectedCounts(applied: readonly AppliedChange[], type: string):
 /**
  * Per link: the first change tells the state before the batch (an add means
  * it was absent) and the last the state after; links of groups deleted in
- * the batch go with the group.
+ * the batch go with the group. A link added to a member that ends the batch
+ * soft-deleted is never reported: soft-deleted users "won't appear in the
+ * delta result" (concepts/delta-query-groups.md).
  */
 export function expectedLinkCounts(applied: readonly AppliedChange[]): { changed: number; deleted: number } {
-  const deletedGroups = new Set(applied.filter((a) => a.type === "groups" && (a.kind === "softDelete" || a.kind === "hardDelete")).map((a) => a.id));
+  return linkCounts(applied, "memberships");
+}
+
+/** The same for directory role members (type "directoryRoles", member kinds). */
+export function expectedRoleLinkCounts(applied: readonly AppliedChange[]): { changed: number; deleted: number } {
+  return linkCounts(applied, "directoryRoles");
+}
+
+function linkCounts(applied: readonly AppliedChange[], type: "memberships" | "directoryRoles"): { changed: number; deleted: number } {
+  const isDelete = (k: string) => k === "softDelete" || k === "hardDelete";
+  const deletedGroups = new Set(applied.filter((a) => a.type === "groups" && isDelete(a.kind)).map((a) => a.id));
+  const lastUserKind = new Map<string, string>();
+  for (const a of applied) if (a.type === "users") lastUserKind.set(a.id, a.kind);
   const first = new Map<string, string>();
   const last = new Map<string, string>();
   for (const a of applied) {
-    if (a.type !== "memberships" || !a.groupId || !a.memberId || deletedGroups.has(a.groupId)) continue;
-    const key = `${a.groupId}|${a.memberId}`;
+    if (a.type !== type || !a.memberId || (a.kind !== "memberAdd" && a.kind !== "memberRemove")) continue;
+    const container = a.groupId ?? a.id;
+    if (type === "memberships" && deletedGroups.has(container)) continue;
+    const key = `${container}|${a.memberId}`;
     if (!first.has(key)) first.set(key, a.kind);
     last.set(key, a.kind);
   }
@@ -50,7 +74,8 @@ export function expectedLinkCounts(applied: readonly AppliedChange[]): { changed
   for (const [key, kind] of last) {
     const before = first.get(key) === "memberAdd" ? "absent" : "present";
     const after = kind === "memberAdd" ? "present" : "absent";
-    if (before === "absent" && after === "present") changed++;
+    const hidden = lastUserKind.get(key.slice(key.indexOf("|") + 1)) === "softDelete";
+    if (before === "absent" && after === "present" && !hidden) changed++;
     if (before === "present" && after === "absent") deleted++;
   }
   return { changed, deleted };

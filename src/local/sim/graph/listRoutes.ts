@@ -1,6 +1,7 @@
 import type { ApiCall } from "./call.js";
 import { notFoundMessage } from "./errors.js";
 import type { MemberView } from "./memberLinks.js";
+import { unknownPropertyMessage, unknownSelect } from "./properties.js";
 import { parseSelect, project } from "./select.js";
 import { decodeToken, encodeToken, type ListToken } from "./tokens.js";
 import type { ContainerType, GraphObject, ObjectType } from "./types.js";
@@ -12,8 +13,17 @@ interface ListStart {
   readonly pos: number;
 }
 
+/** `$select` of a request on one type; undefined after refusing a name the v1.0 type lacks with Graph's 400. */
+function typedSelect(call: ApiCall, type: ObjectType | null): string[] | null | undefined {
+  const select = parseSelect(call.query("select"));
+  const unknown = type !== null && call.env.state.behaviours.get(call.tenant.tenantId).refuseUnknownSelect ? unknownSelect(type, select) : undefined;
+  if (unknown === undefined || type === null) return select;
+  call.fail(400, "BadRequest", unknownPropertyMessage(type, unknown));
+  return undefined;
+}
+
 /** $select/$top of a first request, or the state sealed in its $skiptoken; undefined after answering an error. */
-function listStart(call: ApiCall, path: string): ListStart | undefined {
+function listStart(call: ApiCall, path: string, type: ObjectType | null): ListStart | undefined {
   const skip = call.query("skiptoken");
   if (skip) {
     const tok = decodeToken(skip);
@@ -30,7 +40,8 @@ function listStart(call: ApiCall, path: string): ListStart | undefined {
     call.fail(400, "Request_BadRequest", `Invalid page size specified: '${rawTop ?? ""}'. Must be between 1 and ${listMaxTop} inclusive.`);
     return undefined;
   }
-  return { select: parseSelect(call.query("select")), top, pos: 0 };
+  const select = typedSelect(call, type);
+  return select === undefined ? undefined : { select, top, pos: 0 };
 }
 
 function sendPage(call: ApiCall, path: string, fragment: string, start: ListStart, value: GraphObject[], next: number | null): void {
@@ -45,7 +56,7 @@ function sendPage(call: ApiCall, path: string, fragment: string, start: ListStar
 /** GET /v1.0/{type}: live objects, $top per page. */
 export function handleList(call: ApiCall, type: ObjectType): void {
   const path = `/v1.0/${type}`;
-  const start = listStart(call, path);
+  const start = listStart(call, path, type);
   if (!start) return;
   const table = call.directory.table(type);
   const end = table.end;
@@ -62,7 +73,8 @@ export function handleList(call: ApiCall, type: ObjectType): void {
 export function handleGet(call: ApiCall, type: ObjectType, id: string): void {
   const o = call.directory.get(type, id);
   if (!o) return call.fail(404, "Request_ResourceNotFound", notFoundMessage(id));
-  const select = parseSelect(call.query("select"));
+  const select = typedSelect(call, type);
+  if (select === undefined) return;
   call.ok({ "@odata.context": `${call.context(type, select)}/$entity`, ...project(o, select) });
 }
 
@@ -70,7 +82,8 @@ export function handleGet(call: ApiCall, type: ObjectType, id: string): void {
 export function handleAppByAppId(call: ApiCall, appId: string): void {
   const o = call.directory.applicationByAppId(appId);
   if (!o) return call.fail(404, "Request_ResourceNotFound", notFoundMessage(appId));
-  const select = parseSelect(call.query("select"));
+  const select = typedSelect(call, "applications");
+  if (select === undefined) return;
   call.ok({ "@odata.context": `${call.context("applications", select)}/$entity`, ...project(o, select) });
 }
 
@@ -84,7 +97,8 @@ export function handleMembers(call: ApiCall, type: ContainerType, id: string): v
   const dir = call.directory;
   if (!dir.get(type, id)) return call.fail(404, "Request_ResourceNotFound", notFoundMessage(id));
   const path = `/v1.0/${type}/${id}/members`;
-  const start = listStart(call, path);
+  // Members are directoryObjects of several types: $select is not checked against one.
+  const start = listStart(call, path, null);
   if (!start) return;
   const links: MemberView = dir.links(type);
   const { members, next } = links.slice(id, start.pos, start.top);

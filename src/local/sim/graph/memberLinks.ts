@@ -19,6 +19,7 @@ export interface MemberView {
   has(containerId: string, memberId: string, kind: MemberRef["kind"]): boolean;
   slice(containerId: string, from: number, max: number): { members: MemberRef[]; next: number | null };
   members(containerId: string): Generator<MemberRef>;
+  positions(containerId: string): number;
 }
 
 interface Added {

@@ -1,12 +1,16 @@
 import { prng } from "../ids.js";
-import type { Directory } from "./directory.js";
+import type { AddableType, Directory, MutableType, RestorableType } from "./directory.js";
 import { DEPARTMENTS, JOB_TITLES, PLACES } from "./gen/names.js";
 import { pick, type Rand } from "./gen/random.js";
-import type { ChangeKind, JsonObject } from "./types.js";
+import type { ChangeKind, ContainerType, GraphObject, JsonObject, MemberRef } from "./types.js";
 
-/** One applied mutation. Member changes have type "memberships" (or "directoryRoles") and id = the group (role). */
+/**
+ * One applied mutation. Member changes have type "memberships" (group
+ * links) or "directoryRoles" with kind memberAdd/memberRemove, and id = the
+ * group (role).
+ */
 export interface MutationEntry {
-  readonly type: "users" | "groups" | "devices" | "memberships" | "directoryRoles";
+  readonly type: MutableType | "memberships" | "directoryRoles";
   readonly id: string;
   readonly kind: ChangeKind;
   readonly groupId?: string;
@@ -16,6 +20,17 @@ export interface MutationEntry {
 }
 
 type Op = (dir: Directory, rand: Rand) => MutationEntry[] | undefined;
+
+/** A random live member of a group or role, or undefined when a few tries find none. */
+function pickMember(dir: Directory, type: ContainerType, id: string, rand: Rand): MemberRef | undefined {
+  const links = dir.links(type);
+  const positions = links.positions(id);
+  for (let t = 0; t < 32 && positions > 0; t++) {
+    const m = links.slice(id, Math.floor(rand() * positions), 1).members[0];
+    if (m && dir.isLive(m)) return m;
+  }
+  return undefined;
+}
 
 /** A different value than `current`, so an update is a real change. */
 function other<T>(rand: Rand, items: readonly T[], current: unknown): T {
@@ -42,11 +57,11 @@ const userUpdate: Op = (dir, rand) => {
 };
 
 const remove =
-  (type: "users" | "groups" | "devices", kind: "softDelete" | "hardDelete" | "byGroupType"): Op =>
+  (type: AddableType, kind: "softDelete" | "hardDelete" | "byGroupType"): Op =>
   (dir, rand) => {
     const o = dir.pick(type, rand);
-    // The large group stays, so every tenant keeps one.
-    if (!o || (type === "groups" && dir.isLargeGroup(o.id))) return undefined;
+    // The large group stays, so every tenant keeps one; so do the apps clients sign in with.
+    if (!o || (type === "groups" && dir.isLargeGroup(o.id)) || dir.isFixed(o.id)) return undefined;
     // Microsoft 365 groups are restorable (soft); security groups are gone for good.
     const k = kind !== "byGroupType" ? kind : Array.isArray(o.groupTypes) && o.groupTypes.includes("Unified") ? "softDelete" : "hardDelete";
     const cascade = dir.delete(type, o.id, k);
@@ -54,7 +69,7 @@ const remove =
   };
 
 const add =
-  (type: "users" | "groups" | "devices"): Op =>
+  (type: AddableType): Op =>
   (dir, rand) => {
     const o = dir.newObject(type, rand() < 0.5 ? "security" : "m365");
     return [{ type, id: o.id, kind: "add" }];
@@ -90,9 +105,49 @@ const memberAdd: Op = (dir, rand) => {
 
 const memberRemove: Op = (dir, rand) => {
   const g = dir.pickWritableGroup(rand);
-  const m = g && dir.pickMember(g.id, rand);
+  const m = g && pickMember(dir, "groups", g.id, rand);
   if (!g || !m || !dir.removeMember(g.id, m.id)) return undefined;
   return [{ type: "memberships", id: g.id, kind: "memberRemove", groupId: g.id, memberId: m.id }];
+};
+
+/** A soft-deleted object comes back (POST /directory/deletedItems/{id}/restore). */
+const restore =
+  (type: RestorableType): Op =>
+  (dir, rand) => {
+    const id = dir.pickDeleted(type, rand);
+    return id && dir.restore(id) ? [{ type, id, kind: "restore" }] : undefined;
+  };
+
+/** Patches a random live object of `type` (not a SimApp) with what `patch` returns for it. */
+const updateOf =
+  (type: MutableType, patch: (o: GraphObject, rand: Rand) => JsonObject): Op =>
+  (dir, rand) => {
+    const o = dir.pick(type, rand);
+    if (!o || dir.isFixed(o.id)) return undefined;
+    return dir.update(type, o.id, patch(o, rand)) ? [{ type, id: o.id, kind: "update" }] : undefined;
+  };
+
+const appUpdate = updateOf("applications", (o, rand): JsonObject =>
+  rand() < 0.5 ? { displayName: `${String(o.displayName)} v${Math.floor(rand() * 100)}` } : { signInAudience: o.signInAudience === "AzureADMyOrg" ? "AzureADMultipleOrgs" : "AzureADMyOrg" },
+);
+const spUpdate = updateOf("servicePrincipals", (o, rand): JsonObject =>
+  rand() < 0.5 ? { accountEnabled: o.accountEnabled !== true } : { displayName: `${String(o.displayName)} (${Math.floor(rand() * 100)})` },
+);
+const auUpdate = updateOf("administrativeUnits", (o, rand) => ({ description: `${String(o.displayName)}, revised ${Math.floor(rand() * 10000)}` }));
+const skuUpdate = updateOf("subscribedSkus", (o) => ({ consumedUnits: (typeof o.consumedUnits === "number" ? o.consumedUnits : 0) + 1 }));
+
+const roleMemberAdd: Op = (dir, rand) => {
+  const r = dir.pick("directoryRoles", rand);
+  const u = dir.pick("users", rand);
+  if (!r || !u || !dir.addRoleMember(r.id, u.id)) return undefined;
+  return [{ type: "directoryRoles", id: r.id, kind: "memberAdd", memberId: u.id }];
+};
+
+const roleMemberRemove: Op = (dir, rand) => {
+  const r = dir.pick("directoryRoles", rand);
+  const m = r && pickMember(dir, "directoryRoles", r.id, rand);
+  if (!r || !m || !dir.removeRoleMember(r.id, m)) return undefined;
+  return [{ type: "directoryRoles", id: r.id, kind: "memberRemove", memberId: m.id }];
 };
 
 /** Operations and their weights. */
@@ -109,6 +164,19 @@ const OPS: ReadonlyArray<readonly [Op, number]> = [
   [remove("devices", "hardDelete"), 3],
   [memberAdd, 18],
   [memberRemove, 14],
+  [restore("users"), 3],
+  [add("applications"), 1],
+  [appUpdate, 2],
+  [remove("applications", "softDelete"), 1],
+  [add("servicePrincipals"), 1],
+  [spUpdate, 2],
+  [remove("servicePrincipals", "hardDelete"), 1],
+  [roleMemberAdd, 2],
+  [roleMemberRemove, 1],
+  [add("administrativeUnits"), 1],
+  [auUpdate, 1],
+  [remove("administrativeUnits", "hardDelete"), 1],
+  [skuUpdate, 1],
 ];
 const TOTAL_WEIGHT = OPS.reduce((n, [, w]) => n + w, 0);
 

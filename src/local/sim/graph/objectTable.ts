@@ -110,11 +110,31 @@ export class ObjectTable implements ObjectView {
     return true;
   }
 
+  /**
+   * Takes a live object out. A soft delete ("changed") keeps its data, as
+   * Entra keeps it in deletedItems for 30 days; a hard one drops it.
+   */
   remove(id: string, reason: RemovedReason): boolean {
     if (!this.get(id)) return false;
     this.removed.set(id, reason);
-    this.updated.delete(id);
+    if (reason === "deleted") this.updated.delete(id);
     this.live--;
+    return true;
+  }
+
+  /** Brings a soft-deleted object back as it was; false when it is not soft-deleted. */
+  restore(id: string): boolean {
+    if (this.removed.get(id) !== "changed") return false;
+    this.removed.delete(id);
+    this.live++;
+    return true;
+  }
+
+  /** Deletes a soft-deleted object for good; false when it is not soft-deleted. */
+  purge(id: string): boolean {
+    if (this.removed.get(id) !== "changed") return false;
+    this.removed.set(id, "deleted");
+    this.updated.delete(id);
     return true;
   }
 }

@@ -10,7 +10,8 @@ export type GraphOperation =
   | "directoryRoles"
   | "subscribedSkus"
   | "organization"
-  | "administrativeUnits";
+  | "administrativeUnits"
+  | "deletedItemsWrite";
 
 /**
  * Application permissions (token `roles`) that allow each operation; any
@@ -35,6 +36,8 @@ export const GRAPH_PERMISSIONS: Readonly<Record<GraphOperation, readonly string[
   subscribedSkus: ["Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   organization: ["Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   administrativeUnits: ["AdministrativeUnit.Read.All", "AdministrativeUnit.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+  // api-reference/v1.0/api/directory-deleteditems-restore.md and -delete.md (users and applications).
+  deletedItemsWrite: ["User.DeleteRestore.All", "User.ReadWrite.All", "Application.ReadWrite.All", "Directory.ReadWrite.All"],
 });
 
 export function permitted(op: GraphOperation, roles: readonly string[]): boolean {

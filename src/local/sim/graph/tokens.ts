@@ -5,7 +5,7 @@ const select = z.array(z.string()).nullable();
 /** Tenant, simulator instance, token epoch and issue time: what decides whether a token still holds. */
 const sealed = { t: z.string(), n: z.string(), e: z.number().int().min(0), iat: z.number() };
 
-/** A nextLink within a delta round: window (f, to] (f = -1: full round), object position p, member position m. */
+/** A nextLink within a delta round: window (f, to] (f = -1: full round), object position p, pending container gp/gm/gr, phase ph (see DeltaCursor). */
 const pageToken = z.object({
   k: z.literal("page"),
   ...sealed,
@@ -14,7 +14,10 @@ const pageToken = z.object({
   f: z.number().int().min(-1),
   to: z.number().int().min(0),
   p: z.number().int().min(0),
-  m: z.number().int().min(0),
+  gp: z.number().int().min(-1),
+  gm: z.number().int().min(0),
+  gr: z.boolean(),
+  ph: z.number().int().min(0).max(2),
 });
 
 /** A deltaLink: the next round reports changes after `seq`. */

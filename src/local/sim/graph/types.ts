@@ -29,7 +29,7 @@ export interface MemberRef {
 export const odataType = (kind: MemberKind): string => `#microsoft.graph.${kind}`;
 
 export type RemovedReason = "changed" | "deleted";
-export type ChangeKind = "add" | "update" | "softDelete" | "hardDelete" | "memberAdd" | "memberRemove";
+export type ChangeKind = "add" | "update" | "softDelete" | "hardDelete" | "restore" | "memberAdd" | "memberRemove";
 
 /** One entry of the directory's change log; `seq` is its 1-based position. */
 export interface ChangeRecord {
@@ -39,4 +39,6 @@ export interface ChangeRecord {
   readonly id: string;
   readonly kind: ChangeKind;
   readonly member?: MemberRef;
+  /** The properties an update changed. */
+  readonly props?: readonly string[];
 }

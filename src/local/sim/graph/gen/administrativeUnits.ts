@@ -6,14 +6,13 @@ import { pick } from "./random.js";
 export function buildAdministrativeUnit(n: number, id: string): GraphObject {
   const rand = rngFor(id);
   const [country, city] = pick(rand, PLACES);
-  const dynamic = rand() < 0.3;
+  // v1.0 has no membershipType or dynamic-rule properties (beta only:
+  // api-reference/v1.0/resources/administrativeunit.md), so none are generated.
+  rand(); // keeps the draws after it as before
   return {
     id,
     displayName: `AU ${city} ${n}`,
     description: `Users and devices in ${city}, ${country}`,
     visibility: rand() < 0.2 ? "HiddenMembership" : null,
-    membershipType: dynamic ? "Dynamic" : "Assigned",
-    membershipRule: dynamic ? `(user.city -eq "${city}")` : null,
-    membershipRuleProcessingState: dynamic ? "On" : null,
   };
 }

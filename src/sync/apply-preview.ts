@@ -1,0 +1,46 @@
+import type { Json } from "../graph/resource.js";
+import { merge, mergedView, project } from "../graph/resource.js";
+import type { ObjectStore } from "../store/object-store.js";
+import { contentHash } from "./content-hash.js";
+import type { GraphPage } from "./graph-source.js";
+import { removedReason, skipBad, usableId, type PageContext } from "./page-context.js";
+
+/**
+ * A preview page (always a full scan): classify each in-scope object against
+ * the live store and write it to the preview stores with its change; no
+ * deletion is staged.
+ */
+export async function applyPreviewPage(ctx: PageContext, liveStore: ObjectStore, page: GraphPage, seq: number): Promise<void> {
+  const { m, stores, counters, runId } = ctx;
+  const value = page.value.filter((o) => {
+    if (usableId(o.id)) return true;
+    skipBad(ctx, m.type, o);
+    return false;
+  });
+  const ids = value.map((o) => o.id);
+  const live = await liveStore.metaOf(m.type, ids);
+  // A group or role met again on a later page (a further member chunk) merges over what this preview wrote.
+  const written = ctx.container ? await stores.objects.metaOf(m.type, ids, true) : undefined;
+  for (const o of value) {
+    if (removedReason(o) !== undefined) continue;
+    counters.objects++;
+    const prior = written?.get(o.id);
+    const base = prior?.scan === runId ? prior.data : undefined;
+    if (!ctx.scope.inScope(base ? mergedView(base, o) : o)) {
+      if (ctx.firstSight(o.id)) counters.filtered++;
+      continue;
+    }
+    const data: Record<string, Json> = base ? merge(m, base, o) : project(m, o);
+    const hash = contentHash(data);
+    const was = live.get(o.id);
+    const change = !was || was.hidden ? "add" : was.hash !== hash ? "update" : "same";
+    if (ctx.firstSight(`seen|${o.id}`)) {
+      if (change === "add") counters.added++;
+      else if (change === "update") counters.updated++;
+    }
+    const row = stores.objects.entity(m.type, o.id, { name: m.name(mergedView(data, o)), hash, run: runId, seq, op: change === "add" ? "a" : "u", call: ctx.call, scan: runId, data });
+    await ctx.objectWriter.upsert({ ...row, change });
+    const links = o["members@delta"];
+    if (Array.isArray(links)) counters.memberAdds += links.length;
+  }
+}
