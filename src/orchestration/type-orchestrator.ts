@@ -30,7 +30,8 @@ export function* syncTypeOrchestrator(context: OrchestrationContext): Generator<
       context.df.setCustomStatus(progress);
       return progress;
     }
-    progress = { ...progress, pages: p.counters.pages, objects: p.counters.objects, done: p.done, status: p.status, calls: progress.calls + 1 };
+    // A stream may end failed by itself (a Graph refusal that no retry mends): its error goes with it.
+    progress = { ...progress, pages: p.counters.pages, objects: p.counters.objects, done: p.done, status: p.status, calls: progress.calls + 1, error: p.error };
     context.df.setCustomStatus(progress);
     if (p.done) return progress;
   }
