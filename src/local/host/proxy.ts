@@ -27,12 +27,14 @@ export function httpTriggerMetadata(headers: Record<string, string>, query: Reco
 }
 
 /**
- * Persistent connections, as YARP's SocketsHttpHandler keeps them. With
+ * A kept-alive connection of its own per forwarded request. With
  * `Connection: close` a Node server that answers before the body is read closes
- * the socket over unread bytes (a TCP reset that can overtake the answer);
- * kept alive, it drains the rest instead (node lib/_http_server.js, resOnFinish).
+ * the socket over unread bytes (a TCP reset that can overtake the answer;
+ * node lib/_http_server.js, resOnFinish); reused, a connection would carry the
+ * unread rest of an earlier body into the next request. So: kept alive, never
+ * reused, destroyed once the answer is relayed.
  */
-const agent = new Agent({ keepAlive: true });
+const oneUseAgent = (): Agent => new Agent({ keepAlive: true, maxSockets: 1 });
 
 export class ForwardedBodyTooLargeError extends Error {}
 
@@ -73,6 +75,7 @@ export function forwardToWorker(httpUri: string, invocationId: string, req: Inco
   const hasBody = !bodyless && (req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0"));
   // A body of unknown length is forwarded chunked whatever the method (Node frames a GET's body only when told).
   const framing = hasBody && length === undefined ? { "transfer-encoding": "chunked" } : {};
+  const agent = oneUseAgent();
   const out = request(target, {
     method: req.method,
     agent,
@@ -82,6 +85,7 @@ export function forwardToWorker(httpUri: string, invocationId: string, req: Inco
     const fail = (err: unknown) => {
       req.unpipe(counter);
       out.destroy();
+      agent.destroy();
       reject(err);
     };
     counter.on("error", fail);
@@ -95,6 +99,7 @@ export function forwardToWorker(httpUri: string, invocationId: string, req: Inco
       answer.on("error", () => res.destroy());
       res.on("finish", () => {
         out.destroy();
+        agent.destroy();
         drainThenClose(req);
         resolve();
       });
@@ -107,6 +112,7 @@ export function forwardToWorker(httpUri: string, invocationId: string, req: Inco
     abort: () => {
       req.unpipe(counter);
       out.destroy();
+      agent.destroy();
     },
   };
 }
