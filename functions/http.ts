@@ -3,6 +3,11 @@ import df from "durable-functions";
 import { azureHandler } from "../src/api/azure-handler.js";
 import { routes } from "../src/api/routes.js";
 
+// HTTP streaming: the function reads the body as a stream from the host's forwarded request, so
+// dispatch authenticates before reading and parse.ts stops at 64 KiB in Azure too, rather than
+// the host buffering up to 100 MB first (functions-reference-node.md, "HTTP streams"; @azure/functions ≥ 4.3).
+functions.app.setup({ enableHttpStream: true });
+
 for (const route of routes) {
   functions.app.http(route.name, {
     methods: [route.method],

@@ -25,7 +25,7 @@ export function hasBody(req: HttpRequest): boolean {
 }
 
 /**
- * Reads the body chunk by chunk and stops (cancelling the stream) as soon as
+ * Reads the body chunk by chunk and stops as soon as
  * it passes `limit`: a chunked body declares no length, so the check cannot
  * wait for the end.
  */
@@ -41,7 +41,10 @@ export async function readBounded(req: HttpRequest, limit: number): Promise<Uint
     if (done) break;
     total += value.byteLength;
     if (total > limit) {
-      await reader.cancel().catch(() => undefined);
+      // Stop reading, but do not cancel: with HTTP streaming the body is the worker proxy's
+      // request, and destroying it closes the connection the 413 goes back on
+      // (node lib/_http_incoming.js, _destroy). The host drains or closes the rest.
+      reader.releaseLock();
       throw tooLarge(limit);
     }
     chunks.push(value);

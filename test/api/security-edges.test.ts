@@ -1,58 +1,21 @@
 import { odata, type TransactionAction } from "@azure/data-tables";
-import { request } from "node:http";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { SEARCH_SCAN_ROWS } from "../../src/api/handlers/history.js";
 import { HistoryStore, historyRowKey } from "../../src/store/history-store.js";
-import { startApi, type TestApi } from "../support/api.js";
+import { raw, startApi, type TestApi } from "../support/api.js";
 import { simGet } from "../support/sim.js";
 import { addTenant, awayFromUtcMidnight, expectErrorShape, syncAndWait, type Json } from "./helpers.js";
 
+/** A full collection, so what is measured is what the process still holds, not garbage awaiting one. */
+const collect = (() => {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  return () => gc();
+})();
+
 /** Issue 20's API edges, each reproduced over real HTTP against the local host. */
-
-interface RawAnswer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly text: string;
-  /** Bytes of the body written before the answer's headers arrived. */
-  readonly sentBeforeAnswer: number;
-  readonly ms: number;
-}
-
-/** A request over node:http, so the Host header and a long chunked body are the test's to choose. */
-function raw(base: string, method: string, path: string, o: { headers?: Record<string, string>; streamBytes?: number } = {}): Promise<RawAnswer> {
-  const u = new URL(base);
-  const t0 = Date.now();
-  return new Promise((resolve, reject) => {
-    let sent = 0;
-    let answered = false;
-    let sentBeforeAnswer = 0;
-    // node:http frames a GET's body only when told to: chunked, as a client sending one would.
-    const headers = { ...o.headers, ...(o.streamBytes !== undefined ? { "transfer-encoding": "chunked" } : {}) };
-    const req = request({ host: u.hostname, port: u.port, method, path: `/api${path}`, headers }, (res) => {
-      answered = true;
-      sentBeforeAnswer = sent;
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8"), sentBeforeAnswer, ms: Date.now() - t0 }));
-      res.on("error", reject);
-    });
-    // The server may close while the body is still going: that is the point, not a failure.
-    req.on("error", (err) => (answered ? undefined : reject(err)));
-    if (o.streamBytes === undefined) {
-      req.end();
-      return;
-    }
-    const chunk = Buffer.alloc(64 * 1024, 0x7a);
-    const pump = () => {
-      while (!answered && sent < (o.streamBytes ?? 0)) {
-        sent += chunk.length;
-        if (!req.write(chunk)) return void req.once("drain", pump);
-      }
-      if (!answered) req.end();
-    };
-    pump();
-  });
-}
 
 describe("portal API: security edges (issue 20)", () => {
   let api: TestApi;
@@ -62,7 +25,7 @@ describe("portal API: security edges (issue 20)", () => {
   afterAll(async () => api?.stop());
 
   describe("bodies are bounded and read only after authentication (20.3)", () => {
-    const HUGE = 20 * 1024 * 1024;
+    const HUGE = 64 * 1024 * 1024;
 
     // Regression: the local host read a 1 GiB chunked body to GET /health in full before routing (771 → 2,196 MiB).
     it.each([
@@ -70,15 +33,20 @@ describe("portal API: security edges (issue 20)", () => {
       ["POST", "/tenants", undefined, 401],
       ["POST", "/tenants", "admin", 413],
       ["POST", "/tenants/00000000-0000-0000-0000-000000000001/sync", "admin", 413],
-    ] as const)("%s %s with a 20 MiB chunked body (token: %s) answers %i before the body is sent, memory flat", async (method, path, who, want) => {
-      global.gc?.();
+    ] as const)("%s %s with a 64 MiB chunked body (token: %s) answers %i before the body is sent, memory flat", async (method, path, who, want) => {
+      collect();
       const before = process.memoryUsage();
       const token = who === "admin" ? api.admin : undefined;
-      const a = await raw(api.baseUrl, method, path, { streamBytes: HUGE, headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+      const a = await raw(api, method, path, { streamBytes: HUGE, headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+      // What the host discards after answering (it drains an unread body, as Kestrel does) settles first.
+      await new Promise((r) => setTimeout(r, 250));
+      collect();
       const after = process.memoryUsage();
       expect(a.status, `${a.text} ${JSON.stringify(a.headers)}`).toBe(want);
       if (want !== 200) expectErrorShape(a.status, a.text, `${method} ${path}`);
-      // The answer came while most of the body was still unsent: nobody waited for it.
+      // The answer came while most of the body was still unsent: nobody waited for it. What was
+      // "sent" sits in kernel socket buffers on two loopback hops (caller → host → the worker's
+      // HTTP proxy), which Linux autotunes to several MiB each (tcp_rmem), not in the process.
       expect(a.sentBeforeAnswer).toBeLessThan(HUGE / 4);
       expect(a.ms).toBeLessThan(10_000);
       // Buffers held by the process grew by far less than the body.
@@ -89,7 +57,7 @@ describe("portal API: security edges (issue 20)", () => {
     it("still reads a body just under the limit, and refuses one just over it, when chunked", async () => {
       const res = await fetch(`${api.baseUrl}/tenants/00000000-0000-0000-0000-000000000001`, {
         method: "PATCH",
-        headers: { authorization: `Bearer ${api.admin}`, "content-type": "application/json" },
+        headers: { "x-functions-key": api.functionKey, authorization: `Bearer ${api.admin}`, "content-type": "application/json" },
         body: new ReadableStream<Uint8Array>({
           start(c) {
             c.enqueue(new TextEncoder().encode(JSON.stringify({ displayName: "d".repeat(200) })));
@@ -108,31 +76,22 @@ describe("portal API: security edges (issue 20)", () => {
       await awayFromUtcMidnight();
       const t = await addTenant(api, { spec: { users: 10, groups: 2 } });
       const evil = "evil.example";
-      const a = await raw(api.baseUrl, "POST", `/tenants/${t.id}/sync`, { headers: { host: evil, authorization: `Bearer ${api.admin}` } });
+      const a = await raw(api, "POST", `/tenants/${t.id}/sync`, { headers: { host: evil, authorization: `Bearer ${api.admin}` } });
       expect(a.status, a.text).toBe(202);
       expect(a.headers.location).toBe(`/api/tenants/${t.id}/sync`);
       expect(a.text).not.toContain(evil);
       expect((JSON.parse(a.text) as { location: string }).location).toBe(`/api/tenants/${t.id}/sync`);
-      const doc = await raw(api.baseUrl, "GET", "/openapi.json", { headers: { host: evil, authorization: `Bearer ${api.reader}` } });
+      const doc = await raw(api, "GET", "/openapi.json", { headers: { host: evil, authorization: `Bearer ${api.reader}` } });
       expect(doc.status).toBe(200);
       expect(doc.text).not.toContain(evil);
       expect((JSON.parse(doc.text) as { servers: Array<{ url: string }> }).servers).toEqual([{ url: "/api" }]);
 
-      // Regression: `Host: a b` made the URL parse throw, answered as a 500.
-      const bad = await raw(api.baseUrl, "GET", "/health", { headers: { host: "a b" } });
+      // Regression: `Host: a b` made the URL parse throw, answered as a 500. Kestrel refuses an
+      // invalid Host itself with a bare 400 (HttpUtilities.IsHostHeaderValid): the app never sees it.
+      const bad = await raw(api, "GET", "/health", { headers: { host: "a b" } });
       expect(bad.status, bad.text).toBe(400);
-      expectErrorShape(bad.status, bad.text, "Host: a b");
+      expect(bad.text).toBe("");
       await api.durable.waitForCompletion(`sync-${t.id}`, 60_000);
-    });
-
-    it("with PUBLIC_BASE_URL set, URLs are built from it whatever the Host", async () => {
-      const pub = await startApi({ PUBLIC_BASE_URL: "https://sync.contoso.example/" });
-      try {
-        const doc = await raw(pub.baseUrl, "GET", "/openapi.json", { headers: { host: "evil.example", authorization: `Bearer ${pub.reader}` } });
-        expect((JSON.parse(doc.text) as { servers: Array<{ url: string }> }).servers).toEqual([{ url: "https://sync.contoso.example/api" }]);
-      } finally {
-        await pub.stop();
-      }
     });
   });
 

@@ -1,5 +1,6 @@
 import "../../src/local/worker/core.js";
 import { ClientSecretCredential } from "@azure/identity";
+import { request } from "node:http";
 import { inject } from "vitest";
 import type { DurableBackend } from "../../src/local/durable/index.js";
 import { startLocalHost } from "../../src/local/host/host.js";
@@ -48,7 +49,13 @@ export async function mintToken(o: { audience?: string; roles?: string[]; ttlSec
  * orchestrations on the local Durable backend. Once per test file (each runs
  * in a process of its own): the app's services are the process's.
  */
+let firstEnv: string | undefined;
+
 export async function startApi(env: Record<string, string> = {}): Promise<TestApi> {
+  // The services (and their config) are the process's: other settings would be silently ignored.
+  const asked = JSON.stringify(env);
+  if (firstEnv !== undefined && firstEnv !== asked) throw new Error(`startApi(${asked}) after startApi(${firstEnv}): settings apply once per process; use a test file of its own`);
+  firstEnv = asked;
   const sim = inject("sim");
   Object.assign(process.env, {
     AzureWebJobsStorage: inject("tableConnectionString"),
@@ -93,4 +100,51 @@ export async function startApi(env: Record<string, string> = {}): Promise<TestAp
     },
     stop: () => host.stop(),
   };
+}
+
+export interface RawAnswer {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly text: string;
+  /** Bytes of the body written before the answer's headers arrived. */
+  readonly sentBeforeAnswer: number;
+  readonly ms: number;
+}
+
+/** A request over node:http, so the Host header and a long chunked body are the test's to choose. */
+export function raw(api: Pick<TestApi, "baseUrl" | "functionKey">, method: string, path: string, o: { headers?: Record<string, string>; streamBytes?: number } = {}): Promise<RawAnswer> {
+  const base = api.baseUrl;
+  const u = new URL(base);
+  const t0 = Date.now();
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let answered = false;
+    let sentBeforeAnswer = 0;
+    // node:http frames a GET's body only when told to: chunked, as a client sending one would.
+    // The function key, as every caller of a function-level route sends it (call() does too).
+    const headers = { "x-functions-key": api.functionKey, ...o.headers, ...(o.streamBytes !== undefined ? { "transfer-encoding": "chunked" } : {}) };
+    const req = request({ host: u.hostname, port: u.port, method, path: `/api${path}`, headers }, (res) => {
+      answered = true;
+      sentBeforeAnswer = sent;
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8"), sentBeforeAnswer, ms: Date.now() - t0 }));
+      res.on("error", reject);
+    });
+    // The server may close while the body is still going: that is the point, not a failure.
+    req.on("error", (err) => (answered ? undefined : reject(err)));
+    if (o.streamBytes === undefined) {
+      req.end();
+      return;
+    }
+    const chunk = Buffer.alloc(64 * 1024, 0x7a);
+    const pump = () => {
+      while (!answered && sent < (o.streamBytes ?? 0)) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once("drain", pump);
+      }
+      if (!answered) req.end();
+    };
+    pump();
+  });
 }

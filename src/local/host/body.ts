@@ -20,3 +20,22 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   }
   return Buffer.concat(chunks);
 }
+
+/**
+ * Kestrel's drain timeout: after a response, a request body the app left
+ * unread is read and discarded for up to 5 seconds, then the connection is
+ * closed (aspnetcore, src/Servers/Kestrel/Core/src/Internal/Infrastructure/Constants.cs,
+ * RequestBodyDrainTimeout; Http1MessageBody.ConsumeAsync). Nothing is kept,
+ * and closing only then spares the caller a reset that could overtake the answer.
+ */
+export const REQUEST_BODY_DRAIN_MS = 5_000;
+
+/** Discards what is left of an unread body, closing the connection if it has not ended in time. */
+export function drainThenClose(req: IncomingMessage): void {
+  if (req.complete) return;
+  const timer = setTimeout(() => req.socket.destroy(), REQUEST_BODY_DRAIN_MS);
+  timer.unref();
+  req.once("end", () => clearTimeout(timer));
+  req.once("close", () => clearTimeout(timer));
+  req.resume();
+}

@@ -4,15 +4,17 @@
  * orchestrations and activities on the local Durable backend, every
  * invocation through the worker contract (../worker).
  */
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DurableBackend, type InstanceStatus, type LogLevel } from "../durable/backend.js";
 import { clientBinding, handleDurableApi, TASK_HUB, WEBHOOK_PATH } from "../durable/http-api.js";
+import { workerCapabilities } from "../worker/capabilities.js";
 import type { FunctionRegistry } from "../worker/core.js";
 import { invokeFunction } from "../worker/invoke.js";
-import type { RpcHttpResponse, RpcParameterBinding } from "../worker/types.js";
-import { BodyTooLargeError, readBody } from "./body.js";
+import type { RpcHttpData, RpcHttpResponse, RpcParameterBinding } from "../worker/types.js";
+import { BodyTooLargeError, drainThenClose, readBody } from "./body.js";
+import { ForwardedBodyTooLargeError, forwardToWorker, httpTriggerMetadata, isValidHost } from "./proxy.js";
 import { route, httpFunctions, type HttpFunction } from "./routes.js";
 import { startTimers, type Timers } from "./timers.js";
 
@@ -60,13 +62,10 @@ const keyMatches = (given: string | null | undefined, key: string): boolean => {
   return a.length === b.length && timingSafeEqual(a, b);
 };
 
-/** A request whose body is not read: answer, then close, so an unread upload is not drained (or kept). */
+/** Answers; a body left unread is drained and discarded (never kept), as Kestrel does. */
 function answer(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string> = {}, body?: Buffer | string): void {
-  const unread = !req.complete;
-  res.writeHead(status, unread ? { ...headers, connection: "close" } : headers);
-  res.end(body, () => {
-    if (unread) req.destroy();
-  });
+  res.writeHead(status, headers);
+  res.end(body, () => drainThenClose(req));
 }
 
 async function listen(server: Server, port: number): Promise<number> {
@@ -83,6 +82,9 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
   const maxBytes = Math.min(opts.maxRequestBytes ?? HOST_MAX_REQUEST_BYTES, HOST_MAX_REQUEST_BYTES);
   const prefix = opts.routePrefix ?? "api";
   opts.functions.seal();
+  // WorkerInit: a worker that reports HttpUri gets its HTTP invocations through its proxy
+  // (azure-functions-host, GrpcWorkerChannel: IsHttpProxyingWorker).
+  const httpUri = (await workerCapabilities()).HttpUri;
   const http = httpFunctions(opts.functions, prefix);
   const backend = new DurableBackend({
     functions: opts.functions,
@@ -119,18 +121,38 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
 
   const serveFunction = async (req: IncomingMessage, res: ServerResponse, url: URL, fn: HttpFunction, params: Record<string, string>): Promise<void> => {
     const method = req.method ?? "GET";
-    // GET and HEAD carry no body to the function (the library drops it), so none is read.
-    const body = method === "GET" || method === "HEAD" ? Buffer.alloc(0) : await readBody(req, maxBytes);
     const headers = Object.fromEntries(Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(", ") : v]])));
-    const http = { method, url: url.toString(), headers, query: Object.fromEntries(url.searchParams), params, ...(body.length > 0 ? { body: { bytes: body } } : {}) };
-    let out: RpcHttpResponse | undefined;
-    try {
-      const response = await invokeFunction(opts.functions, fn.name, [{ name: fn.triggerName, data: { http } }, ...extraInputs(fn.name)]);
-      out = response.returnValue?.http as RpcHttpResponse | undefined;
-    } catch (err) {
+    const query = Object.fromEntries(url.searchParams);
+    const invocationId = randomUUID();
+    const inputs = (http: RpcHttpData): RpcParameterBinding[] => [{ name: fn.triggerName, data: { http } }, ...extraInputs(fn.name)];
+    const failed = (err: unknown): void => {
       // The host answers a failed invocation with a bare 500; the exception goes to the log only.
       opts.log("error", `function ${fn.name} failed: ${err instanceof Error ? err.message : String(err)}`);
-      answer(req, res, 500);
+      if (!res.headersSent) answer(req, res, 500);
+    };
+    if (httpUri) {
+      // Streaming: the RPC invocation carries no body; the request itself goes to the worker's
+      // proxy, correlated by invocation ID, and its response comes back the same way.
+      const forwarding = forwardToWorker(httpUri, invocationId, req, res, maxBytes);
+      const invocation = invokeFunction(opts.functions, fn.name, inputs({ method, url: url.toString(), headers, query, params }), httpTriggerMetadata(headers, query, params), invocationId);
+      try {
+        await Promise.all([invocation, forwarding.done]);
+      } catch (err) {
+        forwarding.abort();
+        if (err instanceof ForwardedBodyTooLargeError) throw new BodyTooLargeError();
+        failed(err);
+      }
+      return;
+    }
+    // Buffered: GET and HEAD carry no body to the function (the library drops it), so none is read.
+    const body = method === "GET" || method === "HEAD" ? Buffer.alloc(0) : await readBody(req, maxBytes);
+    const http: RpcHttpData = { method, url: url.toString(), headers, query, params, ...(body.length > 0 ? { body: { bytes: body } } : {}) };
+    let out: RpcHttpResponse | undefined;
+    try {
+      const response = await invokeFunction(opts.functions, fn.name, inputs(http), {}, invocationId);
+      out = response.returnValue?.http as RpcHttpResponse | undefined;
+    } catch (err) {
+      failed(err);
       return;
     }
     const b = out?.body;
@@ -140,6 +162,8 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
 
   const handle = (internal: boolean) => (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
+      // Kestrel refuses an invalid Host with a bare 400 before any routing (see isValidHost).
+      if (!internal && !isValidHost(req.headers.host)) return answer(req, res, 400);
       let url: URL;
       try {
         url = new URL(req.url ?? "/", origin);

@@ -23,10 +23,10 @@ export async function invokeFunction(
   name: string,
   inputData: RpcParameterBinding[],
   triggerMetadata: Record<string, RpcTypedData> = {},
+  invocationId: string = randomUUID(),
 ): Promise<RpcInvocationResponse> {
   const reg = registry.get(name);
   if (!reg) throw new FunctionNotFoundError(`The function '${name}' is not registered.`);
-  const invocationId = randomUUID();
   const coreCtx: CoreInvocationContext = {
     invocationId,
     metadata: reg.metadata,

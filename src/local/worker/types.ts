@@ -81,6 +81,11 @@ export interface ProgrammingModelLike {
   name: string;
   version: string;
   getInvocationModel(ctx: CoreInvocationContext): InvocationModelLike | Promise<InvocationModelLike>;
+  /** Added to the worker's capabilities at init (HttpUri when HTTP streaming is on). */
+  getCapabilities?(capabilities: WorkerCapabilities): WorkerCapabilities | Promise<WorkerCapabilities>;
 }
+
+/** Capabilities the worker reports in its WorkerInitResponse: name to string value. */
+export type WorkerCapabilities = Record<string, string>;
 
 export type HookCallback = (context: Record<string, unknown>) => unknown;
