@@ -57,6 +57,8 @@ describe("issue 20 (2, 4, 5, 11): erase against runs, shared profiles, profile d
           done = true;
           return r.status;
         });
+        // Start the racing traffic a little later on each attempt, so some attempt meets the erase mid-way.
+        await sleep(attempt * 3);
         while (!done) {
           const [sync] = await Promise.all([api.call("POST", `/tenants/${t.id}/sync`), tick(client, api.services.tenants)]);
           answers.push(sync.status);
