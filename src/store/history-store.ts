@@ -1,6 +1,7 @@
 import { odata, type TableClient } from "@azure/data-tables";
 
-export type RunStatus = "succeeded" | "failed" | "skipped" | "held" | "cancelled";
+import type { TypeOutcome } from "../domain/run-outcome.js";
+
 /** Who started a run: the timer or an admin (Sync Now, or the first sync of a new tenant). */
 export type Trigger = "schedule" | "manual";
 
@@ -15,7 +16,7 @@ export interface HistoryRecord {
   readonly changed: number;
   readonly deleted: number;
   readonly filtered: number;
-  readonly status: RunStatus;
+  readonly status: TypeOutcome;
   readonly error?: string;
   readonly warnings?: readonly string[];
 }

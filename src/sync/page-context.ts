@@ -2,7 +2,7 @@ import type { GraphObject, Json, ResourceModule } from "../graph/resource.js";
 import type { BatchWriter } from "../store/batch-writer.js";
 import type { Container } from "../store/member-store.js";
 import type { StreamCounters, StreamState } from "../store/sync-state.js";
-import type { ScopeCheck } from "./filters.js";
+import type { ScopeCheck } from "../domain/filters.js";
 import type { SyncStores } from "./stores.js";
 
 /** What applying one page needs from the stream that fetched it. */

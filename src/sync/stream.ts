@@ -6,7 +6,7 @@ import type { ObjectStore } from "../store/object-store.js";
 import { zeroCounters, type StreamCounters, type StreamState } from "../store/sync-state.js";
 import { applyLivePage, sweep } from "./apply-page.js";
 import { applyPreviewPage } from "./apply-preview.js";
-import { everything, type ScopeCheck } from "./filters.js";
+import { everything, type ScopeCheck } from "../domain/filters.js";
 import { DeltaTokenExpired, GraphRefused, PermissionDenied, type GraphPage, type PageSource } from "./graph-source.js";
 import type { PageContext } from "./page-context.js";
 import type { SyncStores } from "./stores.js";

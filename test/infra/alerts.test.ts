@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { SYNC_EVENT_STATUSES } from "../../src/domain/run-outcome.js";
 import {
   CREDENTIAL_CRITICAL_DAYS,
   CREDENTIAL_WARNING_DAYS,
@@ -8,7 +9,6 @@ import {
   EVENT_GRAPH_THROTTLED,
   EVENT_SYNC_RUN,
   EVENTS,
-  SYNC_RUN_STATUSES,
   SYNC_RUN_TYPES,
   credentialExpiryMessage,
   credentialExpiryState,
@@ -172,7 +172,7 @@ describe("scheduled query rules", () => {
   it("the failing-tenant rule counts the last 3 finished non-preview runs by their status values", () => {
     const query = ruleQuery("tenantFailing");
     const statuses = /status in \(([^)]*)\)/.exec(query)![1]!.match(/"(\w+)"/g)!.map((s) => s.slice(1, -1));
-    expect([...statuses].sort()).toEqual([...SYNC_RUN_STATUSES].sort());
+    expect([...statuses].sort()).toEqual([...SYNC_EVENT_STATUSES].sort());
     expect(query).toContain('runType != "preview"');
     expect(SYNC_RUN_TYPES).toContain("preview");
     expect(query).toContain("summarize arg_max(timestamp, status) by tenantId, runId");

@@ -4,12 +4,12 @@ import { createGraphClient } from "../../src/graph/client.js";
 import type { SyncedType } from "../../src/graph/resource.js";
 import { resourceOf } from "../../src/graph/resources/index.js";
 import { Tables } from "../../src/store/tables.js";
-import { everything, scopeHash, type ScopeCheck } from "../../src/sync/filters.js";
+import { everything, scopeHash, type ScopeCheck } from "../../src/domain/filters.js";
 import { finishRun, type FinishResult } from "../../src/sync/finish-run.js";
 import { graphPageSource, type PageSource } from "../../src/sync/graph-source.js";
 import { syncStores, type SyncStores } from "../../src/sync/stores.js";
 import { runStream, type StreamDeps, type StreamProgress } from "../../src/sync/stream.js";
-import type { DeletionThreshold } from "../../src/sync/threshold.js";
+import type { DeletionThreshold } from "../../src/domain/threshold.js";
 import { uniqueTableName } from "../support/tables.js";
 
 export const GRAPH = "https://graph.example.test";

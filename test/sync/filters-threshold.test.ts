@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Json } from "../../src/graph/resource.js";
-import type { Filters } from "../../src/sync/filters.js";
+import type { Filters } from "../../src/domain/filters.js";
 import { approveHeld, rejectHeld } from "../../src/sync/finish-run.js";
 import { createSimTenant, simGet } from "../support/sim.js";
 import { expectEqualToTruth, harness, syncOnce } from "../support/sync.js";

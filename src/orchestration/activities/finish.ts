@@ -1,4 +1,5 @@
 import type { InvocationContext } from "@azure/functions";
+import { eventStatusOf } from "../../domain/run-outcome.js";
 import { syncRunMessage } from "../../monitoring/events.js";
 import { nextRunAfter } from "../../schedule/next-run.js";
 import type { Services } from "../../services.js";
@@ -49,7 +50,7 @@ export async function finishTask(services: Services, input: FinishTaskInput, ctx
       tenantId: input.tenantId,
       runId: input.runId,
       type: result.fullScan ? "full" : "delta",
-      status: result.status === "held" ? "succeeded" : result.status,
+      status: eventStatusOf(result.status),
       trigger: input.trigger,
     }),
   );
