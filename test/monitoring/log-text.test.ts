@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatRun } from "../../src/local/run-report.js";
+import { formatRun } from "../../packages/local-host/src/run-report.js";
 import { logJson, logText } from "../../src/monitoring/log-text.js";
 import { EVENT_SYNC_RUN, formatEvent, parseEvent } from "../../src/monitoring/events.js";
 

@@ -1,6 +1,6 @@
 import type { OrchestrationContext } from "durable-functions";
 import { describe, expect, it } from "vitest";
-import { LocalDurableRuntime } from "../../src/local/durable/index.js";
+import { LocalDurableRuntime } from "../../packages/local-host/src/durable/index.js";
 import { instanceIdOf, ORCHESTRATOR, typeInstanceIdOf, type RunInput } from "../../src/orchestration/contract.js";
 import { isDue, tick } from "../../src/orchestration/scheduler.js";
 import { isActive, startRun } from "../../src/orchestration/start-run.js";

@@ -1,7 +1,7 @@
 import type { InvocationContext } from "@azure/functions";
 import type { OrchestrationContext } from "durable-functions";
 import { describe, expect, it } from "vitest";
-import { LocalDurableRuntime } from "../../src/local/durable/index.js";
+import { LocalDurableRuntime } from "../../packages/local-host/src/durable/index.js";
 import {
   ACTIVITY_FINISH,
   ACTIVITY_PLAN,
