@@ -68,6 +68,7 @@ export class GraphRetryMiddleware implements Middleware {
       }
       const last = attempt >= this.policy.maxRetries;
       if (failure !== undefined) {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what the transport threw, unchanged
         if (last) throw failure;
         const delay = this.backoff(attempt);
         this.events.onRetry?.("network", attempt + 1, delay);

@@ -38,7 +38,7 @@ export class BatchWriter {
 
   private async add(pk: string, rk: string, op: Op): Promise<void> {
     let buf = this.buffers.get(pk);
-    if (!buf) this.buffers.set(pk, (buf = new Map()));
+    if (!buf) this.buffers.set(pk, (buf = new Map<string, Op>()));
     buf.delete(rk);
     buf.set(rk, op);
     // Full partitions go out at once; the rest wait for flush() so that transactions stay large.

@@ -1,6 +1,7 @@
 import { odata, type TableClient } from "@azure/data-tables";
 
 import type { TypeOutcome } from "../domain/run-outcome.js";
+import { textOf } from "../domain/text.js";
 
 /** Who started a run: the timer or an admin (Sync Now, or the first sync of a new tenant). */
 export type Trigger = "schedule" | "manual";
@@ -57,7 +58,7 @@ export class HistoryStore {
     const it = this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${tenantId}` } });
     for await (const e of it) {
       const { partitionKey: _pk, rowKey: _rk, etag: _etag, timestamp: _ts, warnings, ...rest } = e;
-      yield { ...(rest as unknown as HistoryRecord), warnings: JSON.parse(String(warnings ?? "[]")) as string[] };
+      yield { ...(rest as unknown as HistoryRecord), warnings: JSON.parse(textOf(warnings, "[]")) as string[] };
     }
   }
 }

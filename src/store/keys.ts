@@ -17,6 +17,7 @@ export function bucketOf(id: string, buckets: number): number {
 
 /** Key values may not hold / \ # ? or control characters. */
 export function safeKey(part: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return part.replace(/[/\\#?\u0000-\u001f\u007f-\u009f]/g, "_");
 }
 

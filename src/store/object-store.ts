@@ -3,6 +3,7 @@ import type { Json } from "../graph/resource.js";
 import { decodeData, encodeData } from "./entity-codec.js";
 import { allOf, anyOf } from "./odata-compose.js";
 import { bucketOf, OBJECT_BUCKETS, objectPartition, safeKey } from "./keys.js";
+import { textOf } from "../domain/text.js";
 
 /** What the engine needs to know of a stored object without reading its data. */
 export interface StoredMeta {
@@ -35,9 +36,9 @@ type Raw = Record<string, unknown>;
 
 const rowOf = (e: Raw & { rowKey?: string }): ObjectRow => ({
   id: e.rowKey ?? "",
-  name: String(e.name ?? ""),
-  hash: String(e.hash ?? ""),
-  run: String(e.run ?? ""),
+  name: textOf(e.name),
+  hash: textOf(e.hash),
+  run: textOf(e.run),
   seq: Number(e.seq ?? 0),
   op: e.op === "a" ? "a" : "u",
   data: decodeData(e),
@@ -102,12 +103,12 @@ export class ObjectStore {
             const it = this.table.listEntities<Raw>({ queryOptions: withData ? { filter } : { filter, select: META } });
             for await (const e of it) {
               out.set(e.rowKey ?? "", {
-                hash: String(e.hash ?? ""),
-                run: String(e.run ?? ""),
+                hash: textOf(e.hash),
+                run: textOf(e.run),
                 seq: Number(e.seq ?? 0),
                 op: e.op === "a" ? "a" : "u",
-                call: String(e.call ?? ""),
-                scan: String(e.scan ?? ""),
+                call: textOf(e.call),
+                scan: textOf(e.scan),
                 hidden: e.hidden === true,
                 ...(withData ? { data: decodeData(e) } : {}),
               });
@@ -153,7 +154,7 @@ export class ObjectStore {
       const it = this.table.listEntities<Raw>({
         queryOptions: { filter: odata`PartitionKey eq ${pk} and scan ne ${scan}`, select: ["RowKey", "hidden", "hiddenAt"] },
       });
-      for await (const e of it) yield { id: e.rowKey ?? "", ...(e.hidden === true ? { hiddenAt: String(e.hiddenAt ?? "") } : {}) };
+      for await (const e of it) yield { id: e.rowKey ?? "", ...(e.hidden === true ? { hiddenAt: textOf(e.hiddenAt) } : {}) };
     }
   }
 

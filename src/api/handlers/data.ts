@@ -68,7 +68,7 @@ export const dataRoutes = [
       const prefix = query.search?.toLowerCase();
       const nameFilter = prefix ? odata`name ge ${prefix} and name lt ${`${prefix}\uffff`}` : undefined;
       const { items, next } = await page(query.pageSize, cursor, OBJECT_BUCKETS, async function* (b, after) {
-        for await (const row of store.listBucket(type, b, after, nameFilter)) yield { ...row.data, key: row.id } as Record<string, unknown> & { key: string };
+        for await (const row of store.listBucket(type, b, after, nameFilter)) yield { ...row.data, key: row.id };
       });
       return { status: 200, jsonBody: { items: items.map(({ key: _k, ...rest }) => rest), ...(next ? { continuationToken: encodeToken(next) } : {}) } };
     },
