@@ -1,7 +1,7 @@
 import { odata, type TableClient } from "@azure/data-tables";
-
 import type { TypeOutcome } from "../domain/run-outcome.js";
 import { textOf } from "../domain/text.js";
+import { invertedTime } from "./keys.js";
 
 /** Who started a run: the timer or an admin (Sync Now, or the first sync of a new tenant). */
 export type Trigger = "schedule" | "manual";
@@ -22,7 +22,6 @@ export interface HistoryRecord {
   readonly warnings?: readonly string[];
 }
 
-const MAX_TICKS = 9_999_999_999_999;
 const MAX_ERROR_CHARS = 500;
 
 /**
@@ -39,8 +38,7 @@ export function publicError(text: string): string {
 
 /** Newest first: RowKey starts with the inverted start time. */
 export function historyRowKey(r: Pick<HistoryRecord, "startTime" | "runId" | "type">): string {
-  const inverted = String(MAX_TICKS - Date.parse(r.startTime)).padStart(13, "0");
-  return `${inverted}|${r.runId}|${r.type}`;
+  return `${invertedTime(r.startTime)}|${r.runId}|${r.type}`;
 }
 
 export class HistoryStore {
