@@ -152,6 +152,7 @@ describe("scheduled query rules", () => {
         .replace(/\$\{criticalDays\}/g, String(jsonDays.critical))
         .replace(/\band\b/g, "&&");
       expect(js).toMatch(/^[\sdaysLeft<>=&\d-]+$/);
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the test evaluates the alert rule's own expression
       const predicate = new Function("daysLeft", `return ${js};`) as (d: number) => boolean;
       for (let d = -3; d <= CREDENTIAL_WARNING_DAYS + 3; d++) {
         expect(predicate(d), `${name} at daysLeft=${d}`).toBe(credentialExpiryState(d) === state);

@@ -65,7 +65,7 @@ describe("scheduler", () => {
           return yield context.df.callActivity("block", context.df.getInput<RunInput>().tenantId);
         },
       },
-      activities: { block: async (id) => gate.then(() => id) },
+      activities: { block: (id: unknown) => gate.then(() => id) },
     });
     const started: string[] = [];
     const client = {

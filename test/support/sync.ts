@@ -16,6 +16,7 @@ import type { DeletionThreshold } from "../../src/domain/threshold.js";
 import type { CreatedTenant } from "./sim.js";
 import { simGet } from "./sim.js";
 import { uniqueTableName } from "./tables.js";
+import { textOf } from "../../src/domain/text.js";
 
 export interface Harness {
   readonly tenantId: string;
@@ -76,7 +77,7 @@ export async function expectEqualToTruth(
     const stored = new Map<string, Record<string, Json>>();
     for await (const row of h.stores.objects.list(type)) stored.set(row.id, row.data);
     expect(stored.size, `${type} count`).toBe(truth.length);
-    for (const o of truth) expect(stored.get(String(o.id)), `${type} ${String(o.id)}`).toEqual(o);
+    for (const o of truth) expect(stored.get(textOf(o.id)), `${type} ${textOf(o.id)}`).toEqual(o);
   }
   if (types.includes("groups")) {
     const truth = await truthOf<Array<{ groupId: string; memberId: string }>>(`/_sim/${h.tenantId}/truth/memberships`);

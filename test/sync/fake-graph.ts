@@ -30,7 +30,7 @@ export function fakeGraph(route: Route): { source: PageSource; calls: Call[] } {
   const calls: Call[] = [];
   const transport: Middleware = {
     async execute(ctx: Context) {
-      const headers = new Headers(ctx.options?.headers as ConstructorParameters<typeof Headers>[0]);
+      const headers = new Headers(ctx.options?.headers);
       const url = new URL(String(ctx.request));
       const call = { url, prefer: headers.get("prefer") };
       calls.push(call);
