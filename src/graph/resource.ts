@@ -21,7 +21,7 @@ export interface ResourceModule {
   readonly type: SyncedType;
   /** Collection path under the version, e.g. "/users". */
   readonly path: string;
-  /** Delta where Graph offers it (FACTS), otherwise a full list on every run. */
+  /** Delta where Graph offers it (concepts/delta-query-overview.md, "Supported resources"), otherwise a full list on every run. */
   readonly mode: "delta" | "list";
   /** Properties tracked and stored; `id` is implied. */
   readonly select: readonly string[];

@@ -20,7 +20,7 @@ export interface TenantSettings {
   readonly schedule: Schedule;
   readonly filters: Filters;
   readonly deletionThreshold: DeletionThreshold | null;
-  /** C1's "Graph domain" override; null means the cloud's own hosts. */
+  /** The tenant's own sign-in and Graph hosts; null means the cloud's own. */
   readonly endpoints: EndpointOverrides | null;
 }
 

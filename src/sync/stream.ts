@@ -230,7 +230,7 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
         await sweep(ctx);
       }
       if (state.mode === "full") {
-        // A full scan may meet an object twice (FACTS): the store's own count is the truth.
+        // A full scan may meet an object twice (concepts/delta-query-overview.md: the same resource may be returned more than once): the store's own count is the truth.
         await Promise.all([objectWriter.flush(), linkWriter.flush()]);
         state.total = await stores.objects.count(m.type);
         if (input.previewOf) state.memberTotal = counters.memberAdds;
