@@ -62,7 +62,7 @@ describe("scheduler", () => {
     const durable = new LocalDurableRuntime({
       orchestrators: {
         [ORCHESTRATOR]: function* (context: OrchestrationContext) {
-          return yield context.df.callActivity("block", context.df.getInput<RunInput>().tenantId);
+          return (yield context.df.callActivity("block", context.df.getInput<RunInput>().tenantId)) as unknown;
         },
       },
       activities: { block: (id: unknown) => gate.then(() => id) },
