@@ -19,7 +19,7 @@ function rsaPair(): { pub: forge.pki.PublicKey; priv: forge.pki.rsa.PrivateKey }
     publicKeyEncoding: { type: "spki", format: "pem" },
     privateKeyEncoding: { type: "pkcs8", format: "pem" },
   });
-  return { pub: forge.pki.publicKeyFromPem(publicKey), priv: forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey };
+  return { pub: forge.pki.publicKeyFromPem(publicKey), priv: forge.pki.privateKeyFromPem(privateKey) };
 }
 
 function baseCert(pub: forge.pki.PublicKey, days: number): forge.pki.Certificate {

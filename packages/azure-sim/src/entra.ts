@@ -159,7 +159,7 @@ export class SimulatedEntra {
 
   private async token(tenantPart: string, form: URLSearchParams): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; error: AadError }> {
     const r = await this.tokenOrError(tenantPart, form);
-    return "access_token" in r ? { ok: true, body: r } : { ok: false, error: r as AadError };
+    return "access_token" in r ? { ok: true, body: r } : { ok: false, error: r };
   }
 
   private async tokenOrError(tenantPart: string, form: URLSearchParams): Promise<AadError | { access_token: string } & Record<string, unknown>> {

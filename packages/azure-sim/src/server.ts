@@ -65,7 +65,7 @@ export async function startSimulatedAzure(opts: SimulatedAzureOptions): Promise<
   const vault = await listen(opts.certs, opts.ports?.vault ?? 0, keyVault.handler);
   keyVault.setVaultUrl(vault.url);
 
-  let graphHandler: SimHandler = async () => false;
+  let graphHandler: SimHandler = () => Promise.resolve(false);
   const graph = await listen(opts.certs, opts.ports?.graph ?? 0, (req, res, url) => graphHandler(req, res, url));
   graphHandler = createGraphHandler({ registry, verify: entra.verify, baseUrl: graph.url });
 

@@ -32,7 +32,7 @@ describe("auth and permissions", () => {
     const body = (await res.json()) as GraphErrorBody;
     expect(body.error.code).toBe("Authorization_RequestDenied");
     expect(body.error.message).toBe("Insufficient privileges to complete the operation.");
-    expect(body.error.innerError).toMatchObject({ date: expect.any(String), "request-id": expect.any(String), "client-request-id": "abc-123" });
+    expect(body.error.innerError).toMatchObject({ date: expect.any(String) as unknown, "request-id": expect.any(String) as unknown, "client-request-id": "abc-123" });
     expect((await h.graph("/v1.0/users/delta", auth)).status).toBe(200);
   });
 
@@ -72,7 +72,7 @@ describe("lists and reads", () => {
     const large = [...tenant.directory.truth("groups")].find((g) => [...tenant.directory.membersOf(g.id)].length === 240)!;
     const first = (await (await h.graph(`/v1.0/groups/${large.id}/members?$select=displayName`, auth)).json()) as { value: Obj[]; "@odata.nextLink": string };
     expect(first.value).toHaveLength(100);
-    expect(first.value[0]).toMatchObject({ "@odata.type": "#microsoft.graph.user", id: expect.any(String), displayName: expect.any(String) });
+    expect(first.value[0]).toMatchObject({ "@odata.type": "#microsoft.graph.user", id: expect.any(String) as unknown, displayName: expect.any(String) as unknown });
     const second = (await (await h.graph(first["@odata.nextLink"], auth)).json()) as { value: Obj[]; "@odata.nextLink": string };
     const third = (await (await h.graph(second["@odata.nextLink"], auth)).json()) as { value: Obj[]; "@odata.nextLink"?: string };
     expect(third["@odata.nextLink"]).toBeUndefined();
@@ -86,7 +86,7 @@ describe("lists and reads", () => {
     expect(org.value[0]).toMatchObject({ id: tenant.tenantId, tenantType: "AAD", verifiedDomains: [{ name: tenant.domain, isDefault: true, type: "Managed" }] });
     const skus = (await (await h.graph("/v1.0/subscribedSkus", auth)).json()) as { value: Obj[] };
     expect(skus.value.length).toBe(tenant.directory.counts().subscribedSkus);
-    expect(skus.value[0]).toMatchObject({ skuId: expect.any(String), prepaidUnits: { enabled: expect.any(Number) } });
+    expect(skus.value[0]).toMatchObject({ skuId: expect.any(String) as unknown, prepaidUnits: { enabled: expect.any(Number) as unknown } });
 
     const app = [...tenant.apps.values()][0]!;
     const res = await h.graph(`/v1.0/applications(appId='${app.clientId}')?$select=passwordCredentials`, auth);

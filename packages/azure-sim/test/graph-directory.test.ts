@@ -79,9 +79,9 @@ describe("Directory generation", () => {
     const users = [...d.truth("users")];
     const guests = users.filter((u) => u.userType === "Guest");
     expect(guests.length / users.length).toBeGreaterThan(0.02);
-    expect(guests.every((u) => String(u.userPrincipalName).includes("#EXT#@"))).toBe(true);
+    expect(guests.every((u) => (u.userPrincipalName as string).includes("#EXT#@"))).toBe(true);
     expect(users.filter((u) => u.mail === null).length).toBeGreaterThan(20);
-    const upns = users.map((u) => String(u.userPrincipalName).toLowerCase());
+    const upns = users.map((u) => (u.userPrincipalName as string).toLowerCase());
     expect(new Set(upns).size).toBe(users.length);
     expect(upns).toContain("adele.vance@contoso.example");
     expect(upns).toContain("adele.vance1@contoso.example");

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SimHandler, TokenClaims, TokenVerifier } from "../src/http.js";
 import { SimRegistry, type SimTenant } from "../src/registry.js";
@@ -23,7 +23,7 @@ export function bearer(tid: string, roles: readonly string[]): string {
   return `Bearer ${Buffer.from(JSON.stringify({ tid, roles }), "utf8").toString("base64url")}`;
 }
 
-const fakeVerify: TokenVerifier = async (authorization) => {
+function fakeClaims(authorization: string | undefined): TokenClaims | null {
   if (!authorization?.startsWith("Bearer ")) return null;
   try {
     const { tid, roles } = JSON.parse(Buffer.from(authorization.slice(7), "base64url").toString("utf8")) as { tid: string; roles: string[] };
@@ -32,7 +32,8 @@ const fakeVerify: TokenVerifier = async (authorization) => {
   } catch {
     return null;
   }
-};
+}
+const fakeVerify: TokenVerifier = (authorization) => Promise.resolve(fakeClaims(authorization));
 
 export interface Harness {
   readonly baseUrl: string;
@@ -52,7 +53,19 @@ let tenantSerial = 0;
 export async function startHarness(pageCaps: Partial<PageCaps> = {}): Promise<Harness> {
   const registry = new SimRegistry();
   const state = new GraphSimState(10_000);
-  let server: Server | undefined;
+  // The handler needs the port for its links, so it is made after listen.
+  let handler: SimHandler = () => Promise.resolve(false);
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", h.baseUrl);
+    handler(req, res, url)
+      .then((handled) => {
+        if (!handled) res.writeHead(404).end();
+      })
+      .catch((err: unknown) => {
+        if (!res.headersSent) res.writeHead(500).end(String(err));
+        else res.destroy();
+      });
+  });
   const h = {
     baseUrl: "",
     registry,
@@ -82,25 +95,12 @@ export async function startHarness(pageCaps: Partial<PageCaps> = {}): Promise<Ha
     },
     async close() {
       await new Promise<void>((resolve) => {
-        server?.close(() => resolve());
-        server?.closeAllConnections();
+        server.close(() => resolve());
+        server.closeAllConnections();
       });
     },
   };
-  // The handler needs the port for its links, so it is made after listen.
-  let handler: SimHandler = async () => false;
-  server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", h.baseUrl);
-    handler(req, res, url)
-      .then((handled) => {
-        if (!handled) res.writeHead(404).end();
-      })
-      .catch((err: unknown) => {
-        if (!res.headersSent) res.writeHead(500).end(String(err));
-        else res.destroy();
-      });
-  });
-  await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   h.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   handler = createGraphHandler({ registry, verify: fakeVerify, baseUrl: h.baseUrl, state, pageCaps, now: () => Date.now() + h.clockOffset });
   return h;

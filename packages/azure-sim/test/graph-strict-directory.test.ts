@@ -34,7 +34,7 @@ describe("strict simulated Graph: soft delete, restore, hard delete", () => {
     const restored = (await t.client.api(`/directory/deletedItems/${user}/restore`).post({})) as Obj;
     expect(restored).toMatchObject({ id: user, "@odata.type": "#microsoft.graph.user" });
     const u2 = await round(t.client, u1.deltaLink);
-    expect(merged(u2).get(user)).toMatchObject({ id: user, displayName: expect.any(String) });
+    expect(merged(u2).get(user)).toMatchObject({ id: user, displayName: expect.any(String) as unknown });
     expect([...merged(await round(t.client, g1.deltaLink)).values()]).toEqual([]);
     expect(memberOf(await simGet<Link[]>(`/_sim/${t.tenantId}/truth/memberships`), user)).toEqual(held);
 
@@ -69,7 +69,7 @@ describe("strict simulated Graph: scripted errors", () => {
     const groups = await graphError(t.client.api("/groups/delta").get());
     expect(groups).toMatchObject({ status: 400, code: "invalidRequest", codes: ["resyncRequired"] });
     // Each was scripted once: the next requests succeed.
-    await expect(t.client.api("/users/delta").get()).resolves.toMatchObject({ value: expect.any(Array) });
+    await expect(t.client.api("/users/delta").get()).resolves.toMatchObject({ value: expect.any(Array) as unknown });
     const log = await simGet<{ requests: Array<{ fault: string | null }> }>(`/_sim/requests?tenantId=${t.tenantId}`);
     expect(log.requests.map((r) => r.fault).filter(Boolean)).toEqual(["syncStateNotFound", "resyncRequired"]);
   });

@@ -17,7 +17,9 @@ export class CountingTransport implements Middleware {
   private readonly http = new HTTPMessageHandler();
 
   async execute(context: Context): Promise<void> {
-    const url = typeof context.request === "string" ? context.request : context.request.url;
+    // The SDK types it as the DOM's RequestInfo, which this project's lib (no "dom") does not declare.
+    const request = context.request as string | Request;
+    const url = typeof request === "string" ? request : request.url;
     const r = resourceOfUrl(url);
     this.byResource[r] = (this.byResource[r] ?? 0) + 1;
     this.total++;

@@ -111,5 +111,6 @@ export async function runNaive(o: NaiveOptions): Promise<NaiveResult> {
 }
 
 function memberType(x: GraphObject): string {
-  return String(x["@odata.type"] ?? "#microsoft.graph.directoryObject").replace("#microsoft.graph.", "");
+  const type = x["@odata.type"];
+  return (typeof type === "string" ? type : "#microsoft.graph.directoryObject").replace("#microsoft.graph.", "");
 }

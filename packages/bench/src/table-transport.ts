@@ -254,7 +254,7 @@ export class FakeTableService implements HttpClient {
     if (k.kind === "drop") return true;
     if (k.kind === "count") {
       let t = this.rowCounts.get(table);
-      if (!t) this.rowCounts.set(table, (t = new Map()));
+      if (!t) this.rowCounts.set(table, (t = new Map<string, number>()));
       // Only whole-row writes add a row (a merge marks one already there).
       if (pk.includes("|groups|") || pk.includes("|directoryRoles|")) {
         const key = `${pk}\u0000${rk}`;
@@ -271,11 +271,11 @@ export class FakeTableService implements HttpClient {
     }
     if (k.kind === "keys") {
       let t = this.keys.get(table);
-      if (!t) this.keys.set(table, (t = new Map()));
+      if (!t) this.keys.set(table, (t = new Map<string, Map<string, string>>()));
       let p = t.get(pk);
       if (k.keepData) this.keepData(table, pk, rk, method, body);
       if (method === "DELETE") return p?.delete(rk) ?? false;
-      if (!p) t.set(own(pk), (p = new Map()));
+      if (!p) t.set(own(pk), (p = new Map<string, string>()));
       const had = p.get(rk);
       // A merge without the field (the full scan's "seen" mark) keeps the stored value.
       const v = new RegExp(`"${k.field}":"([^"]*)"`).exec(body)?.[1];
@@ -283,10 +283,10 @@ export class FakeTableService implements HttpClient {
       return had !== undefined;
     }
     let t = this.stored.get(table);
-    if (!t) this.stored.set(table, (t = new Map()));
+    if (!t) this.stored.set(table, (t = new Map<string, Map<string, Row>>()));
     let p = t.get(pk);
     if (method === "DELETE") return p?.delete(rk) ?? false;
-    if (!p) t.set(own(pk), (p = new Map()));
+    if (!p) t.set(own(pk), (p = new Map<string, Row>()));
     const before = p.get(rk);
     const row = (body ? JSON.parse(body) : {}) as Row;
     const merged = method === "PATCH" || method === "MERGE" ? { ...before, ...row } : row;
@@ -296,7 +296,7 @@ export class FakeTableService implements HttpClient {
 
   private keepData(table: string, pk: string, rk: string, method: string, body: string): void {
     let t = this.rowData.get(table);
-    if (!t) this.rowData.set(table, (t = new Map()));
+    if (!t) this.rowData.set(table, (t = new Map<string, Row>()));
     const key = `${pk}\u0000${rk}`;
     if (method === "DELETE") {
       t.delete(key);

@@ -36,10 +36,11 @@ export async function compareStoreToTruth(sim: SimApi, tenantId: string, stores:
       problem(`${type}: ${stored.size} stored, ${truth.length} in the directory`);
     }
     for (const o of truth) {
-      const got = stored.get(String(o.id));
+      const id = typeof o.id === "string" ? o.id : JSON.stringify(o.id);
+      const got = stored.get(id);
       if (!isDeepStrictEqual(got, o)) {
         failed = true;
-        problem(`${type} ${String(o.id)}: ${got ? "differs" : "missing"}`);
+        problem(`${type} ${id}: ${got ? "differs" : "missing"}`);
       }
     }
   }

@@ -4,7 +4,6 @@ import { sendJson } from "../http.js";
 import type { SimTenant } from "../registry.js";
 import type { GraphEnv } from "./context.js";
 import { body, ControlError } from "./controlBody.js";
-import type { AddableType, MutableType } from "./directory.js";
 import { V1_PROPERTIES } from "./properties.js";
 import type { Json } from "./types.js";
 
@@ -36,13 +35,13 @@ export async function objectRoute(env: GraphEnv, req: IncomingMessage, res: Serv
       if (unknown !== undefined) throw new ControlError(400, "BadRequest", `${b} has no settable v1.0 property ${unknown}`);
       const before = dir.get(type.data, c)!;
       const changed = Object.keys(patch).filter((p) => JSON.stringify(before[p] ?? null) !== JSON.stringify(patch[p]));
-      dir.update(type.data as MutableType, c, patch);
+      dir.update(type.data, c, patch);
       env.log("graph sim: object patched", { tenantId: t.tenantId, type: b, id: c, changed });
       sendJson(res, 200, { changed });
     } else {
       if (type.data === "subscribedSkus") throw new ControlError(400, "BadRequest", "subscribed SKUs are not deleted");
       const soft = url.searchParams.get("soft") === "1" || url.searchParams.get("soft") === "true";
-      const cascade = dir.delete(type.data as AddableType, c, soft ? "softDelete" : "hardDelete");
+      const cascade = dir.delete(type.data, c, soft ? "softDelete" : "hardDelete");
       sendJson(res, 200, { cascade: cascade ?? [] });
     }
   } else if (a === "deletedItems" && b && rest.length === 3 && c === "restore" && m === "POST") {

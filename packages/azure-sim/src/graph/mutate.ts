@@ -47,7 +47,7 @@ const userUpdate: Op = (dir, rand) => {
     const which = Math.floor(rand() * 4);
     if (which === 0) patch.department = other(rand, DEPARTMENTS, u.department);
     else if (which === 1) patch.jobTitle = other(rand, JOB_TITLES, u.jobTitle);
-    else if (which === 2) patch.displayName = `${String(u.givenName)} ${String(u.surname)}-${Math.floor(rand() * 1000)}`;
+    else if (which === 2) patch.displayName = `${text(u.givenName)} ${text(u.surname)}-${Math.floor(rand() * 1000)}`;
     else {
       const [country, city, usageLocation] = other(rand, PLACES, undefined);
       Object.assign(patch, { country, city, usageLocation });
@@ -79,7 +79,7 @@ const groupUpdate: Op = (dir, rand) => {
   const g = dir.pick("groups", rand);
   if (!g) return undefined;
   const patch: JsonObject =
-    rand() < 0.5 ? { description: `${String(g.displayName)}, revised ${Math.floor(rand() * 10000)}` } : { displayName: `${String(g.displayName)} (${Math.floor(rand() * 100)})` };
+    rand() < 0.5 ? { description: `${text(g.displayName)}, revised ${Math.floor(rand() * 10000)}` } : { displayName: `${text(g.displayName)} (${Math.floor(rand() * 100)})` };
   return dir.update("groups", g.id, patch) ? [{ type: "groups", id: g.id, kind: "update" }] : undefined;
 };
 
@@ -128,12 +128,12 @@ const updateOf =
   };
 
 const appUpdate = updateOf("applications", (o, rand): JsonObject =>
-  rand() < 0.5 ? { displayName: `${String(o.displayName)} v${Math.floor(rand() * 100)}` } : { signInAudience: o.signInAudience === "AzureADMyOrg" ? "AzureADMultipleOrgs" : "AzureADMyOrg" },
+  rand() < 0.5 ? { displayName: `${text(o.displayName)} v${Math.floor(rand() * 100)}` } : { signInAudience: o.signInAudience === "AzureADMyOrg" ? "AzureADMultipleOrgs" : "AzureADMyOrg" },
 );
 const spUpdate = updateOf("servicePrincipals", (o, rand): JsonObject =>
-  rand() < 0.5 ? { accountEnabled: o.accountEnabled !== true } : { displayName: `${String(o.displayName)} (${Math.floor(rand() * 100)})` },
+  rand() < 0.5 ? { accountEnabled: o.accountEnabled !== true } : { displayName: `${text(o.displayName)} (${Math.floor(rand() * 100)})` },
 );
-const auUpdate = updateOf("administrativeUnits", (o, rand) => ({ description: `${String(o.displayName)}, revised ${Math.floor(rand() * 10000)}` }));
+const auUpdate = updateOf("administrativeUnits", (o, rand) => ({ description: `${text(o.displayName)}, revised ${Math.floor(rand() * 10000)}` }));
 const skuUpdate = updateOf("subscribedSkus", (o) => ({ consumedUnits: (typeof o.consumedUnits === "number" ? o.consumedUnits : 0) + 1 }));
 
 const roleMemberAdd: Op = (dir, rand) => {
@@ -201,4 +201,9 @@ export function applyMutations(dir: Directory, seed: number, count: number): Mut
     done++;
   }
   return applied;
+}
+
+/** A property as text for a generated name (the generated properties are strings). */
+function text(v: unknown): string {
+  return typeof v === "string" ? v : JSON.stringify(v) ?? "";
 }

@@ -115,38 +115,43 @@ export class DurableBackend {
   }
 
   /** As the extension: refused (InstanceExistsError) while an instance of that ID runs; a finished one is replaced. */
-  async startNew(name: string, options: { instanceId: string; input?: unknown }): Promise<string> {
-    this.create(name, options.instanceId, roundTrip(options.input), "", true);
-    return options.instanceId;
+  startNew(name: string, options: { instanceId: string; input?: unknown }): Promise<string> {
+    return settle(() => {
+      this.create(name, options.instanceId, roundTrip(options.input), "", true);
+      return options.instanceId;
+    });
   }
 
   start(name: string, options: { instanceId: string; input?: unknown }): Promise<string> {
     return this.startNew(name, options);
   }
 
-  async getStatus(instanceId: string): Promise<InstanceStatus | undefined> {
-    return this.instances.get(instanceId)?.snapshot();
+  getStatus(instanceId: string): Promise<InstanceStatus | undefined> {
+    return settle(() => this.instances.get(instanceId)?.snapshot());
   }
 
   /** Delivers an external event (context.df.waitForExternalEvent). Events raised before the wait are buffered. */
-  async raiseEvent(instanceId: string, eventName: string, eventData?: unknown): Promise<void> {
-    const inst = this.require(instanceId);
-    if (inst.isTerminal) throw new Error(`Instance '${instanceId}' is ${inst.status.runtimeStatus}; cannot raise '${eventName}'`);
-    inst.raise(eventName, eventData);
+  raiseEvent(instanceId: string, eventName: string, eventData?: unknown): Promise<void> {
+    return settle(() => {
+      const inst = this.require(instanceId);
+      if (inst.isTerminal) throw new Error(`Instance '${instanceId}' is ${inst.status.runtimeStatus}; cannot raise '${eventName}'`);
+      inst.raise(eventName, eventData);
+    });
   }
 
   /** Marks the instance Terminated with the reason as output; a finished instance is left as it is. */
-  async terminate(instanceId: string, reason: string): Promise<void> {
-    const inst = this.require(instanceId);
-    inst.finish("Terminated", reason);
+  terminate(instanceId: string, reason: string): Promise<void> {
+    return settle(() => this.require(instanceId).finish("Terminated", reason));
   }
 
   /** Forgets a finished instance; returns how many were deleted (0 when none or still running). */
-  async purge(instanceId: string): Promise<number> {
-    const inst = this.instances.get(instanceId);
-    if (!inst || !TERMINAL.has(inst.snapshot().runtimeStatus)) return 0;
-    this.instances.delete(instanceId);
-    return 1;
+  purge(instanceId: string): Promise<number> {
+    return settle(() => {
+      const inst = this.instances.get(instanceId);
+      if (!inst || !TERMINAL.has(inst.snapshot().runtimeStatus)) return 0;
+      this.instances.delete(instanceId);
+      return 1;
+    });
   }
 
   /** Resolves with the status once the instance is finished, or with its current status when timeoutMs passes. */
@@ -256,3 +261,11 @@ export const LocalDurableRuntime = DurableBackend;
 export type LocalDurableRuntime = DurableBackend;
 export type LocalDurableRuntimeOptions = DurableBackendOptions;
 
+/** The client API is asynchronous, as the extension's HTTP API is: a throw becomes a rejection, never a synchronous throw. */
+function settle<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+}

@@ -1,9 +1,10 @@
-import type { InvocationContext } from "@azure/functions";
+import type { FunctionResult, InvocationContext } from "@azure/functions";
 import type { OrchestrationHandler } from "durable-functions";
 
 /** What `df.app.orchestration` takes as its handler. */
 export type OrchestratorFn = OrchestrationHandler;
-export type ActivityFn = (input: unknown, ctx: InvocationContext) => Promise<unknown>;
+/** What `df.app.activity` takes: like any Functions handler, it may return a value or a promise. */
+export type ActivityFn = (input: unknown, ctx: InvocationContext) => FunctionResult;
 export type RuntimeStatus = "Pending" | "Running" | "ContinuedAsNew" | "Suspended" | "Completed" | "Failed" | "Terminated";
 export type LogLevel = "info" | "warn" | "error";
 

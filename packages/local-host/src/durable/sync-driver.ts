@@ -53,7 +53,7 @@ export async function driveSync(o: SyncDriverOptions): Promise<SyncDriverRun> {
   let calls = 0;
   let finish: FinishResult | undefined;
   const activities = {
-    [ACTIVITY_PLAN]: async (): Promise<RunPlan> => ({ types, fullScan: o.fullScan ?? false, startedAt: new Date().toISOString() }),
+    [ACTIVITY_PLAN]: (): RunPlan => ({ types, fullScan: o.fullScan ?? false, startedAt: new Date().toISOString() }),
     [ACTIVITY_STREAM]: async (raw: unknown): Promise<StreamProgress> => {
       const input = raw as StreamTaskInput;
       calls++;

@@ -43,7 +43,7 @@ export function startTimers(registry: FunctionRegistry, extraInputs: (name: stri
   const triggerNames = new Map<string, string>();
   for (const reg of registry.byTrigger("timerTrigger")) {
     const t = triggerOf(reg)!;
-    const schedule = resolveAppSettings(String(t.schedule ?? ""));
+    const schedule = resolveAppSettings(typeof t.schedule === "string" ? t.schedule : "");
     // NCRONTAB with seconds, six fields (functions-bindings-timer.md, "NCRONTAB expressions").
     if (schedule.trim().split(/\s+/).length !== 6) throw new Error(`The schedule expression '${schedule}' of ${reg.metadata.name} is not a six-field NCRONTAB expression.`);
     CronExpressionParser.parse(schedule, { tz: "UTC" });

@@ -133,7 +133,7 @@ if (!g[KEY]) {
   g[KEY] = true;
   Module.prototype.require = new Proxy(Module.prototype.require, {
     apply(original, thisArg: unknown, args: [string]) {
-      return args[0] === "@azure/functions-core" ? coreApi : (Reflect.apply(original, thisArg, args) as unknown);
+      return args[0] === "@azure/functions-core" ? coreApi : Reflect.apply<unknown, [string], unknown>(original, thisArg, args);
     },
   });
 }

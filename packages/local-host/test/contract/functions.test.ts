@@ -51,7 +51,7 @@ beforeAll(async () => {
     route: "_test/client",
     authLevel: "anonymous",
     extraInputs: [df.input.durableClient()],
-    handler: async (_req, ctx) => {
+    handler: (_req, ctx) => {
       client = df.getClient(ctx);
       return { status: 204 };
     },
@@ -128,7 +128,7 @@ describe("the HTTP functions that functions/http.ts registers", () => {
   });
 
   it("refuses a registration once the app has started, as the worker does", () => {
-    expect(() => functions.app.http("lateFunction", { route: "late", handler: async () => ({ status: 200 }) })).toThrow(/during app startup/);
+    expect(() => functions.app.http("lateFunction", { route: "late", handler: () => ({ status: 200 }) })).toThrow(/during app startup/);
   });
 
   it("answers 404 with no body for an unknown route or a method no function takes, as the host does", async () => {

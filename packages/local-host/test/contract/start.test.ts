@@ -7,7 +7,7 @@ import { envWithoutAzure, exitOf, startTs, waitForFile } from "../../../../test/
 describe("npm start with no Azure settings", () => {
   const cwd = mkdtempSync(join(tmpdir(), "start-"));
   const runtime = startTs("packages/local-host/src/start.ts", cwd, envWithoutAzure({ LOCAL_API_PORT: "0" }));
-  afterAll(async () => {
+  afterAll(() => {
     if (runtime.exitCode === null) runtime.kill("SIGKILL");
     rmSync(cwd, { recursive: true, force: true });
   });

@@ -14,7 +14,7 @@ function recordingActivities() {
   const calls = new Map<string, number>();
   const events: string[] = [];
   const activities: Record<string, ActivityFn> = {
-    [ACTIVITY_PLAN]: async () => ({ types: Object.keys(NEEDED), fullScan: false, startedAt: "2026-01-01T00:00:00.000Z" }),
+    [ACTIVITY_PLAN]: () => ({ types: Object.keys(NEEDED), fullScan: false, startedAt: "2026-01-01T00:00:00.000Z" }),
     [ACTIVITY_STREAM]: async (input) => {
       const { type } = input as StreamTaskInput;
       const n = (calls.get(type) ?? 0) + 1;
@@ -24,7 +24,7 @@ function recordingActivities() {
       events.push(`${type}#${n}${done ? " done" : ""}`);
       return { type, done, status: done ? "succeeded" : "running", mode: "delta", counters: { pages: n, objects: n * 10 }, missingPermission: null, error: null, writes: { transactions: 0, entities: 0 } };
     },
-    [ACTIVITY_FINISH]: async () => {
+    [ACTIVITY_FINISH]: () => {
       events.push("finish");
       return SUMMARY;
     },

@@ -12,7 +12,7 @@ const PLATFORMS: ReadonlyArray<readonly [string, readonly string[], string]> = [
   ["MacMDM", ["14.4.1", "15.0"], "MacBook"],
 ];
 
-export function buildDevice(ctx: GenContext, n: number, id: string): GraphObject {
+export function buildDevice(_ctx: GenContext, n: number, id: string): GraphObject {
   const rand = rngFor(id);
   const [os, versions, prefix] = pick(rand, PLATFORMS);
   const managed = rand() < 0.8;
