@@ -8,6 +8,13 @@ import type { RetryEvents } from "./graph/retry.js";
 import { SecretStore } from "./secrets/secret-store.js";
 import { serviceCredential } from "./secrets/service-credential.js";
 import { CredentialStore, profileCloud, type CredentialProfile } from "./store/credential-store.js";
+import { AuditStore } from "./store/audit-store.js";
+import { HistoryStore } from "./store/history-store.js";
+import { MemberStore } from "./store/member-store.js";
+import { ObjectStore } from "./store/object-store.js";
+import { PreviewStore } from "./store/preview-store.js";
+import { QuotaStore } from "./store/quota-store.js";
+import { SyncStateStore } from "./store/sync-state.js";
 import { Tables } from "./store/tables.js";
 import { TenantStore, type TenantRecord } from "./store/tenant-store.js";
 import { endpointProblems } from "./tenants/endpoint-policy.js";
@@ -26,6 +33,11 @@ export class Services {
   readonly secrets: SecretStore;
   readonly tenants: TenantStore;
   readonly credentials: CredentialStore;
+  readonly previews: PreviewStore;
+  readonly quota: QuotaStore;
+  readonly audit: AuditStore;
+  readonly history: HistoryStore;
+  readonly syncState: SyncStateStore;
   private ensured: Promise<void> | undefined;
 
   constructor(
@@ -36,6 +48,26 @@ export class Services {
     this.secrets = new SecretStore(config.keyVaultUrl, identity);
     this.tenants = new TenantStore(this.tables.client("Tenants"));
     this.credentials = new CredentialStore(this.tables.client("Credentials"));
+    this.previews = new PreviewStore(this.tables.client("Previews"));
+    this.quota = new QuotaStore(this.tables.client("Quota"));
+    this.audit = new AuditStore(this.tables.client("Audit"));
+    this.history = new HistoryStore(this.tables.client("History"));
+    this.syncState = new SyncStateStore(this.tables.client("SyncState"));
+  }
+
+  /** A tenant's live objects. */
+  objects(tenantId: string): ObjectStore {
+    return new ObjectStore(this.tables.client("Objects"), tenantId);
+  }
+
+  /** A tenant's live links. */
+  members(tenantId: string): MemberStore {
+    return new MemberStore(this.tables.client("Members"), tenantId);
+  }
+
+  /** A preview run's objects, under its preview key. */
+  previewObjects(key: string): ObjectStore {
+    return new ObjectStore(this.tables.client("Previews"), key);
   }
 
   /** Creates the tables once per process. */

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { startAzurite } from "../src/local/azurite.js";
-import { generateCertificates } from "../src/local/certs.js";
-import { simContract, type SimContract } from "../src/local/sim/contract.js";
-import { startSimulatedAzure } from "../src/local/sim/server.js";
+import { startAzurite } from "../packages/local-host/src/azurite.js";
+import { generateCertificates } from "../packages/azure-sim/src/certs.js";
+import { simContract, type SimContract } from "../packages/azure-sim/src/contract.js";
+import { startSimulatedAzure } from "../packages/azure-sim/src/server.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

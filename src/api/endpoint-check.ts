@@ -1,4 +1,5 @@
-import type { Cloud, EndpointOverrides } from "../config/clouds.js";
+import type { Cloud } from "../config/clouds.js";
+import type { EndpointOverrides } from "../domain/endpoints.js";
 import type { Services } from "../services.js";
 import { endpointProblems, type EndpointProblem } from "../tenants/endpoint-policy.js";
 import { RequestError } from "./errors.js";

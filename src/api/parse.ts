@@ -33,7 +33,8 @@ export async function readBounded(req: HttpRequest, limit: number): Promise<Uint
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > limit) throw tooLarge(limit);
   if (!req.body) return new Uint8Array(0);
-  const reader = req.body.getReader();
+  // The worker hands the body over as a byte stream (@azure/functions, http/HttpRequest.ts).
+  const reader = (req.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {

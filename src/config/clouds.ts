@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { EndpointOverrides } from "../domain/endpoints.js";
 
 export const CLOUDS = ["global", "usgov", "usgovdod", "china"] as const;
 export const cloudSchema = z.enum(CLOUDS);
@@ -42,11 +43,6 @@ export function cloudLabel(cloud: Cloud): string {
   return CLOUD_TABLE[cloud].label;
 }
 
-/** Per-tenant overrides (C1's "Graph domain" override); both are optional. */
-export interface EndpointOverrides {
-  readonly authorityHost?: string | undefined;
-  readonly graphBaseUrl?: string | undefined;
-}
 
 const trimSlash = (u: string): string => u.replace(/\/+$/, "");
 

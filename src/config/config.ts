@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { EndpointOverrides } from "../domain/endpoints.js";
 import { hostKey } from "./clouds.js";
 
 /** A setting is missing or malformed: the deployment's fault, reported at start. */
@@ -106,7 +107,7 @@ export interface Config {
   readonly syncTimerSchedule: string;
   readonly syncNowDailyLimit: number;
   readonly streamBudgetMs: number;
-  readonly cloudOverride: { readonly authorityHost?: string; readonly graphBaseUrl?: string };
+  readonly cloudOverride: EndpointOverrides;
   /** `host:port` entries a tenant's endpoint override may use besides its cloud's documented hosts. */
   readonly endpointAllowedHosts: readonly string[];
 }
@@ -153,9 +154,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     serviceIdentity = { kind: "managedIdentity", clientId: e.AZURE_CLIENT_ID };
   }
 
-  const cloudOverride: { authorityHost?: string; graphBaseUrl?: string } = {};
-  if (e.CLOUD_AUTHORITY_HOST_OVERRIDE) cloudOverride.authorityHost = e.CLOUD_AUTHORITY_HOST_OVERRIDE;
-  if (e.CLOUD_GRAPH_BASE_URL_OVERRIDE) cloudOverride.graphBaseUrl = e.CLOUD_GRAPH_BASE_URL_OVERRIDE;
+  const cloudOverride: EndpointOverrides = {
+    ...(e.CLOUD_AUTHORITY_HOST_OVERRIDE ? { authorityHost: e.CLOUD_AUTHORITY_HOST_OVERRIDE } : {}),
+    ...(e.CLOUD_GRAPH_BASE_URL_OVERRIDE ? { graphBaseUrl: e.CLOUD_GRAPH_BASE_URL_OVERRIDE } : {}),
+  };
 
   return deepFreeze({
     tables,

@@ -21,7 +21,7 @@ export interface ResourceModule {
   readonly type: SyncedType;
   /** Collection path under the version, e.g. "/users". */
   readonly path: string;
-  /** Delta where Graph offers it (FACTS), otherwise a full list on every run. */
+  /** Delta where Graph offers it (concepts/delta-query-overview.md, "Supported resources"), otherwise a full list on every run. */
   readonly mode: "delta" | "list";
   /** Properties tracked and stored; `id` is implied. */
   readonly select: readonly string[];
@@ -61,10 +61,10 @@ export function project(m: ResourceModule, o: GraphObject): Record<string, Json>
  */
 export function merge(m: ResourceModule, stored: Readonly<Record<string, Json>>, o: GraphObject): Record<string, Json> {
   // Only selected properties survive: a property dropped from `select` goes at the next write.
-  return { ...project(m, { ...stored, id: o.id } as GraphObject), ...project(m, o) };
+  return { ...project(m, { ...stored, id: o.id }), ...project(m, o) };
 }
 
 /** A delta item viewed as the whole object: the stored data with the item laid over it, annotations kept. */
 export function mergedView(stored: Readonly<Record<string, Json>>, o: GraphObject): GraphObject {
-  return { ...stored, ...o } as GraphObject;
+  return { ...stored, ...o };
 }

@@ -24,7 +24,7 @@ export interface RetryEvents {
 
 const RETRIABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
-/** Retry-After in seconds, possibly fractional (FACTS), or an HTTP date. */
+/** Retry-After in seconds, possibly fractional, or an HTTP date (concepts/throttling.md in microsoft-graph-docs-contrib; RFC 9110 §10.2.3). */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
@@ -68,6 +68,7 @@ export class GraphRetryMiddleware implements Middleware {
       }
       const last = attempt >= this.policy.maxRetries;
       if (failure !== undefined) {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what the transport threw, unchanged
         if (last) throw failure;
         const delay = this.backoff(attempt);
         this.events.onRetry?.("network", attempt + 1, delay);

@@ -38,7 +38,8 @@ export class ResponseSizeLimit implements Middleware {
       await res.body.cancel().catch(() => undefined);
       throw tooLarge();
     }
-    const reader = res.body.getReader();
+    // A fetch Response body is a byte stream (Fetch Standard, "body").
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (;;) {

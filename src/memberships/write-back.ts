@@ -2,9 +2,7 @@ import { GraphError } from "@microsoft/microsoft-graph-client";
 import { decodeJwt } from "jose";
 import { graphScope } from "../config/clouds.js";
 import type { Services } from "../services.js";
-import { AuditStore, type AuditEntry } from "../store/audit-store.js";
-import { MemberStore } from "../store/member-store.js";
-import { ObjectStore } from "../store/object-store.js";
+import type { AuditEntry } from "../store/audit-store.js";
 import type { TenantRecord } from "../store/tenant-store.js";
 import { MEMBERSHIP_WRITE } from "../tenants/test-connection.js";
 import { refusalFor, type Refusal } from "./guards.js";
@@ -31,8 +29,8 @@ const MEMBER_TYPES = ["users", "groups", "devices"] as const;
  * once; the next delta sync reports the same link. Every attempt is audited.
  */
 export async function writeMembership(services: Services, tenant: TenantRecord, groupId: string, memberId: string, action: "add" | "remove", actor: Actor): Promise<WriteOutcome> {
-  const objects = new ObjectStore(services.tables.client("Objects"), tenant.id);
-  const audit = new AuditStore(services.tables.client("Audit"));
+  const objects = services.objects(tenant.id);
+  const audit = services.audit;
   const record = async (result: string) => {
     const entry: AuditEntry = { at: new Date().toISOString(), tenantId: tenant.id, actorId: actor.id, actorName: actor.name, action: action === "add" ? "addMember" : "removeMember", groupId, memberId, result };
     await audit.add(entry);
@@ -55,7 +53,7 @@ export async function writeMembership(services: Services, tenant: TenantRecord, 
   }
 
   const client = await services.graphFor(tenant);
-  const members = new MemberStore(services.tables.client("Members"), tenant.id);
+  const members = services.members(tenant.id);
   let changed = true;
   try {
     if (action === "add") {

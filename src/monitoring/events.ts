@@ -51,6 +51,7 @@
  */
 import events from "../../infra/events.json" with { type: "json" };
 import { logJson } from "./log-text.js";
+import type { SyncEventStatus } from "../domain/run-outcome.js";
 
 const NAME = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)+$/;
 
@@ -102,17 +103,15 @@ export interface CredentialExpiryEvent {
 }
 
 export const SYNC_RUN_TYPES = Object.freeze(["full", "delta", "preview"] as const);
-export const SYNC_RUN_STATUSES = Object.freeze(["succeeded", "partial", "failed"] as const);
 export const SYNC_RUN_TRIGGERS = Object.freeze(["schedule", "manual"] as const);
 export type SyncRunType = (typeof SYNC_RUN_TYPES)[number];
-export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
 export type SyncRunTrigger = (typeof SYNC_RUN_TRIGGERS)[number];
 
 export interface SyncRunEvent {
   readonly tenantId: string;
   readonly runId: string;
   readonly type: SyncRunType;
-  readonly status: SyncRunStatus;
+  readonly status: SyncEventStatus;
   readonly trigger: SyncRunTrigger;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The daily secret-expiry monitor (issue 6, part 2).
+ * The daily secret-expiry monitor.
  *
  * For every credential profile it works out when the client secret really
  * expires and logs ONE EVENT_CREDENTIAL_EXPIRY line, the line the expiry

@@ -1,8 +1,7 @@
 import type { SyncedType } from "../graph/resource.js";
 import { nextRunAfter } from "../schedule/next-run.js";
 import type { Services } from "../services.js";
-import { HistoryStore, type HistoryRecord } from "../store/history-store.js";
-import { PreviewStore } from "../store/preview-store.js";
+import type { HistoryRecord } from "../store/history-store.js";
 import { terminateTypes } from "./children.js";
 import { instanceIdOf } from "./contract.js";
 import { readRunProgress } from "./progress.js";
@@ -21,7 +20,7 @@ export type CancelResult = { readonly cancelled: true; readonly runId: string | 
  * scheduled. Activities already running finish their slice; their results
  * are dropped with the instance.
  */
-export async function cancelRun(client: OrchestrationClient, services: Pick<Services, "tenants" | "tables">, tenantId: string, now: () => number = Date.now): Promise<CancelResult> {
+export async function cancelRun(client: OrchestrationClient, services: Pick<Services, "tenants" | "previews" | "history">, tenantId: string, now: () => number = Date.now): Promise<CancelResult> {
   const run = await client.getStatus(instanceIdOf(tenantId));
   if (!run || !isActive(run.runtimeStatus)) return { cancelled: false, reason: "notRunning" };
   if (!client.terminate) throw new Error("the Durable client cannot terminate instances");
@@ -35,14 +34,14 @@ export async function cancelRun(client: OrchestrationClient, services: Pick<Serv
   const runId = progress?.runId ?? tenant?.value.lastRunId ?? null;
   const ended = new Date(now());
   if (progress?.mode === "preview") {
-    const previews = new PreviewStore(services.tables.client("Previews"));
+    const previews = services.previews;
     const meta = await previews.get(tenantId);
     if (meta && meta.runId === runId) await previews.put(tenantId, { ...meta, status: "failed", endedAt: ended.toISOString() });
     await services.tenants.update(tenantId, (t) => (t.status === "running" || t.status === "queued" ? { ...t, status: "idle" } : undefined));
     return { cancelled: true, runId };
   }
   if (runId && tenant) {
-    const history = new HistoryStore(services.tables.client("History"));
+    const history = services.history;
     const startTime = tenant.value.lastSyncStart ?? ended.toISOString();
     for (const type of types) {
       const record: HistoryRecord = {

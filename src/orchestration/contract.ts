@@ -1,4 +1,5 @@
 import type { SyncedType } from "../graph/resource.js";
+import type { RunOutcome } from "../domain/run-outcome.js";
 import type { Trigger } from "../store/history-store.js";
 import type { StreamProgress } from "../sync/stream.js";
 
@@ -51,7 +52,7 @@ export interface FinishTaskInput extends RunInput {
 
 export interface RunSummary {
   readonly runId: string;
-  readonly status: "succeeded" | "partial" | "failed" | "held";
+  readonly status: RunOutcome;
   readonly types: Readonly<Partial<Record<string, { total: number; changed: number; deleted: number; filtered: number; status: string }>>>;
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { odata, type TableClient } from "@azure/data-tables";
+import { invertedTime } from "./keys.js";
 
 export interface AuditEntry {
   readonly at: string;
@@ -13,15 +14,12 @@ export interface AuditEntry {
   readonly result: string;
 }
 
-const MAX_TICKS = 9_999_999_999_999;
-
 /** Membership writes, newest first per tenant. */
 export class AuditStore {
   constructor(private readonly table: TableClient) {}
 
   async add(e: AuditEntry): Promise<void> {
-    const inverted = String(MAX_TICKS - Date.parse(e.at)).padStart(13, "0");
-    await this.table.createEntity({ partitionKey: e.tenantId, rowKey: `${inverted}|${randomUUID()}`, ...e });
+    await this.table.createEntity({ partitionKey: e.tenantId, rowKey: `${invertedTime(e.at)}|${randomUUID()}`, ...e });
   }
 
   async *list(tenantId: string, after?: string): AsyncGenerator<AuditEntry & { rowKey: string }> {

@@ -1,7 +1,7 @@
 import type { TableClient, TableEntity, TransactionAction } from "@azure/data-tables";
 import { statusOf } from "./status-code.js";
 
-/** A transaction holds one PartitionKey and at most 100 entities, each once (FACTS). */
+/** A transaction holds one PartitionKey and at most 100 entities, each once (Table service REST API, "Performing entity group transactions"). */
 export const MAX_BATCH = 100;
 
 type Op = { readonly kind: "upsert"; readonly entity: TableEntity; readonly mode: "Merge" | "Replace" } | { readonly kind: "delete"; readonly pk: string; readonly rk: string };
@@ -38,7 +38,7 @@ export class BatchWriter {
 
   private async add(pk: string, rk: string, op: Op): Promise<void> {
     let buf = this.buffers.get(pk);
-    if (!buf) this.buffers.set(pk, (buf = new Map()));
+    if (!buf) this.buffers.set(pk, (buf = new Map<string, Op>()));
     buf.delete(rk);
     buf.set(rk, op);
     // Full partitions go out at once; the rest wait for flush() so that transactions stay large.

@@ -1,5 +1,5 @@
 import { odata, type TableClient } from "@azure/data-tables";
-import { statusOf } from "./status-code.js";
+import { getOrUndefined, statusOf } from "./status-code.js";
 
 export interface Versioned<T> {
   readonly value: T;
@@ -28,13 +28,8 @@ export class DocStore<T extends { readonly id: string }> {
   }
 
   async get(id: string): Promise<Versioned<T> | undefined> {
-    try {
-      const e = await this.table.getEntity<{ doc: string }>(this.partition, id);
-      return { value: JSON.parse(e.doc) as T, etag: e.etag };
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw err;
-    }
+    const e = await getOrUndefined(() => this.table.getEntity<{ doc: string }>(this.partition, id));
+    return e ? { value: JSON.parse(e.doc) as T, etag: e.etag } : undefined;
   }
 
   /** The new ETag, or false when the stored one moved on (412). */

@@ -1,4 +1,5 @@
 import type { Json } from "../graph/resource.js";
+import { textOf } from "../domain/text.js";
 
 /** A string property holds up to 64 KiB (UTF-16), so large JSON is split across numbered properties. */
 const CHUNK = 30_000;
@@ -16,6 +17,6 @@ export function encodeData(value: Record<string, Json>): Record<string, string |
 export function decodeData(entity: Record<string, unknown>): Record<string, Json> {
   const chunks = typeof entity.dataChunks === "number" ? entity.dataChunks : 0;
   let text = "";
-  for (let i = 0; i < chunks; i++) text += String(entity[`data${i}`] ?? "");
+  for (let i = 0; i < chunks; i++) text += textOf(entity[`data${i}`]);
   return text ? (JSON.parse(text) as Record<string, Json>) : {};
 }

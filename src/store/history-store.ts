@@ -1,6 +1,8 @@
 import { odata, type TableClient } from "@azure/data-tables";
+import type { TypeOutcome } from "../domain/run-outcome.js";
+import { textOf } from "../domain/text.js";
+import { invertedTime } from "./keys.js";
 
-export type RunStatus = "succeeded" | "failed" | "skipped" | "held" | "cancelled";
 /** Who started a run: the timer or an admin (Sync Now, or the first sync of a new tenant). */
 export type Trigger = "schedule" | "manual";
 
@@ -15,12 +17,11 @@ export interface HistoryRecord {
   readonly changed: number;
   readonly deleted: number;
   readonly filtered: number;
-  readonly status: RunStatus;
+  readonly status: TypeOutcome;
   readonly error?: string;
   readonly warnings?: readonly string[];
 }
 
-const MAX_TICKS = 9_999_999_999_999;
 const MAX_ERROR_CHARS = 500;
 
 /**
@@ -37,8 +38,7 @@ export function publicError(text: string): string {
 
 /** Newest first: RowKey starts with the inverted start time. */
 export function historyRowKey(r: Pick<HistoryRecord, "startTime" | "runId" | "type">): string {
-  const inverted = String(MAX_TICKS - Date.parse(r.startTime)).padStart(13, "0");
-  return `${inverted}|${r.runId}|${r.type}`;
+  return `${invertedTime(r.startTime)}|${r.runId}|${r.type}`;
 }
 
 export class HistoryStore {
@@ -56,7 +56,7 @@ export class HistoryStore {
     const it = this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${tenantId}` } });
     for await (const e of it) {
       const { partitionKey: _pk, rowKey: _rk, etag: _etag, timestamp: _ts, warnings, ...rest } = e;
-      yield { ...(rest as unknown as HistoryRecord), warnings: JSON.parse(String(warnings ?? "[]")) as string[] };
+      yield { ...(rest as unknown as HistoryRecord), warnings: JSON.parse(textOf(warnings, "[]")) as string[] };
     }
   }
 }

@@ -1,9 +1,6 @@
 import { odata, type TableClient } from "@azure/data-tables";
 import { bucketOf, MEMBER_BUCKETS, memberPartition, safeKey } from "./keys.js";
-import { allOf, anyOf } from "./odata-compose.js";
-
-/** Filters hold at most 15 comparisons (FACTS); one is the PartitionKey. */
-const KEYS_PER_QUERY = 14;
+import { keyFilters } from "./odata-compose.js";
 
 export type Container = "groups" | "directoryRoles";
 
@@ -50,10 +47,8 @@ export class MemberStore {
   /** Which of these IDs are parked: one query for up to 14. */
   async parkedOf(ids: readonly string[]): Promise<Set<string>> {
     const found = new Set<string>();
-    const unique = [...new Set(ids.map(safeKey))];
     await Promise.all(
-      chunked(unique, KEYS_PER_QUERY).map(async (chunk) => {
-        const filter = allOf(odata`PartitionKey eq ${this.parkedPartition()}`, anyOf(chunk.map((k) => odata`RowKey eq ${k}`)));
+      keyFilters(this.parkedPartition(), ids.map(safeKey)).map(async (filter) => {
         for await (const e of this.table.listEntities({ queryOptions: { filter, select: ["RowKey"] } })) found.add(e.rowKey ?? "");
       }),
     );
@@ -94,15 +89,11 @@ export class MemberStore {
     }
     const found = new Set<string>();
     await Promise.all(
-      [...byPartition].flatMap(([pk, keys]) => {
-        const unique = [...new Set(keys)];
-        const chunks: string[][] = [];
-        for (let i = 0; i < unique.length; i += KEYS_PER_QUERY) chunks.push(unique.slice(i, i + KEYS_PER_QUERY));
-        return chunks.map(async (chunk) => {
-          const filter = allOf(odata`PartitionKey eq ${pk}`, anyOf(chunk.map((k) => odata`RowKey eq ${k}`)));
+      [...byPartition].flatMap(([pk, keys]) =>
+        keyFilters(pk, keys).map(async (filter) => {
           for await (const e of this.table.listEntities({ queryOptions: { filter, select: ["RowKey"] } })) found.add(e.rowKey ?? "");
-        });
-      }),
+        }),
+      ),
     );
     return found;
   }
@@ -155,10 +146,4 @@ export class MemberStore {
       }
     }
   }
-}
-
-function chunked<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

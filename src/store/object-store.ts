@@ -1,8 +1,9 @@
 import { odata, type TableClient } from "@azure/data-tables";
 import type { Json } from "../graph/resource.js";
 import { decodeData, encodeData } from "./entity-codec.js";
-import { allOf, anyOf } from "./odata-compose.js";
+import { allOf, keyFilters } from "./odata-compose.js";
 import { bucketOf, OBJECT_BUCKETS, objectPartition, safeKey } from "./keys.js";
+import { textOf } from "../domain/text.js";
 
 /** What the engine needs to know of a stored object without reading its data. */
 export interface StoredMeta {
@@ -26,22 +27,25 @@ export interface ObjectRow extends Omit<StoredMeta, "call" | "scan" | "hidden" |
   readonly data: Record<string, Json>;
 }
 
-/** Filters hold at most 15 comparisons (FACTS); one is the PartitionKey. */
-const IDS_PER_QUERY = 14;
-
 const META = ["RowKey", "hash", "run", "seq", "op", "call", "scan", "hidden"];
 
 type Raw = Record<string, unknown>;
 
-const rowOf = (e: Raw & { rowKey?: string }): ObjectRow => ({
-  id: e.rowKey ?? "",
-  name: String(e.name ?? ""),
-  hash: String(e.hash ?? ""),
-  run: String(e.run ?? ""),
+/** The one decoder of an object row's bookkeeping columns. */
+const metaOf = (e: Raw): Omit<StoredMeta, "data"> => ({
+  hash: textOf(e.hash),
+  run: textOf(e.run),
   seq: Number(e.seq ?? 0),
   op: e.op === "a" ? "a" : "u",
-  data: decodeData(e),
+  call: textOf(e.call),
+  scan: textOf(e.scan),
+  hidden: e.hidden === true,
 });
+
+const rowOf = (e: Raw & { rowKey?: string }): ObjectRow => {
+  const { hash, run, seq, op } = metaOf(e);
+  return { id: e.rowKey ?? "", name: textOf(e.name), hash, run, seq, op, data: decodeData(e) };
+};
 
 /**
  * Directory objects of one tenant, spread over hash buckets per type:
@@ -92,25 +96,13 @@ export class ObjectStore {
     const out = new Map<string, StoredMeta>();
     const queries: Promise<void>[] = [];
     for (const [pk, keys] of byPartition) {
-      const unique = [...new Set(keys)];
-      for (let i = 0; i < unique.length; i += IDS_PER_QUERY) {
-        const chunk = unique.slice(i, i + IDS_PER_QUERY);
-        const filter = allOf(odata`PartitionKey eq ${pk}`, anyOf(chunk.map((k) => odata`RowKey eq ${k}`)));
+      for (const filter of keyFilters(pk, keys)) {
         queries.push(
           (async () => {
             // With data, every property: the data chunks are numbered, so they cannot be named in advance.
             const it = this.table.listEntities<Raw>({ queryOptions: withData ? { filter } : { filter, select: META } });
             for await (const e of it) {
-              out.set(e.rowKey ?? "", {
-                hash: String(e.hash ?? ""),
-                run: String(e.run ?? ""),
-                seq: Number(e.seq ?? 0),
-                op: e.op === "a" ? "a" : "u",
-                call: String(e.call ?? ""),
-                scan: String(e.scan ?? ""),
-                hidden: e.hidden === true,
-                ...(withData ? { data: decodeData(e) } : {}),
-              });
+              out.set(e.rowKey ?? "", { ...metaOf(e), ...(withData ? { data: decodeData(e) } : {}) });
             }
           })(),
         );
@@ -153,7 +145,7 @@ export class ObjectStore {
       const it = this.table.listEntities<Raw>({
         queryOptions: { filter: odata`PartitionKey eq ${pk} and scan ne ${scan}`, select: ["RowKey", "hidden", "hiddenAt"] },
       });
-      for await (const e of it) yield { id: e.rowKey ?? "", ...(e.hidden === true ? { hiddenAt: String(e.hiddenAt ?? "") } : {}) };
+      for await (const e of it) yield { id: e.rowKey ?? "", ...(e.hidden === true ? { hiddenAt: textOf(e.hiddenAt) } : {}) };
     }
   }
 

@@ -1,5 +1,5 @@
 import type { TableClient } from "@azure/data-tables";
-import { statusOf } from "./status-code.js";
+import { getOrUndefined } from "./status-code.js";
 
 export interface PreviewTypeSummary {
   readonly adds: number;
@@ -32,13 +32,8 @@ export class PreviewStore {
   constructor(readonly table: TableClient) {}
 
   async get(tenantId: string): Promise<PreviewMeta | undefined> {
-    try {
-      const e = await this.table.getEntity<{ doc: string }>(metaPartition(tenantId), RK);
-      return JSON.parse(e.doc) as PreviewMeta;
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw err;
-    }
+    const e = await getOrUndefined(() => this.table.getEntity<{ doc: string }>(metaPartition(tenantId), RK));
+    return e ? (JSON.parse(e.doc) as PreviewMeta) : undefined;
   }
 
   async put(tenantId: string, meta: PreviewMeta): Promise<void> {

@@ -1,5 +1,5 @@
 import type { TableClient } from "@azure/data-tables";
-import { statusOf } from "./status-code.js";
+import { getOrUndefined, statusOf } from "./status-code.js";
 
 export type QuotaResult = { readonly accepted: true; readonly used: number; readonly remaining: number } | { readonly accepted: false; readonly used: number; readonly remaining: 0; readonly retryAfterSeconds: number };
 
@@ -18,26 +18,16 @@ export class QuotaStore {
   constructor(private readonly table: TableClient) {}
 
   async used(tenantId: string, now = Date.now()): Promise<number> {
-    try {
-      return (await this.table.getEntity<{ count: number }>(tenantId, utcDay(now).day)).count;
-    } catch (err) {
-      if (statusOf(err) === 404) return 0;
-      throw err;
-    }
+    const e = await getOrUndefined(() => this.table.getEntity<{ count: number }>(tenantId, utcDay(now).day));
+    return e?.count ?? 0;
   }
 
   async take(tenantId: string, limit: number, now = Date.now()): Promise<QuotaResult> {
     const { day, secondsLeft } = utcDay(now);
     for (let attempt = 0; attempt < 50; attempt++) {
-      let count = 0;
-      let etag: string | undefined;
-      try {
-        const e = await this.table.getEntity<{ count: number }>(tenantId, day);
-        count = e.count;
-        etag = e.etag;
-      } catch (err) {
-        if (statusOf(err) !== 404) throw err;
-      }
+      const e = await getOrUndefined(() => this.table.getEntity<{ count: number }>(tenantId, day));
+      const count = e?.count ?? 0;
+      const etag = e?.etag;
       if (count >= limit) return { accepted: false, used: count, remaining: 0, retryAfterSeconds: secondsLeft };
       try {
         if (etag === undefined) await this.table.createEntity({ partitionKey: tenantId, rowKey: day, count: 1 });

@@ -1,5 +1,5 @@
 import { odata, type TableClient } from "@azure/data-tables";
-import { statusOf } from "./status-code.js";
+import { getOrUndefined } from "./status-code.js";
 
 export interface StreamCounters {
   pages: number;
@@ -53,13 +53,8 @@ export class SyncStateStore {
   constructor(private readonly table: TableClient) {}
 
   async get(tenantId: string, key: string): Promise<StreamState | undefined> {
-    try {
-      const e = await this.table.getEntity<{ state: string }>(tenantId, key);
-      return JSON.parse(e.state) as StreamState;
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw err;
-    }
+    const e = await getOrUndefined(() => this.table.getEntity<{ state: string }>(tenantId, key));
+    return e ? (JSON.parse(e.state) as StreamState) : undefined;
   }
 
   async put(tenantId: string, key: string, state: StreamState): Promise<void> {

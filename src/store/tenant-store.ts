@@ -2,15 +2,13 @@ import type { TableClient } from "@azure/data-tables";
 import type { Cloud } from "../config/clouds.js";
 import type { SyncedType } from "../graph/resource.js";
 import type { Schedule } from "../schedule/schema.js";
-import type { Filters } from "../sync/filters.js";
-import type { DeletionThreshold } from "../sync/threshold.js";
-import type { RunStatus } from "./history-store.js";
+import type { Filters } from "../domain/filters.js";
+import type { DeletionThreshold } from "../domain/threshold.js";
+import type { EndpointOverrides } from "../domain/endpoints.js";
+import type { LastSyncStatus, TenantStatus } from "../domain/run-outcome.js";
 import { DocStore } from "./doc-store.js";
 
 export type { Versioned } from "./doc-store.js";
-
-/** `deleting`: an erase has claimed the tenant; nothing may start or write for it. */
-export type TenantStatus = "idle" | "queued" | "running" | "succeeded" | "partial" | "failed" | "held" | "deleting";
 
 export interface TenantSettings {
   readonly displayName: string;
@@ -22,8 +20,8 @@ export interface TenantSettings {
   readonly schedule: Schedule;
   readonly filters: Filters;
   readonly deletionThreshold: DeletionThreshold | null;
-  /** C1's "Graph domain" override; null means the cloud's own hosts. */
-  readonly endpoints: { readonly authorityHost?: string; readonly graphBaseUrl?: string } | null;
+  /** The tenant's own sign-in and Graph hosts; null means the cloud's own. */
+  readonly endpoints: EndpointOverrides | null;
 }
 
 export interface TenantRecord extends TenantSettings {
@@ -36,7 +34,7 @@ export interface TenantRecord extends TenantSettings {
   readonly lastTrigger: string | null;
   readonly lastSyncStart: string | null;
   readonly lastSyncEnd: string | null;
-  readonly lastSyncStatus: RunStatus | "partial" | null;
+  readonly lastSyncStatus: LastSyncStatus | null;
   readonly nextRunAt: string | null;
 }
 

@@ -5,6 +5,7 @@ import type { StoredMeta } from "../store/object-store.js";
 import { contentHash } from "./content-hash.js";
 import type { GraphPage } from "./graph-source.js";
 import { removedReason, skipBad, usableId, type PageContext } from "./page-context.js";
+import { textOf } from "../domain/text.js";
 
 interface LinkOp {
   readonly containerId: string;
@@ -127,7 +128,7 @@ function collectLinks(ctx: PageContext, o: GraphObject, out: LinkOp[]): void {
       skipBad(ctx, `member of ${o.id}`, l);
       continue;
     }
-    const memberType = String(l["@odata.type"] ?? "#microsoft.graph.directoryObject").replace("#microsoft.graph.", "");
+    const memberType = textOf(l["@odata.type"], "#microsoft.graph.directoryObject").replace("#microsoft.graph.", "");
     out.push({ containerId: o.id, memberId: l.id, remove: l["@removed"] !== undefined, memberType });
   }
 }

@@ -1,11 +1,12 @@
 import type { SyncedType } from "../graph/resource.js";
 import { resourceOf } from "../graph/resources/index.js";
-import type { HistoryRecord, RunStatus, Trigger } from "../store/history-store.js";
+import { runOutcomeOf, type RunOutcome, type TypeOutcome } from "../domain/run-outcome.js";
+import type { HistoryRecord, Trigger } from "../store/history-store.js";
 import type { HeldDeletion } from "../store/held.js";
 import type { StreamState } from "../store/sync-state.js";
 import { applyDeletions, recountLinks } from "./apply-deletions.js";
 import type { SyncStores } from "./stores.js";
-import { exceeds, type DeletionThreshold } from "./threshold.js";
+import { exceeds, type DeletionThreshold } from "../domain/threshold.js";
 import { userWarnings } from "./warnings.js";
 
 export interface FinishInput {
@@ -20,7 +21,7 @@ export interface FinishInput {
 }
 
 export interface FinishResult {
-  readonly status: "succeeded" | "failed" | "held" | "partial";
+  readonly status: RunOutcome;
   readonly held: boolean;
   readonly heldCount: number;
   readonly records: readonly HistoryRecord[];
@@ -61,7 +62,7 @@ export async function finishRun(stores: SyncStores, input: FinishInput, now: () 
     }
     const c = s.counters;
     const deletedHere = staged.filter((d) => d.type === type).length;
-    let status: RunStatus = s.status === "skipped" ? "skipped" : s.status === "done" ? "succeeded" : "failed";
+    let status: TypeOutcome = s.status === "skipped" ? "skipped" : s.status === "done" ? "succeeded" : "failed";
     if (status === "succeeded" && held && deletedHere > 0) status = "held";
     const warnings = [...(type === "users" && status === "succeeded" ? await warningsFor(stores, tenantId, s, now) : []), ...skippedWarning(s)];
     records.push({
@@ -82,10 +83,8 @@ export async function finishRun(stores: SyncStores, input: FinishInput, now: () 
   }
   for (const r of records) await stores.history.add(tenantId, r);
 
-  const anyFailed = records.some((r) => r.status === "failed");
-  const allFailed = records.every((r) => r.status === "failed" || r.status === "skipped");
   return {
-    status: held ? "held" : allFailed && anyFailed ? "failed" : anyFailed ? "partial" : "succeeded",
+    status: runOutcomeOf(held, records.map((r) => r.status)),
     held,
     heldCount: held ? staged.length : 0,
     records,

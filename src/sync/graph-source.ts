@@ -18,7 +18,7 @@ export interface PageSource {
   page(urlOrPath: string, select?: readonly string[], options?: PageOptions): Promise<GraphPage>;
 }
 
-/** The delta token can no longer be used: drop it and scan in full (FACTS). */
+/** The delta token can no longer be used: drop it and scan in full (concepts/delta-query-overview.md, "Token duration"). */
 export class DeltaTokenExpired extends Error {
   override readonly name = "DeltaTokenExpired";
 }

@@ -2,8 +2,9 @@ import type { GraphObject, Json, ResourceModule } from "../graph/resource.js";
 import type { BatchWriter } from "../store/batch-writer.js";
 import type { Container } from "../store/member-store.js";
 import type { StreamCounters, StreamState } from "../store/sync-state.js";
-import type { ScopeCheck } from "./filters.js";
+import type { ScopeCheck } from "../domain/filters.js";
 import type { SyncStores } from "./stores.js";
+import { textOf } from "../domain/text.js";
 
 /** What applying one page needs from the stream that fetched it. */
 export interface PageContext {
@@ -31,7 +32,7 @@ export interface PageContext {
 
 export const removedReason = (o: GraphObject): string | undefined => {
   const r = o["@removed"];
-  return r && typeof r === "object" && !Array.isArray(r) ? String(r.reason ?? "deleted") : undefined;
+  return r && typeof r === "object" && !Array.isArray(r) ? textOf(r.reason, "deleted") : undefined;
 };
 
 /**

@@ -1,5 +1,5 @@
 import type { ResourceModule } from "../graph/resource.js";
-import { everything, groupScope, scopeHash, userScope, type Filters, type ScopeCheck } from "./filters.js";
+import { everything, groupScope, scopeHash, userScope, type Filters, type ScopeCheck } from "../domain/filters.js";
 import type { PageSource } from "./graph-source.js";
 
 /**

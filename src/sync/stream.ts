@@ -6,7 +6,7 @@ import type { ObjectStore } from "../store/object-store.js";
 import { zeroCounters, type StreamCounters, type StreamState } from "../store/sync-state.js";
 import { applyLivePage, sweep } from "./apply-page.js";
 import { applyPreviewPage } from "./apply-preview.js";
-import { everything, type ScopeCheck } from "./filters.js";
+import { everything, type ScopeCheck } from "../domain/filters.js";
 import { DeltaTokenExpired, GraphRefused, PermissionDenied, type GraphPage, type PageSource } from "./graph-source.js";
 import type { PageContext } from "./page-context.js";
 import type { SyncStores } from "./stores.js";
@@ -230,7 +230,7 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
         await sweep(ctx);
       }
       if (state.mode === "full") {
-        // A full scan may meet an object twice (FACTS): the store's own count is the truth.
+        // A full scan may meet an object twice (concepts/delta-query-overview.md: the same resource may be returned more than once): the store's own count is the truth.
         await Promise.all([objectWriter.flush(), linkWriter.flush()]);
         state.total = await stores.objects.count(m.type);
         if (input.previewOf) state.memberTotal = counters.memberAdds;

@@ -1,4 +1,5 @@
-import { documentedHosts, hostKey, type Cloud, type CloudEndpoints, type EndpointOverrides } from "../config/clouds.js";
+import { documentedHosts, hostKey, type Cloud, type CloudEndpoints } from "../config/clouds.js";
+import type { EndpointOverrides } from "../domain/endpoints.js";
 
 export interface EndpointProblem {
   /** The field under `endpoints`: authorityHost or graphBaseUrl. */

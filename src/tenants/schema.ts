@@ -2,11 +2,10 @@ import { z } from "zod";
 import { cloudSchema } from "../config/clouds.js";
 import type { SyncedType } from "../graph/resource.js";
 import { SYNCED_TYPES } from "../graph/resources/index.js";
+import { endpointsSchema } from "../domain/endpoints.js";
 import { scheduleSchema } from "../schedule/schema.js";
-import { filtersSchema } from "../sync/filters.js";
-import { thresholdSchema } from "../sync/threshold.js";
-
-const httpsUrl = z.url({ protocol: /^https$/ }).max(512);
+import { filtersSchema } from "../domain/filters.js";
+import { thresholdSchema } from "../domain/threshold.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** RFC 1035 labels (letters, digits, inner hyphens, 1–63 each), at least two: no empty, dot-only or single-label name. */
@@ -45,8 +44,6 @@ export const inlineCredentialSchema = z
   .strict();
 
 export const credentialRefSchema = z.object({ credentialId: z.uuid() }).strict();
-
-export const endpointsSchema = z.object({ authorityHost: httpsUrl.optional(), graphBaseUrl: httpsUrl.optional() }).strict();
 
 /** Body of POST /tenants. */
 export const newTenantSchema = z

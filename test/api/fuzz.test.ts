@@ -247,7 +247,7 @@ describe("portal API: property-based fuzz of bad input", () => {
   function invalidObject(shape: Shape, extra: Array<fc.Arbitrary<(b: Record<string, Json>) => Record<string, Json>>> = []): fc.Arbitrary<Input> {
     const names = Object.keys(shape);
     const known = new Set(names);
-    const validFields = Object.fromEntries(names.flatMap((n) => (shape[n]!.valid ? [[n, shape[n]!.valid!]] : [])));
+    const validFields = Object.fromEntries(names.flatMap((n) => (shape[n]!.valid ? [[n, shape[n]!.valid]] : [])));
     const required = names.filter((n) => shape[n]!.required);
     const base = fc.record(validFields, { requiredKeys: required.filter((n) => n in validFields) }) as fc.Arbitrary<Record<string, Json>>;
     type Breaker = fc.Arbitrary<[string, (b: Record<string, Json>) => Record<string, Json>]>;
@@ -592,7 +592,6 @@ describe("portal API: property-based fuzz of bad input", () => {
 
   it("answers IDs a table key cannot hold (a '/') with 4xx, in the path and as a credentialId in a body", async () => {
     // Kept apart from the property above: each of these takes seconds while the storage SDK retries.
-    const app = spare.apps[0]!;
     const cases: Array<[string, string, unknown]> = [
       ["GET", "/credentials/a%2Fb", undefined],
       ["PATCH", "/credentials/a%2Fb", { name: "x" }],

@@ -57,7 +57,7 @@ export type Entity = Record<string, unknown> & { partitionKey?: string; rowKey?:
 export async function allEntities(api: TestApi): Promise<Array<{ table: TableName; entity: Entity }>> {
   const out: Array<{ table: TableName; entity: Entity }> = [];
   for (const table of TABLE_NAMES) {
-    for await (const e of api.services.tables.client(table).listEntities<Record<string, unknown>>()) out.push({ table, entity: e as Entity });
+    for await (const e of api.services.tables.client(table).listEntities<Record<string, unknown>>()) out.push({ table, entity: e });
   }
   return out;
 }

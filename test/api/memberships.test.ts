@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Json } from "../../src/graph/resource.js";
 import { startApi, type TestApi } from "../support/api.js";
 import { createSimTenant, simGet, type CreatedTenant } from "../support/sim.js";
+import { textOf } from "../../src/domain/text.js";
 
 const inAYear = () => new Date(Date.now() + 365 * 86_400_000).toISOString();
 type Obj = Record<string, Json>;
@@ -46,9 +47,9 @@ describe("membership write-back", () => {
     groups.filter((g) => g.securityEnabled === true && g.mailEnabled === false && g.onPremisesSyncEnabled !== true && !g.membershipRule && g.isAssignableToRole !== true && Array.isArray(g.groupTypes) && g.groupTypes.length === 0)[1]!;
 
   it("adds and removes a member of a cloud security group, visible at once and after the next delta sync", async () => {
-    const g = String(cloudSecurity().id);
+    const g = textOf(cloudSecurity().id);
     const before = await members(api, sim.tenantId, g);
-    const user = String(users.find((u) => !before.includes(String(u.id)))!.id);
+    const user = textOf(users.find((u) => !before.includes(textOf(u.id)))!.id);
 
     const add = await api.call("POST", `/tenants/${sim.tenantId}/groups/${g}/members/${user}`);
     expect(add.status).toBe(200);
@@ -82,7 +83,7 @@ describe("membership write-back", () => {
     const g = groups.find(pick);
     expect(g, "the generator covers this kind").toBeDefined();
     const writesBefore = await graphWrites(sim.tenantId);
-    const res = await api.call("POST", `/tenants/${sim.tenantId}/groups/${String(g!.id)}/members/${String(users[0]!.id)}`);
+    const res = await api.call("POST", `/tenants/${sim.tenantId}/groups/${textOf(g!.id)}/members/${textOf(users[0]!.id)}`);
     expect(res.status).toBe(409);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe(code);
@@ -91,7 +92,7 @@ describe("membership write-back", () => {
   });
 
   it("refuses a reader with 403", async () => {
-    const res = await api.call("POST", `/tenants/${sim.tenantId}/groups/${String(cloudSecurity().id)}/members/${String(users[0]!.id)}`, { token: api.reader });
+    const res = await api.call("POST", `/tenants/${sim.tenantId}/groups/${textOf(cloudSecurity().id)}/members/${textOf(users[0]!.id)}`, { token: api.reader });
     expect(res.status).toBe(403);
   });
 
@@ -104,7 +105,7 @@ describe("membership write-back", () => {
     expect(report).toMatchObject({ ok: true, canWriteMemberships: false });
     const g = (await simGet<Obj[]>(`/_sim/${ro.tenantId}/truth/groups?select=id`))[0]!;
     const writesBefore = await graphWrites(ro.tenantId);
-    const res = await api.call("POST", `/tenants/${ro.tenantId}/groups/${String(g.id)}/members/${String(users[0]!.id)}`);
+    const res = await api.call("POST", `/tenants/${ro.tenantId}/groups/${textOf(g.id)}/members/${textOf(users[0]!.id)}`);
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain("GroupMember.ReadWrite.All");
     expect(await graphWrites(ro.tenantId)).toBe(writesBefore);

@@ -37,7 +37,7 @@ describe("portal API: OpenAPI document", () => {
   it("validates as OpenAPI 3.1", async () => {
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
     const validator = new Validator();
-    const result = await validator.validate(structuredClone(doc) as Record<string, unknown>);
+    const result = await validator.validate(structuredClone(doc));
     if (!result.valid) console.error("OpenAPI validation errors:", JSON.stringify(result.errors, null, 2));
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);

@@ -28,7 +28,7 @@ function streamed(method: string, total: number, headers: Record<string, string>
     },
     { highWaterMark: 0 },
   );
-  const nativeRequest = new Request("http://localhost/api/tenants", { method, body, headers: { "transfer-encoding": "chunked", ...headers }, duplex: "half" } as RequestInit);
+  const nativeRequest = new Request("http://localhost/api/tenants", { method, body, headers: { "transfer-encoding": "chunked", ...headers }, duplex: "half" });
   // nativeRequest is how the library itself wraps a streamed body (HttpRequest.js); it is not in the public init type.
   const req = new HttpRequest({ nativeRequest, params: {} } as unknown as HttpRequestInit);
   return { req, pulled: () => pulled };
@@ -45,7 +45,7 @@ describe("parse: bounded body reads (issue 20.3)", () => {
 
   it("reads a chunked body under the limit whole", async () => {
     const text = JSON.stringify({ a: "b".repeat(1000) });
-    const nativeRequest = new Request("http://localhost/api/x", { method: "POST", body: new Blob([text]).stream(), duplex: "half" } as RequestInit);
+    const nativeRequest = new Request("http://localhost/api/x", { method: "POST", body: new Blob([text]).stream(), duplex: "half" });
     const req = new HttpRequest({ nativeRequest, params: {} } as unknown as HttpRequestInit);
     expect(await parseBody(req, z.object({ a: z.string() }))).toEqual({ a: "b".repeat(1000) });
   });

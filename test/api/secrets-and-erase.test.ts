@@ -6,6 +6,7 @@ import type { TableName } from "../../src/store/tables.js";
 import { startApi, type TestApi } from "../support/api.js";
 import { createSimTenant, simGet, simPost, type CreatedTenant } from "../support/sim.js";
 import { allEntities, fillPath, inAYear, utcToday, waitForRun, type Json } from "./helpers.js";
+import { textOf } from "../../src/domain/text.js";
 
 /**
  * Issue 5: the client secret never leaks (no response body, log line or
@@ -173,7 +174,7 @@ describe("portal API: secrets never leak, and a deleted tenant leaves nothing", 
       const groups = await simGet<Array<Record<string, Json>>>(`/_sim/${id}/truth/groups?select=id,groupTypes,mailEnabled,securityEnabled,onPremisesSyncEnabled,membershipRule,isAssignableToRole`);
       const g = groups.find((x) => x.securityEnabled === true && x.mailEnabled === false && x.onPremisesSyncEnabled !== true && !x.membershipRule && x.isAssignableToRole !== true && Array.isArray(x.groupTypes) && x.groupTypes.length === 0);
       const users = await simGet<Array<{ id: string }>>(`/_sim/${id}/truth/users?select=id`);
-      const w = await call("POST", fillPath(writeBack.path, { id, groupId: String(g!.id), memberId: users[users.length - 1]!.id }));
+      const w = await call("POST", fillPath(writeBack.path, { id, groupId: textOf(g!.id), memberId: users[users.length - 1]!.id }));
       expect(w.status, w.text).toBe(200);
     }
 
@@ -233,6 +234,7 @@ describe("portal API: secrets never leak, and a deleted tenant leaves nothing", 
     // so this one is written to the store directly rather than through POST /tenants and its connection test.
     const y = { ...(await api.services.tenants.get(sim.tenantId))!.value, id: randomUUID(), displayName: "Second tenant on the shared profile", domain: null };
     expect(await api.services.tenants.create(y)).toBe(true);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types asymmetric matchers as any
     expect((await call("GET", `/credentials/${p}`)).json()).toMatchObject({ tenants: expect.arrayContaining([sim.tenantId, y.id]) });
 
     expect((await call("DELETE", `/tenants/${sim.tenantId}`)).status).toBe(204);

@@ -7,6 +7,7 @@ import { HistoryStore, historyRowKey } from "../../src/store/history-store.js";
 import { raw, startApi, type TestApi } from "../support/api.js";
 import { simGet } from "../support/sim.js";
 import { addTenant, awayFromUtcMidnight, expectErrorShape, syncAndWait, type Json } from "./helpers.js";
+import { textOf } from "../../src/domain/text.js";
 
 /** A full collection, so what is measured is what the process still holds, not garbage awaiting one. */
 const collect = (() => {
@@ -65,7 +66,7 @@ describe("portal API: security edges (issue 20)", () => {
           },
         }),
         duplex: "half",
-      } as RequestInit);
+      });
       // Read and parsed: the tenant does not exist (404), which a refused body would never reach.
       expect(res.status, await res.text()).toBe(404);
     });
@@ -143,7 +144,7 @@ describe("portal API: security edges (issue 20)", () => {
     const g = groups.find((x) => x.securityEnabled === true && x.mailEnabled === false && x.onPremisesSyncEnabled !== true && !x.membershipRule && x.isAssignableToRole !== true);
     expect(g, "a group Graph can manage").toBeDefined();
     const unknown = "0badc0de-0000-4000-8000-000000000000";
-    const res = await api.call("POST", `/tenants/${t.id}/groups/${String(g!.id)}/members/${unknown}`);
+    const res = await api.call("POST", `/tenants/${t.id}/groups/${textOf(g!.id)}/members/${unknown}`);
     const text = await res.text();
     expect(res.status, text).toBe(404);
     const err = expectErrorShape(res.status, text, "unknown member");

@@ -53,7 +53,7 @@ describe("config", () => {
 
 describe("object type names", () => {
   it("are the same in the simulator's counts, the store and the API", async () => {
-    const { OBJECT_TYPES } = await import("../../src/local/sim/model.js");
+    const { OBJECT_TYPES } = await import("../../packages/azure-sim/src/model.js");
     const { OBJECT_TYPE_NAMES } = await import("../../src/graph/resources/index.js");
     expect([...OBJECT_TYPES].sort()).toEqual([...OBJECT_TYPE_NAMES].sort());
   });

@@ -9,7 +9,7 @@ function scripted(steps: Array<Response | Error>): Middleware & { calls: Array<{
   return {
     calls,
     async execute(ctx: Context) {
-      const headers = new Headers(ctx.options?.headers as ConstructorParameters<typeof Headers>[0]);
+      const headers = new Headers(ctx.options?.headers);
       calls.push({ url: String(ctx.request), auth: headers.get("authorization") });
       const step = steps.shift();
       if (!step) throw new Error("script exhausted");

@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { SYNC_EVENT_STATUSES } from "../../src/domain/run-outcome.js";
 import {
   CREDENTIAL_CRITICAL_DAYS,
   CREDENTIAL_WARNING_DAYS,
@@ -8,7 +9,6 @@ import {
   EVENT_GRAPH_THROTTLED,
   EVENT_SYNC_RUN,
   EVENTS,
-  SYNC_RUN_STATUSES,
   SYNC_RUN_TYPES,
   credentialExpiryMessage,
   credentialExpiryState,
@@ -152,6 +152,7 @@ describe("scheduled query rules", () => {
         .replace(/\$\{criticalDays\}/g, String(jsonDays.critical))
         .replace(/\band\b/g, "&&");
       expect(js).toMatch(/^[\sdaysLeft<>=&\d-]+$/);
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the test evaluates the alert rule's own expression
       const predicate = new Function("daysLeft", `return ${js};`) as (d: number) => boolean;
       for (let d = -3; d <= CREDENTIAL_WARNING_DAYS + 3; d++) {
         expect(predicate(d), `${name} at daysLeft=${d}`).toBe(credentialExpiryState(d) === state);
@@ -172,7 +173,7 @@ describe("scheduled query rules", () => {
   it("the failing-tenant rule counts the last 3 finished non-preview runs by their status values", () => {
     const query = ruleQuery("tenantFailing");
     const statuses = /status in \(([^)]*)\)/.exec(query)![1]!.match(/"(\w+)"/g)!.map((s) => s.slice(1, -1));
-    expect([...statuses].sort()).toEqual([...SYNC_RUN_STATUSES].sort());
+    expect([...statuses].sort()).toEqual([...SYNC_EVENT_STATUSES].sort());
     expect(query).toContain('runType != "preview"');
     expect(SYNC_RUN_TYPES).toContain("preview");
     expect(query).toContain("summarize arg_max(timestamp, status) by tenantId, runId");

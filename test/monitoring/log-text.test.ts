@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatRun } from "../../src/local/run-report.js";
+import { formatRun } from "../../packages/local-host/src/run-report.js";
 import { logJson, logText } from "../../src/monitoring/log-text.js";
 import { EVENT_SYNC_RUN, formatEvent, parseEvent } from "../../src/monitoring/events.js";
 
@@ -12,6 +12,7 @@ describe("log lines", () => {
   it("the run report stays one line per run whatever the tenant's name holds", () => {
     const line = formatRun(FORGED, undefined, "Failed", 1000);
     expect(line.split("\n")).toHaveLength(1);
+    // eslint-disable-next-line no-control-regex -- asserting control characters are gone is the point
     expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
     expect(line).toContain("Contoso\\u000a[sync] Fabrikam");
     expect(line).toContain("\\u001b[31mred");
@@ -21,6 +22,7 @@ describe("log lines", () => {
     expect(logText("Zoë 東京 🙂 a-b_c")).toBe("Zoë 東京 🙂 a-b_c");
     const out = logText(FORGED);
     for (const esc of ["\\u000a", "\\u000d", "\\u001b", "\\u009b", "\\u2028", "\\u202e", "\\u2066", "\\u2069", "\\ud800"]) expect(out).toContain(esc);
+    // eslint-disable-next-line no-control-regex -- asserting control characters are gone is the point
     expect(out).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
   });
 
@@ -28,6 +30,7 @@ describe("log lines", () => {
     const fields = { tenantId: FORGED, runId: "r", type: "delta", status: "failed", trigger: "schedule" };
     const line = formatEvent(EVENT_SYNC_RUN, fields);
     expect(line.split(/[\n\r\u2028\u2029]/)).toHaveLength(1);
+    // eslint-disable-next-line no-control-regex -- asserting control characters are gone is the point
     expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
     // Escapes are JSON escapes: parsing restores every field exactly, the lone surrogate included.
     expect(parseEvent(line)?.fields).toEqual(fields);

@@ -1,6 +1,6 @@
 import type { InvocationContext } from "@azure/functions";
 import { describe, expect, it } from "vitest";
-import { LocalDurableRuntime } from "../../src/local/durable/index.js";
+import { LocalDurableRuntime } from "../../packages/local-host/src/durable/index.js";
 import { cancelRun, CANCEL_REASON } from "../../src/orchestration/cancel-run.js";
 import { ACTIVITY_STREAM, instanceIdOf, typeInstanceIdOf, type StreamTaskInput } from "../../src/orchestration/contract.js";
 import { activitiesFor, ORCHESTRATORS } from "../../src/orchestration/registry.js";

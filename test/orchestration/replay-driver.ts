@@ -19,7 +19,7 @@ import {
   type EngineAction,
   type EngineState,
   type HistoryEvent,
-} from "../../src/local/durable/engine.js";
+} from "../../packages/local-host/src/durable/engine.js";
 
 const require = createRequire(import.meta.url);
 interface OrchestratorInstance {

@@ -1,6 +1,6 @@
 import type { OrchestrationContext } from "durable-functions";
 import { describe, expect, it } from "vitest";
-import { LocalDurableRuntime } from "../../src/local/durable/index.js";
+import { LocalDurableRuntime } from "../../packages/local-host/src/durable/index.js";
 import { instanceIdOf, ORCHESTRATOR, typeInstanceIdOf, type RunInput } from "../../src/orchestration/contract.js";
 import { isDue, tick } from "../../src/orchestration/scheduler.js";
 import { isActive, startRun } from "../../src/orchestration/start-run.js";
@@ -62,10 +62,10 @@ describe("scheduler", () => {
     const durable = new LocalDurableRuntime({
       orchestrators: {
         [ORCHESTRATOR]: function* (context: OrchestrationContext) {
-          return yield context.df.callActivity("block", context.df.getInput<RunInput>().tenantId);
+          return (yield context.df.callActivity("block", context.df.getInput<RunInput>().tenantId)) as unknown;
         },
       },
-      activities: { block: async (id) => gate.then(() => id) },
+      activities: { block: (id: unknown) => gate.then(() => id) },
     });
     const started: string[] = [];
     const client = {

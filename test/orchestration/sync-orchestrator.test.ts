@@ -1,7 +1,7 @@
 import type { InvocationContext } from "@azure/functions";
 import type { OrchestrationContext } from "durable-functions";
 import { describe, expect, it } from "vitest";
-import { LocalDurableRuntime } from "../../src/local/durable/index.js";
+import { LocalDurableRuntime } from "../../packages/local-host/src/durable/index.js";
 import {
   ACTIVITY_FINISH,
   ACTIVITY_PLAN,
@@ -147,6 +147,7 @@ describe("sync orchestrator on the real durable-functions replay engine", () => 
     expect((status.output as RunSummary).status).toBe("partial");
     expect(calls.n).toBe(4);
     const rows = await history(services, tenant.id);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- vitest types asymmetric matchers as any
     expect(rows.find((r) => r.type === "devices")).toMatchObject({ status: "failed", error: expect.stringContaining("injected failure 4") });
     expect(rows.find((r) => r.type === "users")?.status).toBe("succeeded");
     await durable.stop();

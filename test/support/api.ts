@@ -1,11 +1,11 @@
-import "../../src/local/worker/core.js";
+import "../../packages/local-host/src/worker/core.js";
 import { ClientSecretCredential } from "@azure/identity";
 import { request } from "node:http";
 import { inject } from "vitest";
-import type { DurableBackend } from "../../src/local/durable/index.js";
-import { startLocalHost } from "../../src/local/host/host.js";
-import { loadApp } from "../../src/local/host/load.js";
-import { setLogSink } from "../../src/local/worker/core.js";
+import type { DurableBackend } from "../../packages/local-host/src/durable/index.js";
+import { startLocalHost } from "../../packages/local-host/src/host/host.js";
+import { loadApp } from "../../packages/local-host/src/host/load.js";
+import { setLogSink } from "../../packages/local-host/src/worker/core.js";
 import { getServices, type Services } from "../../src/services.js";
 import { PROJECT_ROOT } from "./processes.js";
 import { uniqueTableName } from "./tables.js";

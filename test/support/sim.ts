@@ -44,7 +44,7 @@ export async function simPost(path: string, body: unknown, method = "POST"): Pro
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? undefined : ((await res.json()) as unknown);
+  return res.status === 204 ? undefined : ((await res.json()));
 }
 
 export async function simGet<T>(path: string): Promise<T> {

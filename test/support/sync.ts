@@ -4,18 +4,19 @@ import { createGraphClient } from "../../src/graph/client.js";
 import { customerCredential } from "../../src/graph/credential.js";
 import type { Json, SyncedType } from "../../src/graph/resource.js";
 import { RESOURCES, resourceOf } from "../../src/graph/resources/index.js";
-import { driveSync } from "../../src/local/durable/sync-driver.js";
+import { driveSync } from "../../packages/local-host/src/durable/sync-driver.js";
 import type { Trigger } from "../../src/store/history-store.js";
 import { Tables } from "../../src/store/tables.js";
-import type { Filters } from "../../src/sync/filters.js";
+import type { Filters } from "../../src/domain/filters.js";
 import type { FinishResult } from "../../src/sync/finish-run.js";
 import { graphPageSource, type PageSource } from "../../src/sync/graph-source.js";
 import { syncStores, type SyncStores } from "../../src/sync/stores.js";
 import type { StreamProgress } from "../../src/sync/stream.js";
-import type { DeletionThreshold } from "../../src/sync/threshold.js";
+import type { DeletionThreshold } from "../../src/domain/threshold.js";
 import type { CreatedTenant } from "./sim.js";
 import { simGet } from "./sim.js";
 import { uniqueTableName } from "./tables.js";
+import { textOf } from "../../src/domain/text.js";
 
 export interface Harness {
   readonly tenantId: string;
@@ -76,7 +77,7 @@ export async function expectEqualToTruth(
     const stored = new Map<string, Record<string, Json>>();
     for await (const row of h.stores.objects.list(type)) stored.set(row.id, row.data);
     expect(stored.size, `${type} count`).toBe(truth.length);
-    for (const o of truth) expect(stored.get(String(o.id)), `${type} ${String(o.id)}`).toEqual(o);
+    for (const o of truth) expect(stored.get(textOf(o.id)), `${type} ${textOf(o.id)}`).toEqual(o);
   }
   if (types.includes("groups")) {
     const truth = await truthOf<Array<{ groupId: string; memberId: string }>>(`/_sim/${h.tenantId}/truth/memberships`);

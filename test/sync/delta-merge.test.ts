@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { userScope } from "../../src/sync/filters.js";
+import { userScope } from "../../src/domain/filters.js";
 import { deltaPage, fakeGraph, freshStores, round, stored, tokenOf } from "./fake-graph.js";
 
 const T = "11111111-1111-4111-8111-111111111111";

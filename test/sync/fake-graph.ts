@@ -4,12 +4,12 @@ import { createGraphClient } from "../../src/graph/client.js";
 import type { SyncedType } from "../../src/graph/resource.js";
 import { resourceOf } from "../../src/graph/resources/index.js";
 import { Tables } from "../../src/store/tables.js";
-import { everything, scopeHash, type ScopeCheck } from "../../src/sync/filters.js";
+import { everything, scopeHash, type ScopeCheck } from "../../src/domain/filters.js";
 import { finishRun, type FinishResult } from "../../src/sync/finish-run.js";
 import { graphPageSource, type PageSource } from "../../src/sync/graph-source.js";
 import { syncStores, type SyncStores } from "../../src/sync/stores.js";
 import { runStream, type StreamDeps, type StreamProgress } from "../../src/sync/stream.js";
-import type { DeletionThreshold } from "../../src/sync/threshold.js";
+import type { DeletionThreshold } from "../../src/domain/threshold.js";
 import { uniqueTableName } from "../support/tables.js";
 
 export const GRAPH = "https://graph.example.test";
@@ -30,7 +30,7 @@ export function fakeGraph(route: Route): { source: PageSource; calls: Call[] } {
   const calls: Call[] = [];
   const transport: Middleware = {
     async execute(ctx: Context) {
-      const headers = new Headers(ctx.options?.headers as ConstructorParameters<typeof Headers>[0]);
+      const headers = new Headers(ctx.options?.headers);
       const url = new URL(String(ctx.request));
       const call = { url, prefer: headers.get("prefer") };
       calls.push(call);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Json } from "../../src/graph/resource.js";
-import type { Filters } from "../../src/sync/filters.js";
+import type { Filters } from "../../src/domain/filters.js";
 import { approveHeld, rejectHeld } from "../../src/sync/finish-run.js";
 import { createSimTenant, simGet } from "../support/sim.js";
 import { expectEqualToTruth, harness, syncOnce } from "../support/sync.js";
+import { textOf } from "../../src/domain/text.js";
 
 const truthOf = (tenantId: string, type: string, select: string) => simGet<Array<Record<string, Json>>>(`/_sim/${tenantId}/truth/${type}?select=${select}`);
 
@@ -13,14 +14,14 @@ describe("sync engine: filters", () => {
     const h = await harness(t);
     const users = await truthOf(t.tenantId, "users", "id,department,accountEnabled");
     const groups = await truthOf(t.tenantId, "groups", "id,displayName,onPremisesSyncEnabled");
-    const dept = String(users.find((u) => typeof u.department === "string")!.department);
+    const dept = textOf(users.find((u) => typeof u.department === "string")!.department);
 
     const first: Filters = {
       users: { attributes: [{ attribute: "department", op: "equals", value: dept.toUpperCase() }] },
       groups: { excludeOnPremSynced: true },
     };
     const r1 = await syncOnce(h, { runId: "run-1", filters: first, types: ["users", "groups"] });
-    const keptUsers = users.filter((u) => String(u.department).toLowerCase() === dept.toLowerCase());
+    const keptUsers = users.filter((u) => textOf(u.department).toLowerCase() === dept.toLowerCase());
     const keptGroups = groups.filter((g) => g.onPremisesSyncEnabled !== true);
     expect(keptGroups.length).toBeLessThan(groups.length);
     await expectEqualToTruth(h, ["users", "groups"], (type, o) => (type === "users" ? keptUsers : keptGroups).some((k) => k.id === o.id));
@@ -29,7 +30,7 @@ describe("sync engine: filters", () => {
     expect(rec1.get("groups")).toMatchObject({ total: keptGroups.length, filtered: groups.length - keptGroups.length });
 
     // Narrow the group filter to a name prefix, and require enabled accounts too.
-    const prefix = String(keptGroups[0]!.displayName).slice(0, 3);
+    const prefix = textOf(keptGroups[0]!.displayName).slice(0, 3);
     const second: Filters = {
       users: { attributes: [...first.users!.attributes!, { attribute: "accountEnabled", op: "equals", value: true }] },
       groups: { excludeOnPremSynced: true, namePrefixes: [prefix.toLowerCase()] },
@@ -37,7 +38,7 @@ describe("sync engine: filters", () => {
     const r2 = await syncOnce(h, { runId: "run-2", filters: second, types: ["users", "groups"] });
     expect(r2.streams.get("users")?.mode).toBe("full");
     const keptUsers2 = keptUsers.filter((u) => u.accountEnabled === true);
-    const keptGroups2 = keptGroups.filter((g) => String(g.displayName).toLowerCase().startsWith(prefix.toLowerCase()));
+    const keptGroups2 = keptGroups.filter((g) => textOf(g.displayName).toLowerCase().startsWith(prefix.toLowerCase()));
     await expectEqualToTruth(h, ["users", "groups"], (type, o) => (type === "users" ? keptUsers2 : keptGroups2).some((k) => k.id === o.id));
     const rec2 = new Map(r2.finish.records.map((r) => [r.type, r]));
     expect(rec2.get("groups")?.deleted).toBe(keptGroups.length - keptGroups2.length);
@@ -50,7 +51,7 @@ describe("sync engine: filters", () => {
     const groupId = links.find((l) => l.type === "#microsoft.graph.user")!.groupId;
     const members = new Set(links.filter((l) => l.groupId === groupId).map((l) => l.memberId));
     await syncOnce(h, { runId: "run-1", filters: { users: { memberOfGroupIds: [groupId] } }, types: ["users"] });
-    await expectEqualToTruth(h, ["users"], (_type, o) => members.has(String(o.id)));
+    await expectEqualToTruth(h, ["users"], (_type, o) => members.has(textOf(o.id)));
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { resourceOf } from "../../src/graph/resources/index.js";
 import type { PageSource } from "../../src/sync/graph-source.js";
-import { scopeHash, everything } from "../../src/sync/filters.js";
+import { scopeHash, everything } from "../../src/domain/filters.js";
 import { runStream } from "../../src/sync/stream.js";
 import { createSimTenant, simPost } from "../support/sim.js";
 import { expectEqualToTruth, harness, syncOnce } from "../support/sync.js";

@@ -2,8 +2,6 @@ import { odata } from "@azure/data-tables";
 import { z } from "zod";
 import { OBJECT_TYPE_NAMES } from "../../graph/resources/index.js";
 import { MEMBER_BUCKETS, OBJECT_BUCKETS } from "../../store/keys.js";
-import { MemberStore } from "../../store/member-store.js";
-import { ObjectStore } from "../../store/object-store.js";
 import { approveHeld, rejectHeld } from "../../sync/finish-run.js";
 import { syncStores } from "../../sync/stores.js";
 import { isGuid } from "../../tenants/resolve-tenant.js";
@@ -58,17 +56,17 @@ export const dataRoutes = [
       if (!OBJECT_TYPE_NAMES.includes(type)) throw notFound(`Object type '${type}'`);
       const cursor = decodeToken(query.continuationToken, cursorSchema);
       if (type === "memberships") {
-        const members = new MemberStore(deps.services.tables.client("Members"), t.id);
+        const members = deps.services.members(t.id);
         const { items, next } = await page(query.pageSize, cursor, MEMBER_BUCKETS, async function* (b, after) {
           for await (const l of members.listBucket("groups", b, after)) yield { groupId: l.containerId, memberId: l.memberId, type: l.memberType, key: l.rowKey };
         });
         return { status: 200, jsonBody: { items: items.map(({ key: _k, ...rest }) => rest), ...(next ? { continuationToken: encodeToken(next) } : {}) } };
       }
-      const store = new ObjectStore(deps.services.tables.client("Objects"), t.id);
+      const store = deps.services.objects(t.id);
       const prefix = query.search?.toLowerCase();
       const nameFilter = prefix ? odata`name ge ${prefix} and name lt ${`${prefix}\uffff`}` : undefined;
       const { items, next } = await page(query.pageSize, cursor, OBJECT_BUCKETS, async function* (b, after) {
-        for await (const row of store.listBucket(type, b, after, nameFilter)) yield { ...row.data, key: row.id } as Record<string, unknown> & { key: string };
+        for await (const row of store.listBucket(type, b, after, nameFilter)) yield { ...row.data, key: row.id };
       });
       return { status: 200, jsonBody: { items: items.map(({ key: _k, ...rest }) => rest), ...(next ? { continuationToken: encodeToken(next) } : {}) } };
     },
@@ -84,8 +82,8 @@ export const dataRoutes = [
     async handler({ deps, params, query }) {
       const { value: t } = await loadTenant(deps, params.id);
       const groupId = (params.groupId ?? "").toLowerCase();
-      if (!isGuid(groupId) || !(await new ObjectStore(deps.services.tables.client("Objects"), t.id).get("groups", groupId))) throw notFound(`Group '${params.groupId ?? ""}'`);
-      const members = new MemberStore(deps.services.tables.client("Members"), t.id);
+      if (!isGuid(groupId) || !(await deps.services.objects(t.id).get("groups", groupId))) throw notFound(`Group '${params.groupId ?? ""}'`);
+      const members = deps.services.members(t.id);
       const cursor = decodeToken(query.continuationToken, cursorSchema);
       const { items, next } = await page(query.pageSize, cursor, 1, async function* (_b, after) {
         for await (const m of members.members("groups", groupId)) if (m.memberId > after) yield { id: m.memberId, type: m.memberType, key: m.memberId };

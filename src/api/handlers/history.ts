@@ -7,6 +7,7 @@ import { allOf } from "../../store/odata-compose.js";
 import { afterCursor, decodeToken, encodeToken, takePage } from "../paging.js";
 import { route, type ApiDeps } from "../route.js";
 import { loadTenant } from "../tenant-param.js";
+import { textOf } from "../../domain/text.js";
 
 const historyQuery = z
   .object({
@@ -38,7 +39,7 @@ async function* rows(deps: ApiDeps, tenantId: string, q: Query, after?: string):
   const table = deps.services.tables.client("History");
   const filter = allOf(odata`PartitionKey eq ${tenantId}`, after !== undefined && odata`RowKey gt ${after}`, q.type !== undefined && odata`type eq ${q.type}`);
   for await (const e of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
-    yield { ...(e as unknown as HistoryRecord), warnings: JSON.parse(String(e.warnings ?? "[]")) as string[], rowKey: e.rowKey ?? "" };
+    yield { ...(e as unknown as HistoryRecord), warnings: JSON.parse(textOf(e.warnings, "[]")) as string[], rowKey: e.rowKey ?? "" };
   }
 }
 

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { writeMembership } from "../../memberships/write-back.js";
-import { AuditStore } from "../../store/audit-store.js";
 import { isGuid } from "../../tenants/resolve-tenant.js";
 import { RequestError } from "../errors.js";
 import { afterCursor, decodeToken, pageSizeQuery, takePage } from "../paging.js";
@@ -62,7 +61,7 @@ export const membershipRoutes = [
     async handler({ deps, params, query }) {
       const { value: t } = await loadTenant(deps, params.id);
       const cursor = decodeToken(query.continuationToken, afterCursor);
-      const page = await takePage(new AuditStore(deps.services.tables.client("Audit")).list(t.id, cursor?.after), query.pageSize, (e) => e.rowKey);
+      const page = await takePage(deps.services.audit.list(t.id, cursor?.after), query.pageSize, (e) => e.rowKey);
       return { status: 200, jsonBody: { ...page, items: page.items.map(({ rowKey: _r, ...e }) => e) } };
     },
   }),

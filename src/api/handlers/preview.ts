@@ -1,8 +1,7 @@
 import { Readable } from "node:stream";
 import { z } from "zod";
 import { startRun } from "../../orchestration/start-run.js";
-import { ObjectStore } from "../../store/object-store.js";
-import { PreviewStore, previewKey, type PreviewMeta } from "../../store/preview-store.js";
+import { previewKey, type PreviewMeta } from "../../store/preview-store.js";
 import { objectTypeSchema } from "../../tenants/schema.js";
 import { RequestError } from "../errors.js";
 import { decodeToken, encodeToken, pageSizeQuery } from "../paging.js";
@@ -18,7 +17,7 @@ const previewQuery = z
   .strict();
 
 async function currentPreview(deps: ApiDeps, tenantId: string): Promise<PreviewMeta> {
-  const meta = await new PreviewStore(deps.services.tables.client("Previews")).get(tenantId);
+  const meta = await deps.services.previews.get(tenantId);
   if (!meta) throw new RequestError(404, "NotFound", "This tenant has no preview; start one with POST.");
   if (meta.status === "expired" || (meta.expiresAt !== null && Date.parse(meta.expiresAt) <= Date.now())) {
     throw new RequestError(410, "PreviewExpired", "The preview has expired (7 days, or a sync ran since); start a new one.");
@@ -58,7 +57,7 @@ export const previewRoutes = [
       if (meta.records > PREVIEW_INLINE_LIMIT) return { status: 200, jsonBody: { ...base, exportRequired: true, items: [] } };
       const types = query.type ? [query.type] : t.objectTypes;
       const cursor = decodeToken(query.continuationToken, z.object({ t: z.number().int().min(0), skip: z.number().int().min(0) })) ?? { t: 0, skip: 0 };
-      const store = new ObjectStore(deps.services.tables.client("Previews"), previewKey(t.id, meta.runId));
+      const store = deps.services.previewObjects(previewKey(t.id, meta.runId));
       const items: Array<{ type: string; change: string; object: unknown }> = [];
       let next: { t: number; skip: number } | undefined;
       outer: for (let i = cursor.t; i < types.length; i++) {
@@ -87,7 +86,7 @@ export const previewRoutes = [
       const { value: t } = await loadTenant(deps, params.id);
       const meta = await currentPreview(deps, t.id);
       if (meta.status !== "ready") throw new RequestError(409, "PreviewNotReady", `The preview is ${meta.status}.`);
-      const store = new ObjectStore(deps.services.tables.client("Previews"), previewKey(t.id, meta.runId));
+      const store = deps.services.previewObjects(previewKey(t.id, meta.runId));
       const body = Readable.from((async function* () {
         yield `{"runId":${JSON.stringify(meta.runId)},"summary":${JSON.stringify(meta.summary)},"records":[`;
         let first = true;

@@ -1,7 +1,7 @@
 import { instanceIdOf } from "../../orchestration/contract.js";
 import { readRunProgress } from "../../orchestration/progress.js";
 import { isActive, isRunning, startRun } from "../../orchestration/start-run.js";
-import { QuotaStore, utcDay, type QuotaResult } from "../../store/quota-store.js";
+import { utcDay, type QuotaResult } from "../../store/quota-store.js";
 import { RequestError } from "../errors.js";
 import { route } from "../route.js";
 import { loadTenant } from "../tenant-param.js";
@@ -24,7 +24,7 @@ export const syncRoutes = [
       if (t.deletionsPending) throw new RequestError(409, "DeletionsPending", "Deletions are held for approval; approve or reject them first.");
       // A run in progress costs no quota.
       if (await isRunning(deps.orchestration, t.id)) throw new RequestError(409, "SyncRunning", "A sync of this tenant is running.");
-      const quota = new QuotaStore(deps.services.tables.client("Quota"));
+      const quota = deps.services.quota;
       const limit = deps.services.config.syncNowDailyLimit;
       const refused = (used: number, retryAfterSeconds: number) =>
         new RequestError(429, "DailyLimitReached", `Sync Now is limited to ${limit} a day per tenant (UTC day).`, { limit, used, remaining: 0 }, { "Retry-After": String(retryAfterSeconds) });
@@ -68,7 +68,7 @@ export const syncRoutes = [
       const running = instance !== undefined && isActive(instance.runtimeStatus);
       const progress = await readRunProgress(deps.orchestration, t.id, instance);
       const status = running ? "running" : t.deletionsPending ? "held" : t.lastSyncStatus === null ? "idle" : t.lastSyncStatus === "partial" ? "failed" : t.lastSyncStatus;
-      const quota = new QuotaStore(deps.services.tables.client("Quota"));
+      const quota = deps.services.quota;
       return {
         status: 200,
         jsonBody: {

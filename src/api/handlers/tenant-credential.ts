@@ -21,7 +21,7 @@ export interface CredentialChange {
   undo(): Promise<void>;
 }
 
-const noop = async (): Promise<void> => undefined;
+const noop = (): Promise<void> => Promise.resolve();
 
 const failed = (message: string | undefined, report: unknown) => new RequestError(400, "ConnectionFailed", message ?? "The connection test failed.", report);
 

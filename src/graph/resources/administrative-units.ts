@@ -1,4 +1,5 @@
 import type { ResourceModule } from "../resource.js";
+import { textOf } from "../../domain/text.js";
 
 export const administrativeUnits: ResourceModule = {
   type: "administrativeUnits",
@@ -9,5 +10,5 @@ export const administrativeUnits: ResourceModule = {
   select: ["displayName", "description", "visibility"],
   permission: "AdministrativeUnit.Read.All",
   grantedBy: ["AdministrativeUnit.Read.All", "AdministrativeUnit.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
-  name: (o) => String(o.displayName ?? ""),
+  name: (o) => textOf(o.displayName),
 };

@@ -1,4 +1,5 @@
 import type { ResourceModule } from "../resource.js";
+import { textOf } from "../../domain/text.js";
 
 export const applications: ResourceModule = {
   type: "applications",
@@ -9,5 +10,5 @@ export const applications: ResourceModule = {
   select: ["appId", "displayName", "signInAudience", "createdDateTime", "passwordCredentials"],
   permission: "Application.Read.All",
   grantedBy: ["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
-  name: (o) => String(o.displayName ?? ""),
+  name: (o) => textOf(o.displayName),
 };

@@ -1,4 +1,5 @@
 import type { ResourceModule } from "../resource.js";
+import { textOf } from "../../domain/text.js";
 
 export const devices: ResourceModule = {
   type: "devices",
@@ -12,5 +13,5 @@ export const devices: ResourceModule = {
   ],
   permission: "Device.Read.All",
   grantedBy: ["Device.Read.All", "Device.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
-  name: (o) => String(o.displayName ?? ""),
+  name: (o) => textOf(o.displayName),
 };

@@ -1,4 +1,5 @@
 import type { ResourceModule } from "../resource.js";
+import { textOf } from "../../domain/text.js";
 
 /** Activated roles; their members@delta are the role assignments. */
 export const directoryRoles: ResourceModule = {
@@ -11,5 +12,5 @@ export const directoryRoles: ResourceModule = {
   permission: "RoleManagement.Read.Directory",
   grantedBy: ["RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Directory.Read.All", "Directory.ReadWrite.All"],
   members: { container: "directoryRoles" },
-  name: (o) => String(o.displayName ?? ""),
+  name: (o) => textOf(o.displayName),
 };

@@ -1,4 +1,5 @@
 import type { ResourceModule } from "../resource.js";
+import { textOf } from "../../domain/text.js";
 
 /** Memberships ride on groups delta as members@delta: never one request per group. */
 export const groups: ResourceModule = {
@@ -16,5 +17,5 @@ export const groups: ResourceModule = {
   grantedBy: ["GroupMember.Read.All", "Group.Read.All", "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   members: { container: "groups" },
   minimal: true,
-  name: (o) => String(o.displayName ?? ""),
+  name: (o) => textOf(o.displayName),
 };

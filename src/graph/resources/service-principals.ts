@@ -1,4 +1,5 @@
 import type { ResourceModule } from "../resource.js";
+import { textOf } from "../../domain/text.js";
 
 /** Managed identities are service principals with servicePrincipalType "ManagedIdentity". */
 export const servicePrincipals: ResourceModule = {
@@ -10,5 +11,5 @@ export const servicePrincipals: ResourceModule = {
   select: ["appId", "displayName", "appDisplayName", "servicePrincipalType", "accountEnabled", "appOwnerOrganizationId", "alternativeNames"],
   permission: "Application.Read.All",
   grantedBy: ["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
-  name: (o) => String(o.displayName ?? ""),
+  name: (o) => textOf(o.displayName),
 };

@@ -1,4 +1,5 @@
 import type { ResourceModule } from "../resource.js";
+import { textOf } from "../../domain/text.js";
 
 /** Licenses: Graph has no delta for subscribedSkus, and the list is short. */
 export const subscribedSkus: ResourceModule = {
@@ -10,5 +11,5 @@ export const subscribedSkus: ResourceModule = {
   select: ["skuId", "skuPartNumber", "capabilityStatus", "consumedUnits", "prepaidUnits", "appliesTo"],
   permission: "Organization.Read.All",
   grantedBy: ["Organization.Read.All", "LicenseAssignment.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"],
-  name: (o) => String(o.skuPartNumber ?? ""),
+  name: (o) => textOf(o.skuPartNumber),
 };

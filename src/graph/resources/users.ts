@@ -1,4 +1,5 @@
 import type { ResourceModule } from "../resource.js";
+import { textOf } from "../../domain/text.js";
 
 export const users: ResourceModule = {
   type: "users",
@@ -14,5 +15,5 @@ export const users: ResourceModule = {
   permission: "User.Read.All",
   grantedBy: ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   minimal: true,
-  name: (o) => String(o.displayName ?? o.userPrincipalName ?? ""),
+  name: (o) => textOf(o.displayName, textOf(o.userPrincipalName)),
 };

@@ -1,9 +1,9 @@
 import type { InvocationContext } from "@azure/functions";
+import { eventStatusOf } from "../../domain/run-outcome.js";
 import { syncRunMessage } from "../../monitoring/events.js";
 import { nextRunAfter } from "../../schedule/next-run.js";
 import type { Services } from "../../services.js";
-import { PreviewStore, previewKey, type PreviewTypeSummary } from "../../store/preview-store.js";
-import { SyncStateStore } from "../../store/sync-state.js";
+import { previewKey, type PreviewTypeSummary } from "../../store/preview-store.js";
 import { finishRun } from "../../sync/finish-run.js";
 import { syncStores } from "../../sync/stores.js";
 import type { FinishTaskInput, RunSummary } from "../contract.js";
@@ -40,7 +40,7 @@ export async function finishTask(services: Services, input: FinishTaskInput, ctx
     };
   });
   // A preview is valid until the next sync.
-  const previews = new PreviewStore(services.tables.client("Previews"));
+  const previews = services.previews;
   const preview = await previews.get(input.tenantId);
   if (preview && preview.status === "ready") await previews.put(input.tenantId, { ...preview, status: "expired" });
 
@@ -49,7 +49,7 @@ export async function finishTask(services: Services, input: FinishTaskInput, ctx
       tenantId: input.tenantId,
       runId: input.runId,
       type: result.fullScan ? "full" : "delta",
-      status: result.status === "held" ? "succeeded" : result.status,
+      status: eventStatusOf(result.status),
       trigger: input.trigger,
     }),
   );
@@ -60,7 +60,7 @@ export async function finishTask(services: Services, input: FinishTaskInput, ctx
 
 async function finishPreview(services: Services, input: FinishTaskInput, now: () => number): Promise<RunSummary> {
   const key = previewKey(input.tenantId, input.runId);
-  const state = new SyncStateStore(services.tables.client("SyncState"));
+  const state = services.syncState;
   const summary: Record<string, PreviewTypeSummary> = {};
   let records = 0;
   for (const type of input.types) {
@@ -86,7 +86,7 @@ async function finishPreview(services: Services, input: FinishTaskInput, now: ()
   }
   const endedAt = now();
   const failed = Object.values(summary).some((v) => v.status === "failed");
-  const previews = new PreviewStore(services.tables.client("Previews"));
+  const previews = services.previews;
   const meta = await previews.get(input.tenantId);
   if (meta?.runId === input.runId) {
     await previews.put(input.tenantId, {

@@ -1,6 +1,5 @@
 import { RESOURCES } from "../../graph/resources/index.js";
 import type { Services } from "../../services.js";
-import { PreviewStore } from "../../store/preview-store.js";
 import type { TenantRecord } from "../../store/tenant-store.js";
 import type { RunInput, RunPlan } from "../contract.js";
 import { RunOrphaned } from "./guard.js";
@@ -20,7 +19,7 @@ export async function planRun(services: Services, input: RunInput, now: () => nu
   );
   if (!t || !claimed(t)) throw new RunOrphaned(`tenant ${input.tenantId} is gone, being deleted, or claimed by another run; run ${input.runId} writes nothing`);
   if (input.mode === "preview") {
-    await new PreviewStore(services.tables.client("Previews")).put(t.id, {
+    await services.previews.put(t.id, {
       runId: input.runId,
       status: "running",
       startedAt,

@@ -2,7 +2,6 @@ import type { InvocationContext } from "@azure/functions";
 import { resourceOf } from "../../graph/resources/index.js";
 import { graphThrottledMessage } from "../../monitoring/events.js";
 import type { Services } from "../../services.js";
-import { ObjectStore } from "../../store/object-store.js";
 import { previewKey } from "../../store/preview-store.js";
 import { graphPageSource } from "../../sync/graph-source.js";
 import { buildScope } from "../../sync/scope.js";
@@ -37,7 +36,7 @@ export async function streamTask(services: Services, input: StreamTaskInput, ctx
         scope,
         scopeHash: hash,
         budgetMs: services.config.streamBudgetMs,
-        ...(preview ? { previewOf: new ObjectStore(services.tables.client("Objects"), input.tenantId) } : {}),
+        ...(preview ? { previewOf: services.objects(input.tenantId) } : {}),
       },
     );
   } finally {

@@ -1,0 +1,149 @@
+import type { RequestRecord } from "../../azure-sim/src/graph/requestLog.js";
+/**
+ * The bench's accounting of Graph traffic, from the simulator's own request
+ * log (GET /_sim/requests), never from the client's view of itself.
+ *
+ * Critical path — the definition used throughout:
+ *
+ *   Every stream asks for its pages one after the other: request k+1 needs
+ *   the nextLink of answer k, and a retried request waits for the failed
+ *   attempt. The simulator adds a fixed latency L to every /v1.0 request.
+ *   So the requests of one stream form a chain that cannot take less than
+ *   (its length) × L, while chains of different streams may overlap. We
+ *   group the log by (tenant, resource) — users, groups, devices, … — one
+ *   chain per stream, count every request in it (retried and faulted ones
+ *   too), and call the longest chain the critical path:
+ *
+ *     criticalPathSeconds = max over chains (requests in chain) × L
+ *
+ *   No run that makes these requests can finish sooner, so
+ *   ratioToLimit = wallSeconds / criticalPathSeconds ≥ 1, and the closer
+ *   to 1, the less the engine adds on top of Graph's own latency.
+ *
+ *   Interval-based companions, from the logged start/end of each request:
+ *   - servedSeconds: the sum of (end − start) along the longest chain: the
+ *     latency plus the simulator's own time to build each answer. This is a
+ *     stricter floor (it includes server work the client cannot avoid) but
+ *     depends on the simulator's speed, so the headline uses n × L.
+ *   - withRetryAfterSeconds: n × L plus Retry-After for each faulted request
+ *     in the chain — with throttling, waiting is part of the floor too.
+ *   - maxOverlap: the most requests of one chain in flight at once. 1 means
+ *     the chain really is sequential, which is what the grouping assumes;
+ *     more than 1 would mean a "chain" holds parallel work and n × L
+ *     overstates the floor.
+ */
+
+/** One entry of the simulator's request log, as GET /_sim/requests returns it. */
+export type LoggedRequest = RequestRecord;
+
+export interface Chain {
+  readonly tenantId: string | null;
+  readonly resource: string;
+  readonly requests: number;
+  readonly faulted: number;
+  /** Sum of (end − start) over the chain's requests, seconds. */
+  readonly servedSeconds: number;
+  /** From the chain's first start to its last end, seconds. */
+  readonly spanSeconds: number;
+  /** Most requests of this chain in flight at once. */
+  readonly maxOverlap: number;
+}
+
+export interface Accounting {
+  readonly total: number;
+  readonly byResource: Record<string, number>;
+  readonly byStatus: Record<string, number>;
+  readonly faults: Record<string, number>;
+  readonly chains: readonly Chain[];
+  readonly longest: Chain | null;
+  readonly criticalPathSeconds: number;
+  readonly servedSeconds: number;
+  readonly withRetryAfterSeconds: number;
+  readonly maxOverlap: number;
+}
+
+function maxOverlap(rs: readonly LoggedRequest[]): number {
+  const events: Array<[number, number]> = [];
+  for (const r of rs) {
+    events.push([r.start, 1], [r.end, -1]);
+  }
+  // Ends before starts at the same instant: back-to-back requests do not overlap.
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0;
+  let max = 0;
+  for (const [, d] of events) {
+    now += d;
+    if (now > max) max = now;
+  }
+  return max;
+}
+
+/** One chain per (tenant, resource), longest first. */
+export function chainsOf(records: Iterable<LoggedRequest>): Chain[] {
+  const groups = new Map<string, LoggedRequest[]>();
+  for (const r of records) {
+    const key = `${r.tenantId ?? "-"}\u0000${r.resource}`;
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  const chains: Chain[] = [];
+  for (const rs of groups.values()) {
+    const first = rs[0]!;
+    let served = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    let faulted = 0;
+    for (const r of rs) {
+      served += r.end - r.start;
+      lo = Math.min(lo, r.start);
+      hi = Math.max(hi, r.end);
+      if (r.fault) faulted++;
+    }
+    chains.push({
+      tenantId: first.tenantId,
+      resource: first.resource,
+      requests: rs.length,
+      faulted,
+      servedSeconds: served / 1000,
+      spanSeconds: (hi - lo) / 1000,
+      maxOverlap: maxOverlap(rs),
+    });
+  }
+  return chains.sort((a, b) => b.requests - a.requests || a.resource.localeCompare(b.resource));
+}
+
+/** Accounting of a run's log; `latencyMs` is the simulator's fixed per-request latency, `retryAfterSeconds` what it sent on faults. */
+export function account(records: readonly LoggedRequest[], latencyMs: number, retryAfterSeconds = 0): Accounting {
+  const byResource: Record<string, number> = {};
+  const byStatus: Record<string, number> = {};
+  const faults: Record<string, number> = {};
+  for (const r of records) {
+    byResource[r.resource] = (byResource[r.resource] ?? 0) + 1;
+    byStatus[String(r.status)] = (byStatus[String(r.status)] ?? 0) + 1;
+    if (r.fault) faults[r.fault] = (faults[r.fault] ?? 0) + 1;
+  }
+  const chains = chainsOf(records);
+  const longest = chains[0] ?? null;
+  const n = longest?.requests ?? 0;
+  return {
+    total: records.length,
+    byResource,
+    byStatus,
+    faults,
+    chains,
+    longest,
+    criticalPathSeconds: (n * latencyMs) / 1000,
+    servedSeconds: longest?.servedSeconds ?? 0,
+    withRetryAfterSeconds: (n * latencyMs) / 1000 + (longest?.faulted ?? 0) * retryAfterSeconds,
+    maxOverlap: chains.reduce((m, c) => Math.max(m, c.maxOverlap), 0),
+  };
+}
+
+/** The resource a Graph URL or path addresses, as the simulator logs it: the first segment after /v1.0, without `(…)`. */
+export function resourceOfUrl(url: string): string {
+  const path = url.startsWith("http") ? new URL(url).pathname : url.split("?")[0]!;
+  const seg = path.split("/").filter(Boolean);
+  const i = seg.indexOf("v1.0");
+  return (seg[i + 1] ?? "").replace(/\(.*$/, "");
+}

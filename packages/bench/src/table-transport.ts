@@ -1,0 +1,428 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createHttpHeaders, type HttpClient, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
+import { matches, parseFilter, pinned } from "./odata-filter.js";
+
+/**
+ * Table traffic as the service sends it, counted at the HTTP transport under
+ * the real TableClient (so the SDK's serialization, signing and batching all
+ * run). Both the fake transport and the Azurite pass-through count through
+ * this one classifier.
+ */
+export interface TableCounts {
+  /** Write requests: one `$batch` is one transaction, a single upsert/delete is one too. */
+  transactions: number;
+  /** Entities in those writes (a batch of 60 upserts is 60). */
+  entities: number;
+  /** Of the transactions, how many were `$batch`es. */
+  batches: number;
+  /** GETs (queries and point reads), each page one request. */
+  reads: number;
+  /** Create-table calls, not counted as transactions. */
+  tableCreates: number;
+  /** Transactions per table role (Objects, Members, SyncState, …). */
+  byTable: Record<string, number>;
+  /** Reads per table role. */
+  readsByTable: Record<string, number>;
+}
+
+export const zeroTableCounts = (): TableCounts => ({ transactions: 0, entities: 0, batches: 0, reads: 0, tableCreates: 0, byTable: {}, readsByTable: {} });
+
+const SUB_REQUEST = /^(PUT|PATCH|MERGE|DELETE|POST) (\S+) HTTP\/1\.1\r?$/gm;
+const ENTITY_URL = /\/([A-Za-z0-9]+)(?:\(([^)]*)\))?$/;
+
+/** Table name and keys of an entity URL such as `…/pxObjects(PartitionKey='a',RowKey='b')`. */
+export function parseEntityUrl(url: string): { table: string; pk?: string; rk?: string } | undefined {
+  const path = new URL(url).pathname;
+  const m = ENTITY_URL.exec(path);
+  if (!m) return undefined;
+  const table = m[1]!;
+  const keys = m[2];
+  if (!keys) return { table };
+  const pk = /PartitionKey='((?:[^']|'')*)'/.exec(keys)?.[1];
+  const rk = /RowKey='((?:[^']|'')*)'/.exec(keys)?.[1];
+  const dec = (s: string | undefined) => (s === undefined ? undefined : decodeURIComponent(s).replace(/''/g, "'"));
+  return { table, ...(pk !== undefined ? { pk: dec(pk)! } : {}), ...(rk !== undefined ? { rk: dec(rk)! } : {}) };
+}
+
+function bodyText(req: PipelineRequest): string {
+  const b = req.body;
+  if (typeof b === "string") return b;
+  if (b instanceof Uint8Array) return Buffer.from(b).toString("utf8");
+  return "";
+}
+
+/** Counts one request into `c`; `roleOf` maps a physical table name to its role for byTable. */
+export function countTableRequest(c: TableCounts, req: PipelineRequest, roleOf: (table: string) => string): void {
+  const method = req.method.toUpperCase();
+  const path = new URL(req.url).pathname;
+  if (method === "GET") {
+    c.reads++;
+    const table = parseEntityUrl(req.url)?.table;
+    const role = table ? roleOf(table) : "?";
+    c.readsByTable[role] = (c.readsByTable[role] ?? 0) + 1;
+    return;
+  }
+  if (method === "POST" && path.endsWith("/Tables")) {
+    c.tableCreates++;
+    return;
+  }
+  const bump = (table: string | undefined) => {
+    const role = table ? roleOf(table) : "?";
+    c.byTable[role] = (c.byTable[role] ?? 0) + 1;
+  };
+  if (method === "POST" && path.endsWith("/$batch")) {
+    const body = bodyText(req);
+    let n = 0;
+    let table: string | undefined;
+    for (const m of body.matchAll(SUB_REQUEST)) {
+      n++;
+      table ??= parseEntityUrl(m[2]!)?.table;
+    }
+    c.transactions++;
+    c.batches++;
+    c.entities += n;
+    bump(table);
+    return;
+  }
+  c.transactions++;
+  c.entities++;
+  bump(parseEntityUrl(req.url)?.table);
+}
+
+/** The pass-through for a real table service (Azurite): counts, then sends. */
+export function countingHttpClient(inner: HttpClient, counts: () => TableCounts, roleOf: (table: string) => string): HttpClient {
+  return {
+    sendRequest(req) {
+      countTableRequest(counts(), req, roleOf);
+      return inner.sendRequest(req);
+    },
+  };
+}
+
+/** What the fake keeps of one table. */
+export type FakeTableKind =
+  /** Small bookkeeping tables (SyncState, Held, History…): rows kept whole, queries answered exactly. */
+  | { readonly kind: "store" }
+  /**
+   * Keys and one property (`field`: the Objects table's content hash, the
+   * Members table's memberType), so a delta run can tell additions from
+   * updates and removals, and counts and key lookups answer as the service
+   * would.
+   */
+  | { readonly kind: "keys"; readonly field: string; readonly keepData?: boolean }
+  /** A row count per partition only; key-only reads answer with that many synthetic rows. */
+  | { readonly kind: "count" }
+  /** Acknowledged, counted, forgotten; queries answer empty. */
+  | { readonly kind: "drop" };
+
+type Row = Record<string, unknown>;
+
+const QUERY_PAGE = 1000;
+
+interface SubRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly body: string;
+}
+
+/** Sub-requests of a `$batch` body: method, URL and JSON body of each changeset part. */
+export function parseBatch(body: string): SubRequest[] {
+  const boundary = /boundary=(changeset_[A-Za-z0-9-]+)/.exec(body)?.[1];
+  if (!boundary) return [];
+  const parts = body.split(`--${boundary}`).slice(1);
+  const out: SubRequest[] = [];
+  for (const part of parts) {
+    if (part.startsWith("--")) break;
+    const lines = part.split(/\r?\n/);
+    const at = lines.findIndex((l) => /^(PUT|PATCH|MERGE|DELETE|POST) \S+ HTTP\/1\.1$/.test(l));
+    if (at < 0) continue;
+    const [method, url] = lines[at]!.split(" ") as [string, string];
+    let i = at + 1;
+    while (i < lines.length && lines[i] !== "") i++;
+    const rest = lines.slice(i + 1).join("\n").trim();
+    out.push({ method, url, body: rest });
+  }
+  return out;
+}
+
+/**
+ * A flat copy of a string. Regex matches and slices of a batch body are V8
+ * "sliced strings" that keep the whole body (tens of KB) alive; a key kept
+ * for the run must not pin its request.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+const notFound = { "odata.error": { code: "ResourceNotFound", message: { lang: "en-US", value: "The specified resource does not exist." } } };
+
+/** A synthetic user's data for key-only and counted rows read back in full (see FakeTableService). */
+function syntheticData(pk: string, rk: string): string {
+  return pk.includes("|users|")
+    ? JSON.stringify({ id: rk, userPrincipalName: `${rk}@bench.example.onmicrosoft.com`, mail: `${rk}@bench.example.onmicrosoft.com` })
+    : JSON.stringify({ id: rk });
+}
+
+/**
+ * An HttpClient for TableClient that answers like the Table service without
+ * holding the directory: batches get a valid multipart response (every
+ * sub-response 204), single writes 204, table creation 201, queries a JSON
+ * page of at most 1,000 rows with continuation headers. What each table
+ * keeps is its FakeTableKind; $filter is evaluated on what is kept, and a
+ * property not kept is missing (so a comparison with it is false, as in the
+ * service). Rows read back in full from a "keys" or "count" table (the
+ * engine reads all stored users at the end of a run, for its warnings) carry
+ * synthetic data — an id, and for users a userPrincipalName and mail — so
+ * that read-back costs requests, parsing and memory as it would.
+ */
+export class FakeTableService implements HttpClient {
+  readonly counts: TableCounts = zeroTableCounts();
+  private readonly stored = new Map<string, Map<string, Map<string, Row>>>();
+  private readonly keys = new Map<string, Map<string, Map<string, string>>>();
+  private readonly rowCounts = new Map<string, Map<string, number>>();
+  /** Count tables: the keys of partitions whose rows repeat in a full scan (groups, roles), so a row written twice counts once. */
+  private readonly distinct = new Map<string, Set<string>>();
+  /** Keys tables with keepData: each row's data properties (and soft-delete mark), which a delta run merges over. */
+  private readonly rowData = new Map<string, Map<string, Row>>();
+  private readonly interned = new Map<string, string>();
+
+  constructor(
+    private readonly kindOf: (table: string) => FakeTableKind,
+    private readonly roleOf: (table: string) => string = (t) => t,
+    /** Added to every request (0 by default: the fake answers at once). */
+    private readonly latencyMs = 0,
+  ) {}
+
+  /** Keys held by "keys" tables: the fake's own memory, inside the measured process. */
+  get keyCount(): number {
+    let n = 0;
+    for (const t of this.keys.values()) for (const p of t.values()) n += p.size;
+    return n;
+  }
+
+  async sendRequest(req: PipelineRequest): Promise<PipelineResponse> {
+    countTableRequest(this.counts, req, this.roleOf);
+    if (this.latencyMs > 0) await sleep(this.latencyMs);
+    const method = req.method.toUpperCase();
+    const url = new URL(req.url);
+    if (method === "POST" && url.pathname.endsWith("/$batch")) return this.batch(req);
+    if (method === "POST" && url.pathname.endsWith("/Tables")) {
+      const name = (JSON.parse(bodyText(req) || "{}") as { TableName?: string }).TableName ?? "";
+      return this.respond(req, 201, { TableName: name });
+    }
+    const target = parseEntityUrl(req.url);
+    if (!target) return this.respond(req, 400, { "odata.error": { code: "InvalidUri", message: { lang: "en-US", value: req.url } } });
+    if (method === "GET") {
+      if (target.pk !== undefined && target.rk !== undefined) return this.pointRead(req, target.table, target.pk, target.rk);
+      return this.query(req, target.table, url);
+    }
+    if (target.pk === undefined || target.rk === undefined) {
+      // POST /Table: createEntity.
+      const text = bodyText(req);
+      const row = JSON.parse(text || "{}") as Row;
+      this.write(target.table, "PUT", String(row.PartitionKey), String(row.RowKey), text);
+      return this.respond(req, 204);
+    }
+    const found = this.write(target.table, method, target.pk, target.rk, method === "DELETE" ? "" : bodyText(req));
+    if (method === "DELETE" && !found && this.kindOf(target.table).kind === "store") return this.respond(req, 404, notFound);
+    return this.respond(req, 204, undefined, { ETag: this.etag() });
+  }
+
+  private etag(): string {
+    return `W/"datetime'${encodeURIComponent(new Date().toISOString())}'"`;
+  }
+
+  private respond(req: PipelineRequest, status: number, body?: unknown, headers: Record<string, string> = {}): PipelineResponse {
+    const h = createHttpHeaders({ "x-ms-request-id": randomUUID(), "x-ms-version": "2019-02-02", ...headers });
+    if (body !== undefined) h.set("content-type", "application/json;odata=minimalmetadata;streaming=true;charset=utf-8");
+    return { request: req, status, headers: h, bodyAsText: body === undefined ? "" : JSON.stringify(body) };
+  }
+
+  /** Repeated values (memberType) shared; unique ones (hashes) copied flat. */
+  private intern(s: string): string {
+    const have = this.interned.get(s);
+    if (have !== undefined) return have;
+    const flat = own(s);
+    if (this.interned.size < 1000 && s.length < 32 && !/^[A-Za-z0-9_-]{27}$/.test(s)) this.interned.set(flat, flat);
+    return flat;
+  }
+
+  /** Applies one write; returns whether the row existed before (true for tables that cannot tell). */
+  private write(table: string, method: string, pk: string, rk: string, body: string): boolean {
+    const k = this.kindOf(table);
+    if (k.kind === "drop") return true;
+    if (k.kind === "count") {
+      let t = this.rowCounts.get(table);
+      if (!t) this.rowCounts.set(table, (t = new Map<string, number>()));
+      // Only whole-row writes add a row (a merge marks one already there).
+      if (pk.includes("|groups|") || pk.includes("|directoryRoles|")) {
+        const key = `${pk}\u0000${rk}`;
+        if (method === "DELETE" ? !this.distinct.get(table)?.delete(key) : method !== "PUT" || this.distinct.get(table)?.has(key)) return true;
+        if (method === "PUT") {
+          let d = this.distinct.get(table);
+          if (!d) this.distinct.set(table, (d = new Set()));
+          d.add(own(key));
+        }
+      }
+      if (method === "DELETE") t.set(own(pk), Math.max(0, (t.get(pk) ?? 0) - 1));
+      else if (method === "PUT") t.set(own(pk), (t.get(pk) ?? 0) + 1);
+      return true;
+    }
+    if (k.kind === "keys") {
+      let t = this.keys.get(table);
+      if (!t) this.keys.set(table, (t = new Map<string, Map<string, string>>()));
+      let p = t.get(pk);
+      if (k.keepData) this.keepData(table, pk, rk, method, body);
+      if (method === "DELETE") return p?.delete(rk) ?? false;
+      if (!p) t.set(own(pk), (p = new Map<string, string>()));
+      const had = p.get(rk);
+      // A merge without the field (the full scan's "seen" mark) keeps the stored value.
+      const v = new RegExp(`"${k.field}":"([^"]*)"`).exec(body)?.[1];
+      p.set(had === undefined ? own(rk) : rk, v !== undefined ? this.intern(v) : (had ?? ""));
+      return had !== undefined;
+    }
+    let t = this.stored.get(table);
+    if (!t) this.stored.set(table, (t = new Map<string, Map<string, Row>>()));
+    let p = t.get(pk);
+    if (method === "DELETE") return p?.delete(rk) ?? false;
+    if (!p) t.set(own(pk), (p = new Map<string, Row>()));
+    const before = p.get(rk);
+    const row = (body ? JSON.parse(body) : {}) as Row;
+    const merged = method === "PATCH" || method === "MERGE" ? { ...before, ...row } : row;
+    p.set(own(rk), { ...merged, PartitionKey: own(pk), RowKey: own(rk), Timestamp: new Date().toISOString() });
+    return before !== undefined;
+  }
+
+  private keepData(table: string, pk: string, rk: string, method: string, body: string): void {
+    let t = this.rowData.get(table);
+    if (!t) this.rowData.set(table, (t = new Map<string, Row>()));
+    const key = `${pk}\u0000${rk}`;
+    if (method === "DELETE") {
+      t.delete(key);
+      return;
+    }
+    const row = (body ? JSON.parse(body) : {}) as Row;
+    const kept: Row = {};
+    for (const [f, v] of Object.entries(row)) if (/^data/.test(f) || f === "hidden" || f === "hiddenAt") kept[f] = v;
+    const merge = method === "PATCH" || method === "MERGE";
+    if (merge && Object.keys(kept).length === 0) return;
+    t.set(own(key), merge ? { ...t.get(key), ...kept } : kept);
+  }
+
+  private batch(req: PipelineRequest): PipelineResponse {
+    const text = bodyText(req);
+    // A transaction holds one table; rows of a dropped table need no parsing.
+    const firstUrl = /\n(?:PUT|PATCH|MERGE|DELETE|POST) (\S+) HTTP\/1\.1/.exec(text)?.[1];
+    const drop = firstUrl !== undefined && this.kindOf(parseEntityUrl(firstUrl)?.table ?? "").kind === "drop";
+    const subs = drop ? [] : parseBatch(text);
+    const n = drop ? (text.match(SUB_REQUEST)?.length ?? 0) : subs.length;
+    for (const s of subs) {
+      const target = parseEntityUrl(s.url);
+      if (!target) continue;
+      if (target.pk !== undefined && target.rk !== undefined) {
+        this.write(target.table, s.method, target.pk, target.rk, s.method === "DELETE" ? "" : s.body);
+      } else if (s.method === "POST" && s.body) {
+        const row = JSON.parse(s.body) as Row;
+        this.write(target.table, "PUT", String(row.PartitionKey), String(row.RowKey), s.body);
+      }
+    }
+    const batchId = `batchresponse_${randomUUID()}`;
+    const changeset = `changesetresponse_${randomUUID()}`;
+    const part =
+      `--${changeset}\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n` +
+      `HTTP/1.1 204 No Content\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-cache\r\nDataServiceVersion: 1.0;\r\nETag: ${this.etag()}\r\n\r\n\r\n`;
+    const body = `--${batchId}\r\nContent-Type: multipart/mixed; boundary=${changeset}\r\n\r\n${part.repeat(n)}--${changeset}--\r\n--${batchId}--\r\n`;
+    return { request: req, status: 202, headers: createHttpHeaders({ "content-type": `multipart/mixed; boundary=${batchId}`, "x-ms-request-id": randomUUID() }), bodyAsText: body };
+  }
+
+  private pointRead(req: PipelineRequest, table: string, pk: string, rk: string): PipelineResponse {
+    const row = this.kindOf(table).kind === "store" ? this.stored.get(table)?.get(pk)?.get(rk) : undefined;
+    if (!row) return this.respond(req, 404, notFound);
+    const etag = this.etag();
+    return this.respond(req, 200, { "odata.metadata": `${table}/@Element`, "odata.etag": etag, ...row }, { ETag: etag });
+  }
+
+  /** The rows a table can show for a partition (or all partitions), lazily, in a stable order. */
+  private *candidates(table: string, pk: string | undefined, rowKeys: readonly string[] | undefined, full: boolean): Generator<Row> {
+    const k = this.kindOf(table);
+    if (k.kind === "store") {
+      const t = this.stored.get(table);
+      for (const p of pk !== undefined ? [t?.get(pk)] : [...(t?.values() ?? [])]) {
+        if (!p) continue;
+        if (rowKeys) {
+          for (const rk of rowKeys) {
+            const r = p.get(rk);
+            if (r) yield r;
+          }
+        } else yield* p.values();
+      }
+    } else if (k.kind === "keys") {
+      const t = this.keys.get(table);
+      const parts: Array<[string, Map<string, string>]> = pk !== undefined ? [[pk, t?.get(pk) ?? new Map<string, string>()]] : [...(t?.entries() ?? [])];
+      for (const [p, m] of parts) {
+        const row = (rk: string, v: string): Row => {
+          const r: Row = { PartitionKey: p, RowKey: rk, [k.field]: v };
+          if (k.field === "memberType") {
+            const bar = rk.indexOf("|");
+            r.containerId = rk.slice(0, bar);
+            r.memberId = rk.slice(bar + 1);
+          } else {
+            const kept = k.keepData ? this.rowData.get(table)?.get(`${p}\u0000${rk}`) : undefined;
+            if (kept?.hidden !== undefined) r.hidden = kept.hidden;
+            if (kept?.hiddenAt !== undefined) r.hiddenAt = kept.hiddenAt;
+            if (full && kept?.dataChunks !== undefined) Object.assign(r, kept);
+            else if (full) {
+              r.dataChunks = 1;
+              r.data0 = syntheticData(p, rk);
+            }
+          }
+          return r;
+        };
+        if (rowKeys) {
+          for (const rk of rowKeys) {
+            const v = m.get(rk);
+            if (v !== undefined) yield row(rk, v);
+          }
+        } else for (const [rk, v] of m) yield row(rk, v);
+      }
+    } else if (k.kind === "count") {
+      const t = this.rowCounts.get(table);
+      const parts: Array<[string, number]> = pk !== undefined ? [[pk, t?.get(pk) ?? 0]] : [...(t?.entries() ?? [])];
+      for (const [p, n] of parts) {
+        for (let i = 0; i < n; i++) {
+          const rk = `synthetic-${String(i).padStart(8, "0")}-0000-0000-0000-000000000000`;
+          yield full ? { PartitionKey: p, RowKey: rk, dataChunks: 1, data0: syntheticData(p, rk) } : { PartitionKey: p, RowKey: rk };
+        }
+      }
+    }
+  }
+
+  private query(req: PipelineRequest, table: string, url: URL): PipelineResponse {
+    const filterText = url.searchParams.get("$filter") ?? "";
+    const select = (url.searchParams.get("$select") ?? "").split(",").filter(Boolean);
+    const filter = parseFilter(filterText);
+    const pk = pinned(filter, "PartitionKey");
+    const rowKeys = pinned(filter, "RowKey");
+    // Continuation: NextRowKey holds how many candidate rows earlier pages went through.
+    const from = Number(url.searchParams.get("NextRowKey") ?? 0) || 0;
+    const page: Row[] = [];
+    let seen = 0;
+    let more = false;
+    for (const r of this.candidates(table, pk?.length === 1 ? pk[0] : undefined, rowKeys, select.length === 0)) {
+      if (seen++ < from) continue;
+      if (page.length === QUERY_PAGE) {
+        more = true;
+        break;
+      }
+      if (!matches(filter, r)) continue;
+      page.push(select.length ? Object.fromEntries(select.filter((f) => r[f] !== undefined).map((f) => [f, r[f]])) : r);
+    }
+    const headers: Record<string, string> = {};
+    if (more) {
+      headers["x-ms-continuation-NextPartitionKey"] = "next";
+      headers["x-ms-continuation-NextRowKey"] = String(seen - 1);
+    }
+    return this.respond(req, 200, { "odata.metadata": table, value: page }, headers);
+  }
+}
