@@ -82,7 +82,7 @@ export function forwardToWorker(httpUri: string, invocationId: string, req: Inco
     headers: { ...forwardable(bodyless ? { ...req.headers, "content-length": undefined } : req.headers), ...framing, "x-ms-invocation-id": invocationId, "x-forwarded-host": req.headers.host ?? "", "x-forwarded-proto": "http" },
   });
   const done = new Promise<void>((resolve, reject) => {
-    const fail = (err: unknown) => {
+    const fail = (err: Error) => {
       req.unpipe(counter);
       out.destroy();
       agent.destroy();
