@@ -8,7 +8,7 @@ import { loadApp } from "../../packages/local-host/src/host/load.js";
 import { setLogSink } from "../../packages/local-host/src/worker/core.js";
 import { getServices, type Services } from "../../src/services.js";
 import { PROJECT_ROOT } from "./processes.js";
-import { uniqueTableName } from "./tables.js";
+import { serviceEnv } from "./services.js";
 
 export interface TestApi {
   readonly baseUrl: string;
@@ -56,20 +56,8 @@ export async function startApi(env: Record<string, string> = {}): Promise<TestAp
   const asked = JSON.stringify(env);
   if (firstEnv !== undefined && firstEnv !== asked) throw new Error(`startApi(${asked}) after startApi(${firstEnv}): settings apply once per process; use a test file of its own`);
   firstEnv = asked;
-  const sim = inject("sim");
   Object.assign(process.env, {
-    AzureWebJobsStorage: inject("tableConnectionString"),
-    KEY_VAULT_URL: sim.keyVaultUrl,
-    AZURE_CLIENT_ID: sim.service.identity.clientId,
-    SERVICE_TENANT_ID: sim.service.tenantId,
-    SERVICE_CLIENT_SECRET: sim.service.identity.clientSecret,
-    SERVICE_AUTHORITY_HOST: sim.authorityHost,
-    API_AUDIENCE: sim.service.apiAudience,
-    API_ISSUER: `${sim.authorityHost}/${sim.service.tenantId}/v2.0`,
-    API_JWKS_URI: `${sim.authorityHost}/${sim.service.tenantId}/discovery/v2.0/keys`,
-    CLOUD_AUTHORITY_HOST_OVERRIDE: sim.authorityHost,
-    CLOUD_GRAPH_BASE_URL_OVERRIDE: sim.graphBaseUrl,
-    TABLE_PREFIX: uniqueTableName("svc"),
+    ...serviceEnv("svc"),
     SYNC_TIMER_SCHEDULE: "0 */5 * * * *",
     ...env,
   });

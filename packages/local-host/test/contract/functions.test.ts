@@ -8,7 +8,7 @@ import "../../src/worker/core.js";
 import { request } from "node:http";
 import functions from "@azure/functions";
 import df, { type DurableClient, type OrchestrationContext } from "durable-functions";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { routes } from "../../../../src/api/routes.js";
 import { startLocalHost, type LocalHost } from "../../src/host/host.js";
 import { loadApp } from "../../src/host/load.js";
@@ -17,7 +17,7 @@ import { fromDurableClient } from "../../../../src/orchestration/durable-client.
 import { getServices } from "../../../../src/services.js";
 import { apiToken } from "../../../../test/support/api.js";
 import { PROJECT_ROOT } from "../../../../test/support/processes.js";
-import { uniqueTableName } from "../../../../test/support/tables.js";
+import { serviceEnv } from "../../../../test/support/services.js";
 import { registeredTenant } from "../../../../test/support/tenants.js";
 
 const SAMPLE = "6f1c1d2e-0000-4000-8000-00000000abcd";
@@ -27,20 +27,8 @@ let client: DurableClient | undefined;
 let admin: string;
 
 beforeAll(async () => {
-  const sim = inject("sim");
   Object.assign(process.env, {
-    AzureWebJobsStorage: inject("tableConnectionString"),
-    KEY_VAULT_URL: sim.keyVaultUrl,
-    AZURE_CLIENT_ID: sim.service.identity.clientId,
-    SERVICE_TENANT_ID: sim.service.tenantId,
-    SERVICE_CLIENT_SECRET: sim.service.identity.clientSecret,
-    SERVICE_AUTHORITY_HOST: sim.authorityHost,
-    API_AUDIENCE: sim.service.apiAudience,
-    API_ISSUER: `${sim.authorityHost}/${sim.service.tenantId}/v2.0`,
-    API_JWKS_URI: `${sim.authorityHost}/${sim.service.tenantId}/discovery/v2.0/keys`,
-    CLOUD_AUTHORITY_HOST_OVERRIDE: sim.authorityHost,
-    CLOUD_GRAPH_BASE_URL_OVERRIDE: sim.graphBaseUrl,
-    TABLE_PREFIX: uniqueTableName("fn"),
+    ...serviceEnv("fn"),
     SYNC_TIMER_SCHEDULE: "0 */7 * * * *",
   });
   await getServices().ready();
