@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { resolveEndpoints } from "../../src/config/clouds.js";
 import { ConfigError, parseConfig, REQUIRED_SETTINGS } from "../../src/config/config.js";
-
-const base = {
-  AzureWebJobsStorage__tableServiceUri: "https://acct.table.core.windows.net",
-  KEY_VAULT_URL: "https://kv.vault.azure.net/",
-  API_AUDIENCE: "api://entra-sync",
-  API_ISSUER: "https://login.microsoftonline.com/tid/v2.0",
-  API_JWKS_URI: "https://login.microsoftonline.com/tid/discovery/v2.0/keys",
-};
+import { base } from "../support/config-base.js";
 
 describe("config", () => {
   it("parses once into a frozen object with defaults", () => {

@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../src/config/config.js";
 import { endpointProblems } from "../../src/tenants/endpoint-policy.js";
-
-const base = {
-  AzureWebJobsStorage__tableServiceUri: "https://acct.table.core.windows.net",
-  KEY_VAULT_URL: "https://kv.vault.azure.net/",
-  API_AUDIENCE: "api://entra-sync",
-  API_ISSUER: "https://login.microsoftonline.com/tid/v2.0",
-  API_JWKS_URI: "https://login.microsoftonline.com/tid/discovery/v2.0/keys",
-};
+import { base } from "../support/config-base.js";
 
 describe("endpoint override policy (issue 20, item 1)", () => {
   it("allows the documented hosts of the tenant's own cloud, with or without the default port", () => {

@@ -2,21 +2,13 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SimHandler, TokenClaims, TokenVerifier } from "../src/http.js";
 import { SimRegistry, type SimTenant } from "../src/registry.js";
-import type { DirectorySpec } from "../src/model.js";
+import { READ_PERMISSIONS, type DirectorySpec } from "../src/model.js";
 import { GraphSimState, createGraphHandler, type PageCaps } from "../src/graph/routes.js";
 import { defaultSpec } from "../src/graph/spec.js";
 import type { BehavioursInput } from "../src/graph/behaviours.js";
 
-export const ALL_READ = [
-  "User.Read.All",
-  "Group.Read.All",
-  "GroupMember.Read.All",
-  "Device.Read.All",
-  "Application.Read.All",
-  "RoleManagement.Read.Directory",
-  "Organization.Read.All",
-  "AdministrativeUnit.Read.All",
-];
+/** Every read permission the simulator knows, granted. */
+export const ALL_READ: string[] = [...READ_PERMISSIONS];
 
 /** A token the fake verifier accepts: the claims themselves, base64url JSON. */
 export function bearer(tid: string, roles: readonly string[]): string {
