@@ -11,7 +11,10 @@ export type SyncedType =
   | "servicePrincipals"
   | "directoryRoles"
   | "subscribedSkus"
-  | "administrativeUnits";
+  | "administrativeUnits"
+  | "roleDefinitions"
+  | "roleAssignments"
+  | "oauth2PermissionGrants";
 
 /**
  * One Graph resource type. Every module has this shape and is listed once in

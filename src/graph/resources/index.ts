@@ -4,6 +4,8 @@ import { applications } from "./applications.js";
 import { devices } from "./devices.js";
 import { directoryRoles } from "./directory-roles.js";
 import { groups } from "./groups.js";
+import { oauth2PermissionGrants } from "./oauth2-permission-grants.js";
+import { roleAssignments, roleDefinitions } from "./role-management.js";
 import { servicePrincipals } from "./service-principals.js";
 import { subscribedSkus } from "./subscribed-skus.js";
 import { users } from "./users.js";
@@ -18,6 +20,9 @@ export const RESOURCES: readonly ResourceModule[] = Object.freeze([
   directoryRoles,
   subscribedSkus,
   administrativeUnits,
+  roleDefinitions,
+  roleAssignments,
+  oauth2PermissionGrants,
 ]);
 
 const byType = new Map<SyncedType, ResourceModule>(RESOURCES.map((r) => [r.type, r]));
