@@ -5,7 +5,7 @@ import { allOf, anyOf } from "./odata-compose.js";
 /** Filters hold at most 15 comparisons (FACTS); one is the PartitionKey. */
 const KEYS_PER_QUERY = 14;
 
-export type Container = "groups" | "directoryRoles";
+export type Container = "groups" | "directoryRoles" | "administrativeUnits";
 
 export interface MemberRow {
   readonly containerId: string;
@@ -14,7 +14,8 @@ export interface MemberRow {
 }
 
 /**
- * Links of groups (memberships) and directory roles (role assignments).
+ * Links of groups (memberships), directory roles (role assignments) and
+ * administrative units (their members).
  * PartitionKey `tenant|container|bucket(containerId)`, RowKey `containerId|memberId`:
  * a group's members are one key range, and big tenants spread over buckets.
  */

@@ -36,4 +36,9 @@ export function resourceOf(type: SyncedType): ResourceModule {
 export const SYNCED_TYPES: readonly SyncedType[] = RESOURCES.map((r) => r.type);
 
 /** Every name that keys counts and the browse API: the synced types and their links. */
-export const OBJECT_TYPE_NAMES: readonly string[] = Object.freeze([...SYNCED_TYPES, "memberships"]);
+export const OBJECT_TYPE_NAMES: readonly string[] = Object.freeze([...SYNCED_TYPES, ...RESOURCES.flatMap((r) => (r.members?.link ? [r.members.link.type] : []))]);
+
+/** The parent module of a link type, or undefined when the name is not one. */
+export function linkParentOf(type: string): ResourceModule | undefined {
+  return RESOURCES.find((r) => r.members?.link?.type === type);
+}
