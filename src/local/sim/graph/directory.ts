@@ -76,7 +76,15 @@ export class Directory {
       roleMembersOf: (roleId) => this.roleMembersOf(roleId),
       live: (id) => live.some((t) => this.tables[t].has(id)),
     };
-    this.extras = new Extras(src, (from) => this.log.since(from));
+    const users = this.tables.users;
+    const devices = this.tables.devices;
+    const userIndex = {
+      count: users.source.count,
+      idAt: (i: number) => users.source.idAt(i),
+      indexOf: (id: string) => users.source.indexOf(id),
+      deadIndexes: () => new Set(users.removedIds().flatMap((id) => users.source.indexOf(id) ?? [])),
+    };
+    this.extras = new Extras(src, (from) => this.log.since(from), userIndex, { length: devices.source.count, at: (i) => devices.source.idAt(i) });
   }
 
   /** Sequence number of the latest mutation (0 before any). */

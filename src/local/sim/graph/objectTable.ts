@@ -67,6 +67,11 @@ export class ObjectTable implements ObjectView {
     return i === undefined ? undefined : this.source.build(i, id);
   }
 
+  /** IDs taken out (soft- or hard-deleted). */
+  removedIds(): string[] {
+    return [...this.removed.keys()];
+  }
+
   /** The object is live, without building it. */
   has(id: string): boolean {
     return !this.removed.has(id) && (this.added.has(id) || this.source.indexOf(id) !== undefined);

@@ -6,6 +6,12 @@ import { rngFor } from "../gen/idCodec.js";
 import type { GraphObject, JsonObject, MemberRef } from "../types.js";
 import type { OwnedType } from "./kinds.js";
 
+/** IDs picked by index without listing them all (a 100k-user tenant's IDs cost time to compute). */
+export interface Pool {
+  readonly length: number;
+  at(i: number): string;
+}
+
 /** What the extras read from the directory. */
 export interface ExtrasSource {
   readonly seed: number;
@@ -53,7 +59,7 @@ export function roleAssignment(seed: number, roleDefinitionId: string, principal
 }
 
 /** Active assignments: the activated roles' members tenant-wide, and a scoped User/Helpdesk Administrator per administrative unit. */
-export function buildRoleAssignments(src: ExtrasSource, users: readonly string[], aus: readonly string[]): GraphObject[] {
+export function buildRoleAssignments(src: ExtrasSource, users: Pool, aus: Pool): GraphObject[] {
   const out: GraphObject[] = [];
   const roleIds = [...src.ids("directoryRoles")];
   for (const roleId of roleIds) {
@@ -62,9 +68,9 @@ export function buildRoleAssignments(src: ExtrasSource, users: readonly string[]
     if (typeof templateId !== "string") continue;
     for (const m of src.roleMembersOf(roleId)) out.push(roleAssignment(src.seed, templateId, m.id, "/"));
   }
-  aus.forEach((au, a) => {
+  Array.from({ length: aus.length }, (_, a) => aus.at(a)).forEach((au, a) => {
     if (users.length === 0) return;
-    const u = users[Math.floor(stableUnit(src.seed, "auAdmin", au) * users.length)]!;
+    const u = users.at(Math.floor(stableUnit(src.seed, "auAdmin", au) * users.length));
     const [, templateId] = ROLE_TEMPLATES[a % 2 === 0 ? 1 : 3]!;
     out.push(roleAssignment(src.seed, templateId, u, `/administrativeUnits/${au}`));
   });
@@ -74,16 +80,16 @@ export function buildRoleAssignments(src: ExtrasSource, users: readonly string[]
 const DAY = 86_400_000;
 
 /** api-reference/v1.0/resources/unifiedroleeligibilityscheduleinstance.md: PIM eligibilities, about half with an end date. */
-export function buildRoleEligibilities(seed: number, users: readonly string[], aus: readonly string[]): GraphObject[] {
+export function buildRoleEligibilities(seed: number, users: Pool, aus: Pool): GraphObject[] {
   const out: GraphObject[] = [];
   if (users.length === 0) return out;
   ROLE_TEMPLATES.forEach(([, templateId], r) => {
     const rand = rngFor(stableGuid(seed, "eligible", templateId));
     const n = 1 + Math.floor(rand() * 3);
     for (let k = 0; k < n; k++) {
-      const principalId = users[Math.floor(rand() * users.length)]!;
+      const principalId = users.at(Math.floor(rand() * users.length));
       const scoped = aus.length > 0 && r % 3 === 1 && k === 0;
-      const directoryScopeId = scoped ? `/administrativeUnits/${aus[Math.floor(rand() * aus.length)]!}` : "/";
+      const directoryScopeId = scoped ? `/administrativeUnits/${aus.at(Math.floor(rand() * aus.length))}` : "/";
       const start = pastDate(rand);
       const end = rand() < 0.5 ? new Date(Date.parse(start) + (90 + Math.floor(rand() * 900)) * DAY).toISOString().replace(".000Z", "Z") : null;
       const scheduleId = opaqueId(seed, "eligibilitySchedule", templateId, principalId, directoryScopeId);
@@ -121,7 +127,7 @@ export function appRoleAssignment(seed: number, resource: GraphObject, principal
 }
 
 /** The tenant's own enterprise apps each hold 1–5 assignments (users, now and then a group). */
-export function buildAppRoleAssignments(src: ExtrasSource, users: readonly string[], groups: readonly string[]): GraphObject[] {
+export function buildAppRoleAssignments(src: ExtrasSource, users: Pool, groups: Pool): GraphObject[] {
   const out: GraphObject[] = [];
   if (users.length === 0) return out;
   for (const spId of src.ids("servicePrincipals")) {
@@ -132,7 +138,7 @@ export function buildAppRoleAssignments(src: ExtrasSource, users: readonly strin
     const seen = new Set<string>();
     for (let k = 0; k < n; k++) {
       const useGroup = groups.length > 0 && rand() < 0.2;
-      const pid = useGroup ? groups[Math.floor(rand() * groups.length)]! : users[Math.floor(rand() * users.length)]!;
+      const pid = useGroup ? groups.at(Math.floor(rand() * groups.length)) : users.at(Math.floor(rand() * users.length));
       if (seen.has(pid)) continue;
       seen.add(pid);
       const principal = src.object(useGroup ? "groups" : "users", pid);
@@ -143,7 +149,7 @@ export function buildAppRoleAssignments(src: ExtrasSource, users: readonly strin
 }
 
 /** api-reference/v1.0/resources/oauth2permissiongrant.md: admin consents (AllPrincipals) and a few user consents (Principal). */
-export function buildGrants(src: ExtrasSource, users: readonly string[]): GraphObject[] {
+export function buildGrants(src: ExtrasSource, users: Pool): GraphObject[] {
   const sps = [...src.ids("servicePrincipals")].map((id) => src.object("servicePrincipals", id)).filter((o): o is GraphObject => o !== undefined);
   // The Microsoft Graph service principal, when the tenant has one.
   const resource = sps.find((s) => s["appId"] === "00000003-0000-0000-c000-000000000000") ?? sps[0];
@@ -153,7 +159,7 @@ export function buildGrants(src: ExtrasSource, users: readonly string[]): GraphO
     if (sp.id === resource.id || sp["servicePrincipalType"] !== "Application") continue;
     const rand = rngFor(sp.id, 11);
     if (rand() < 0.4) continue;
-    const principal = rand() < 0.3 && users.length > 0 ? users[Math.floor(rand() * users.length)]! : null;
+    const principal = rand() < 0.3 && users.length > 0 ? users.at(Math.floor(rand() * users.length)) : null;
     out.push({
       id: opaqueId(src.seed, "grant", sp.id, resource.id, principal ?? "all"),
       clientId: sp.id,
@@ -173,7 +179,7 @@ export interface OwnerLink {
 }
 
 /** Owners: most groups and apps have one or two users as owners. */
-export function buildOwners(seed: number, parents: Readonly<Record<OwnedType, readonly string[]>>, users: readonly string[]): OwnerLink[] {
+export function buildOwners(seed: number, parents: Readonly<Record<OwnedType, readonly string[]>>, users: Pool): OwnerLink[] {
   const out: OwnerLink[] = [];
   if (users.length === 0) return out;
   for (const parentType of ["groups", "applications", "servicePrincipals"] as const) {
@@ -181,7 +187,7 @@ export function buildOwners(seed: number, parents: Readonly<Record<OwnedType, re
       const u = stableUnit(seed, "owners", parentId);
       const n = u < 0.25 ? 0 : u < 0.85 ? 1 : 2;
       for (let k = 0; k < n; k++) {
-        const ownerId = users[Math.floor(stableUnit(seed, "owner", parentId, k) * users.length)]!;
+        const ownerId = users.at(Math.floor(stableUnit(seed, "owner", parentId, k) * users.length));
         if (!out.some((o) => o.parentId === parentId && o.ownerId === ownerId && k > 0)) out.push({ parentType, parentId, ownerId });
       }
     }
@@ -189,30 +195,20 @@ export function buildOwners(seed: number, parents: Readonly<Record<OwnedType, re
   return out;
 }
 
-/** Managers: user i reports to an earlier user, so the chain has no cycle; the first users have none. */
-export function buildManagers(seed: number, users: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  users.forEach((id, i) => {
-    if (i < 3) return;
-    const u = stableUnit(seed, "manager", id);
-    if (u < 0.85) out.set(id, users[Math.floor(u * (i / 0.85)) % i]!);
-  });
-  return out;
-}
-
 /** Administrative-unit members: users (and a device or two) picked per unit. */
-export function buildAuMembers(seed: number, aus: readonly string[], users: readonly string[], devices: readonly string[]): Array<{ auId: string; member: MemberRef }> {
+export function buildAuMembers(seed: number, aus: Pool, users: Pool, devices: Pool): Array<{ auId: string; member: MemberRef }> {
   const out: Array<{ auId: string; member: MemberRef }> = [];
-  for (const auId of aus) {
+  for (let a = 0; a < aus.length; a++) {
+    const auId = aus.at(a);
     const rand = rngFor(stableGuid(seed, "auMembers", auId));
     const seen = new Set<string>();
     const n = Math.min(users.length, 5 + Math.floor(rand() * 40));
     while (seen.size < n) {
-      const id = users[Math.floor(rand() * users.length)]!;
+      const id = users.at(Math.floor(rand() * users.length));
       if (!seen.has(id)) out.push({ auId, member: { id, kind: "user" } });
       seen.add(id);
     }
-    if (devices.length > 0) out.push({ auId, member: { id: devices[Math.floor(rand() * devices.length)]!, kind: "device" } });
+    if (devices.length > 0) out.push({ auId, member: { id: devices.at(Math.floor(rand() * devices.length)), kind: "device" } });
   }
   return out;
 }

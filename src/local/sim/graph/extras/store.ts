@@ -6,14 +6,15 @@ import {
   buildAppRoleAssignments,
   buildAuMembers,
   buildGrants,
-  buildManagers,
   buildOwners,
   buildRoleAssignments,
   buildRoleDefinitions,
   buildRoleEligibilities,
   roleAssignment,
   type ExtrasSource,
+  type Pool,
 } from "./build.js";
+import { Managers, type UserIndex } from "./managers.js";
 import type { ExtraType, OwnedType } from "./kinds.js";
 
 interface Built {
@@ -25,11 +26,12 @@ interface Built {
   readonly grants: Map<string, GraphObject>;
   /** parentId → owner user IDs, in order */
   readonly owners: Map<string, { type: OwnedType; ids: string[] }>;
-  readonly managers: Map<string, string>;
+  readonly managers: Managers;
   readonly auMembers: Map<string, MemberRef[]>;
 }
 
 const collect = (g: Generator<string>): string[] => [...g];
+const pool = (ids: readonly string[]): Pool => ({ length: ids.length, at: (i) => ids[i]! });
 
 /**
  * The kinds beyond the delta collections, built from the directory on first
@@ -45,14 +47,18 @@ export class Extras {
   constructor(
     private readonly src: ExtrasSource,
     private readonly changes: (from: number) => Generator<{ record: ChangeRecord; at: number }>,
+    private readonly baseUsers: UserIndex,
+    private readonly baseDevices: Pool,
   ) {}
 
   private get b(): Built {
     if (this.built) return this.built;
     const s = this.src;
-    const users = collect(s.ids("users"));
-    const groups = collect(s.ids("groups"));
-    const aus = collect(s.ids("administrativeUnits"));
+    const u = this.baseUsers;
+    const users: Pool = { length: u.count, at: (i) => u.idAt(i) };
+    const groupIds = collect(s.ids("groups"));
+    const groups = pool(groupIds);
+    const aus = pool(collect(s.ids("administrativeUnits")));
     const byResource = new Map<string, Map<string, GraphObject>>();
     for (const a of buildAppRoleAssignments(s, users, groups)) {
       const rid = a["resourceId"] as string;
@@ -61,14 +67,14 @@ export class Extras {
       byResource.set(rid, m);
     }
     const owners = new Map<string, { type: OwnedType; ids: string[] }>();
-    const parents = { groups, applications: collect(s.ids("applications")), servicePrincipals: collect(s.ids("servicePrincipals")) };
+    const parents = { groups: groupIds, applications: collect(s.ids("applications")), servicePrincipals: collect(s.ids("servicePrincipals")) };
     for (const o of buildOwners(s.seed, parents, users)) {
       const e = owners.get(o.parentId) ?? { type: o.parentType, ids: [] };
       if (!e.ids.includes(o.ownerId)) e.ids.push(o.ownerId);
       owners.set(o.parentId, e);
     }
     const auMembers = new Map<string, MemberRef[]>();
-    for (const { auId, member } of buildAuMembers(s.seed, aus, users, collect(s.ids("devices")))) auMembers.set(auId, [...(auMembers.get(auId) ?? []), member]);
+    for (const { auId, member } of buildAuMembers(s.seed, aus, users, this.baseDevices)) auMembers.set(auId, [...(auMembers.get(auId) ?? []), member]);
     this.built = {
       roleDefinitions: buildRoleDefinitions(),
       roleAssignments: new Map(buildRoleAssignments(s, users, aus).map((a) => [a.id, a])),
@@ -76,7 +82,7 @@ export class Extras {
       appRoleAssignments: byResource,
       grants: new Map(buildGrants(s, users).map((g) => [g.id, g])),
       owners,
-      managers: buildManagers(s.seed, users),
+      managers: new Managers(s.seed, u),
       auMembers,
     };
     return this.built;
@@ -116,15 +122,11 @@ export class Extras {
   }
 
   managerOf(userId: string): string | undefined {
-    const m = this.b.managers.get(userId);
-    return m !== undefined && this.src.live(userId) && this.src.live(m) ? m : undefined;
+    return this.b.managers.of(userId);
   }
 
-  *managers(): Generator<{ userId: string; managerId: string }> {
-    for (const userId of this.b.managers.keys()) {
-      const managerId = this.managerOf(userId);
-      if (managerId) yield { userId, managerId };
-    }
+  managers(): Generator<{ userId: string; managerId: string }> {
+    return this.b.managers.all();
   }
 
   auMembersOf(auId: string): MemberRef[] {
@@ -181,7 +183,7 @@ export class Extras {
       appRoleAssignments: n(this.appRoleAssignments()),
       oauth2PermissionGrants: this.grants().length,
       owners: n(this.owners()),
-      managers: n(this.managers()),
+      managers: this.b.managers.count(),
       administrativeUnitMembers: n(this.administrativeUnitMembers()),
       directoryAudits: this.directoryAudits().length,
     };
@@ -246,10 +248,7 @@ export class Extras {
   /** Sets (or with null removes) a user's manager; false when nothing changes. */
   setManager(userId: string, managerId: string | null): boolean {
     if (!this.src.live(userId) || (managerId !== null && (!this.src.live(managerId) || managerId === userId))) return false;
-    const cur = this.managerOf(userId) ?? null;
-    if (cur === managerId) return false;
-    if (managerId === null) this.b.managers.delete(userId);
-    else this.b.managers.set(userId, managerId);
+    if ((this.managerOf(userId) ?? null) === managerId || !this.b.managers.set(userId, managerId)) return false;
     this.audit({ category: "UserManagement", activity: "Update user", operationType: "Update", targets: [{ id: userId, type: "User", modifiedProperties: ["Manager"] }] });
     return true;
   }
