@@ -12,8 +12,9 @@ export const oauth2PermissionGrants: ResourceModule = {
   mode: "delta",
   // Properties of api-reference/v1.0/resources/oauth2permissiongrant.md.
   select: ["clientId", "consentType", "principalId", "resourceId", "scope"],
-  // The delta page lists Directory.Read.All as the least application permission.
-  permission: "Directory.Read.All",
-  grantedBy: ["Directory.Read.All", "DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All"],
+  // DelegatedPermissionGrant.Read.All is the least application permission of the list
+  // (api-reference/v1.0/api/oauth2permissiongrant-list.md); older copies of the delta page name Directory.Read.All first.
+  permission: "DelegatedPermissionGrant.Read.All",
+  grantedBy: ["DelegatedPermissionGrant.Read.All", "Directory.Read.All", "DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All"],
   name: (o) => String(o.clientId ?? ""),
 };
