@@ -14,6 +14,7 @@ export type SyncedType =
   | "administrativeUnits"
   | "roleDefinitions"
   | "roleAssignments"
+  | "roleEligibilities"
   | "oauth2PermissionGrants";
 
 /** Link types stored beside their parent type, browsable through it. */

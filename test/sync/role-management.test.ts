@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deltaPage, fakeGraph, freshStores, GRAPH, round, stored, tokenOf } from "./fake-graph.js";
+import { deltaPage, fakeGraph, freshStores, GRAPH, graphError, round, stored, tokenOf } from "./fake-graph.js";
 
 const role = (id: string, displayName: string) => ({ id, displayName, description: `${displayName} role`, isBuiltIn: true, isEnabled: true, templateId: id, version: "1", resourceScopes: ["/"], rolePermissions: [{ allowedResourceActions: ["microsoft.directory/users/basic/update"], condition: null }] });
 const assignment = (id: string, principalId: string, roleDefinitionId: string, directoryScopeId = "/") => ({ id, principalId, roleDefinitionId, directoryScopeId, appScopeId: null, condition: null });
@@ -61,5 +61,44 @@ describe("role definitions, role assignments and delegated consents", () => {
     // The changed item carried only its scope: the stored grant keeps the rest.
     expect(grants.get("g1")).toMatchObject({ clientId: "c1", consentType: "AllPrincipals", resourceId: "r1", scope: "User.Read Mail.Send" });
     expect(calls.filter((c) => tokenOf(c.url) === "d1")).toHaveLength(1);
+  });
+});
+
+describe("PIM role eligibilities", () => {
+  const PATH = "/v1.0/roleManagement/directory/roleEligibilityScheduleInstances";
+  const eligible = (id: string, endDateTime: string | null) => ({ id, principalId: "u1", roleDefinitionId: "d1", directoryScopeId: "/administrativeUnits/au1", appScopeId: null, startDateTime: "2026-11-01T00:00:00Z", endDateTime, memberType: "Direct", roleEligibilityScheduleId: `s-${id}` });
+
+  it("stores each eligibility with its start and end", async () => {
+    const { source } = fakeGraph((url) => {
+      if (url.pathname === PATH) return { value: [eligible("e1", "2027-01-01T00:00:00Z"), eligible("e2", null)] };
+      throw new Error(`unexpected ${url.pathname}`);
+    });
+    const stores = await freshStores("pim-1");
+    await round(stores, source, "pim-1", "run-1", ["roleEligibilities"]);
+    const rows = await stored(stores, "roleEligibilities");
+    expect(rows.get("e1")).toMatchObject({ startDateTime: "2026-11-01T00:00:00Z", endDateTime: "2027-01-01T00:00:00Z", directoryScopeId: "/administrativeUnits/au1" });
+    expect(rows.get("e2")).toMatchObject({ endDateTime: null });
+  });
+
+  it("without P2 the kind is skipped with Graph's own text, and the other kinds succeed", async () => {
+    // Graph's answer without P2 (as reported in maester365/maester#1421).
+    const { source } = fakeGraph((url) => {
+      if (url.pathname === PATH) return graphError(400, { code: "AadPremiumLicenseRequired", message: "The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license." });
+      if (url.pathname === "/v1.0/roleManagement/directory/roleAssignments") return { value: [assignment("a1", "u1", "d1")] };
+      throw new Error(`unexpected ${url.pathname}`);
+    });
+    const stores = await freshStores("pim-2");
+    const { streams, finish } = await round(stores, source, "pim-2", "run-1", ["roleEligibilities", "roleAssignments"]);
+    expect(streams.get("roleEligibilities")).toMatchObject({ status: "skipped", missingPermission: null });
+    expect(streams.get("roleEligibilities")?.error).toContain("The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.");
+    expect(streams.get("roleAssignments")?.status).toBe("done");
+    expect(finish.status).toBe("succeeded");
+  });
+
+  it("without the permission the kind is skipped naming RoleEligibilitySchedule.Read.Directory", async () => {
+    const { source } = fakeGraph(() => graphError(403, { code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation." }));
+    const stores = await freshStores("pim-3");
+    const { streams } = await round(stores, source, "pim-3", "run-1", ["roleEligibilities"]);
+    expect(streams.get("roleEligibilities")).toMatchObject({ status: "skipped", missingPermission: "RoleEligibilitySchedule.Read.Directory" });
   });
 });

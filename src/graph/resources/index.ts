@@ -5,7 +5,7 @@ import { devices } from "./devices.js";
 import { directoryRoles } from "./directory-roles.js";
 import { groups } from "./groups.js";
 import { oauth2PermissionGrants } from "./oauth2-permission-grants.js";
-import { roleAssignments, roleDefinitions } from "./role-management.js";
+import { roleAssignments, roleDefinitions, roleEligibilities } from "./role-management.js";
 import { servicePrincipals } from "./service-principals.js";
 import { subscribedSkus } from "./subscribed-skus.js";
 import { users } from "./users.js";
@@ -22,6 +22,7 @@ export const RESOURCES: readonly ResourceModule[] = Object.freeze([
   administrativeUnits,
   roleDefinitions,
   roleAssignments,
+  roleEligibilities,
   oauth2PermissionGrants,
 ]);
 

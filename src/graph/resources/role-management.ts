@@ -37,3 +37,21 @@ export const roleAssignments: ResourceModule = {
   grantedBy: ROLE_READ,
   name: (o) => String(o.principalId ?? ""),
 };
+
+/**
+ * PIM-eligible assignments, each with its start and end (endDateTime null:
+ * permanent). A list (no delta in v1.0) with `$select`
+ * (api-reference/v1.0/api/rbacapplication-list-roleeligibilityscheduleinstances.md).
+ * Needs Entra ID P2 or Governance: without it Graph answers 400
+ * AadPremiumLicenseRequired and the kind is skipped with that text.
+ */
+export const roleEligibilities: ResourceModule = {
+  type: "roleEligibilities",
+  path: "/roleManagement/directory/roleEligibilityScheduleInstances",
+  mode: "list",
+  // Properties of api-reference/v1.0/resources/unifiedroleeligibilityscheduleinstance.md.
+  select: ["principalId", "roleDefinitionId", "directoryScopeId", "appScopeId", "startDateTime", "endDateTime", "memberType", "roleEligibilityScheduleId"],
+  permission: "RoleEligibilitySchedule.Read.Directory",
+  grantedBy: ["RoleEligibilitySchedule.Read.Directory", "RoleManagement.Read.Directory", "RoleManagement.Read.All", "RoleEligibilitySchedule.ReadWrite.Directory", "RoleManagement.ReadWrite.Directory"],
+  name: (o) => String(o.principalId ?? ""),
+};
