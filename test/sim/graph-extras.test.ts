@@ -152,4 +152,29 @@ describe("simulated Graph: role management, consents, links and audits", () => {
     expect((await all<Row>(client, `/auditLogs/directoryAudits?$filter=activityDateTime ge ${future}`)).items).toHaveLength(0);
     expect((await graphError(client.api("/auditLogs/directoryAudits?$filter=startswith(category,'U')").get())).statusCode).toBe(400);
   });
+
+  it("mutates role assignments, app role assignments, owners and managers, each entry reflected in the truth and the audit log", async () => {
+    const { t, client } = await tenant();
+    const { applied } = (await simPost(`/_sim/${t.tenantId}/mutations`, { seed: 9, count: 300 })) as { applied: Array<{ type: string; id: string; kind: string; memberId?: string; parentId?: string }> };
+    const last = new Map<string, (typeof applied)[number]>();
+    for (const a of applied) last.set(`${a.type}|${a.id}|${a.type === "owners" ? a.memberId : ""}`, a);
+    const finals = [...last.values()];
+    for (const type of ["roleAssignments", "appRoleAssignments", "owners", "managers"]) expect(finals.some((a) => a.type === type)).toBe(true);
+    const assignments = new Set((await all<Row>(client, "/roleManagement/directory/roleAssignments")).items.map((a) => a.id));
+    const users = new Set((await simGet<Row[]>(`/_sim/${t.tenantId}/truth/users?select=id`)).map((u) => u.id));
+    for (const a of finals.filter((x) => x.type === "roleAssignments")) if (a.kind === "hardDelete") expect(assignments.has(a.id)).toBe(false);
+    const owners = new Set((await simGet<Array<{ parentId: string; ownerId: string }>>(`/_sim/${t.tenantId}/truth/owners`)).map((o) => `${o.parentId}|${o.ownerId}`));
+    for (const a of finals.filter((x) => x.type === "owners")) {
+      if (a.kind === "memberRemove") expect(owners.has(`${a.id}|${a.memberId}`)).toBe(false);
+      else if (users.has(a.memberId!)) expect(owners.has(`${a.id}|${a.memberId}`)).toBe(true);
+    }
+    const managers = new Map((await simGet<Array<{ userId: string; managerId: string }>>(`/_sim/${t.tenantId}/truth/managers`)).map((m) => [m.userId, m.managerId]));
+    for (const a of finals.filter((x) => x.type === "managers" && users.has(x.id))) {
+      if (a.kind === "hardDelete") expect(managers.has(a.id)).toBe(false);
+      else if (users.has(a.memberId!)) expect(managers.get(a.id)).toBe(a.memberId);
+    }
+    const audits = await simGet<Row[]>(`/_sim/${t.tenantId}/truth/directoryAudits`);
+    expect(audits.length).toBeGreaterThanOrEqual(300);
+    expect(audits.some((a) => a["activityDisplayName"] === "Add member to role")).toBe(true);
+  });
 });
