@@ -177,4 +177,35 @@ describe("simulated Graph: role management, consents, links and audits", () => {
     expect(audits.length).toBeGreaterThanOrEqual(300);
     expect(audits.some((a) => a["activityDisplayName"] === "Add member to role")).toBe(true);
   });
+
+  it("answers a $batch of up to 20 requests item by item, with a 429 and its Retry-After per item, and refuses 21", async () => {
+    const { t, client } = await tenant({ spec: { extraServicePrincipals: 30 } });
+    const sps = (await all<Row>(client, "/servicePrincipals?$select=id")).items.slice(0, 21);
+    const requests = sps.map((sp, i) => ({ id: String(i + 1), method: "GET", url: `/servicePrincipals/${sp.id}/appRoleAssignedTo` }));
+    type Batch = { responses: Array<{ id: string; status: number; headers?: Record<string, string>; body?: { value?: Row[] } }> };
+    const ok = (await client.api("/$batch").post({ requests: requests.slice(0, 20) })) as Batch;
+    expect(ok.responses.map((r) => r.id).sort()).toEqual(requests.slice(0, 20).map((r) => r.id).sort());
+    const truth = await simGet<Row[]>(`/_sim/${t.tenantId}/truth/appRoleAssignments`);
+    const got = ok.responses.flatMap((r) => r.body?.value ?? []);
+    const wanted = new Set(sps.slice(0, 20).map((s) => s.id));
+    expect(got).toHaveLength(truth.filter((a) => wanted.has(a["resourceId"] as string)).length);
+    expect((await graphError(client.api("/$batch").post({ requests }))).statusCode).toBe(400);
+    await simPost(`/_sim/${t.tenantId}/faults`, { seed: 3, rate429: 0.5, retryAfterSeconds: 2 }, "PUT");
+    try {
+      let throttled: Batch["responses"] = [];
+      for (let k = 0; k < 5 && throttled.length === 0; k++) {
+        try {
+          const b = (await client.api("/$batch").post({ requests: requests.slice(0, 20) })) as Batch;
+          throttled = b.responses.filter((r) => r.status === 429);
+          if (throttled.length > 0) expect(b.responses.some((r) => r.status === 200)).toBe(true);
+        } catch {
+          // The batch request itself may be throttled as a whole.
+        }
+      }
+      expect(throttled.length).toBeGreaterThan(0);
+      expect(throttled[0]!.headers?.["Retry-After"]).toBe("2");
+    } finally {
+      await simPost(`/_sim/${t.tenantId}/faults`, {}, "PUT");
+    }
+  });
 });

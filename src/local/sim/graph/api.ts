@@ -13,6 +13,7 @@ import { hrNow } from "./requestLog.js";
 import { stableTokenKey } from "./tokens.js";
 import { DELTA_TYPES, type DeltaType } from "./types.js";
 import { extraRoute } from "./extras/routes.js";
+import { handleBatch } from "./extras/batch.js";
 
 const GRAPH_AUDIENCES = ["https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"];
 const APP_BY_APP_ID = /^applications\(appId='([^']+)'\)$/;
@@ -121,6 +122,9 @@ export async function handleV1(env: GraphEnv, req: IncomingMessage, res: ServerR
     }
     if (fault) return sendFault(req, res, fault, decision.settings.retryAfterSeconds);
 
+    if (method === "POST" && segments.length === 1 && segments[0] === "$batch") {
+      return await handleBatch(new ApiCall(env, req, res, url, tenant, claims), (ir, is, iu, iseg) => handleV1(env, ir, is, iu, iseg));
+    }
     const r = route(method, segments, url);
     if (!("run" in r)) return sendGraphError(req, res, r.status, r.code, r.message);
     if (!permitted(r.op, claims.roles)) return sendGraphError(req, res, 403, "Authorization_RequestDenied", INSUFFICIENT_PRIVILEGES);
