@@ -163,10 +163,12 @@ describe("simulated Graph: role management, consents, links and audits", () => {
     const assignments = new Set((await all<Row>(client, "/roleManagement/directory/roleAssignments")).items.map((a) => a.id));
     const users = new Set((await simGet<Row[]>(`/_sim/${t.tenantId}/truth/users?select=id`)).map((u) => u.id));
     for (const a of finals.filter((x) => x.type === "roleAssignments")) if (a.kind === "hardDelete") expect(assignments.has(a.id)).toBe(false);
+    const parents = new Set<string>();
+    for (const type of ["groups", "applications", "servicePrincipals"]) for (const o of await simGet<Row[]>(`/_sim/${t.tenantId}/truth/${type}?select=id`)) parents.add(o.id);
     const owners = new Set((await simGet<Array<{ parentId: string; ownerId: string }>>(`/_sim/${t.tenantId}/truth/owners`)).map((o) => `${o.parentId}|${o.ownerId}`));
     for (const a of finals.filter((x) => x.type === "owners")) {
       if (a.kind === "memberRemove") expect(owners.has(`${a.id}|${a.memberId}`)).toBe(false);
-      else if (users.has(a.memberId!)) expect(owners.has(`${a.id}|${a.memberId}`)).toBe(true);
+      else if (users.has(a.memberId!) && parents.has(a.id)) expect(owners.has(`${a.id}|${a.memberId}`)).toBe(true);
     }
     const managers = new Map((await simGet<Array<{ userId: string; managerId: string }>>(`/_sim/${t.tenantId}/truth/managers`)).map((m) => [m.userId, m.managerId]));
     for (const a of finals.filter((x) => x.type === "managers" && users.has(x.id))) {
@@ -207,5 +209,24 @@ describe("simulated Graph: role management, consents, links and audits", () => {
     } finally {
       await simPost(`/_sim/${t.tenantId}/faults`, {}, "PUT");
     }
+  });
+
+  it("pages /oauth2PermissionGrants/delta to the truth, then reports exactly the consents granted and revoked", async () => {
+    const { t, client } = await tenant({ spec: { extraServicePrincipals: 20 } });
+    let page = (await client.api("/oauth2PermissionGrants/delta").get()) as Page<Row> & { "@odata.deltaLink"?: string };
+    const first: Row[] = [...page.value];
+    while (page["@odata.nextLink"]) {
+      page = (await client.api(page["@odata.nextLink"]).get()) as typeof page;
+      first.push(...page.value);
+    }
+    expect(first).toHaveLength(t.counts["oauth2PermissionGrants"]!);
+    const { applied } = (await simPost(`/_sim/${t.tenantId}/mutations`, { seed: 11, count: 400 })) as { applied: Array<{ type: string; id: string; kind: string }> };
+    const last = new Map<string, string>();
+    for (const a of applied) if (a.type === "oauth2PermissionGrants") last.set(a.id, a.kind);
+    expect(last.size).toBeGreaterThan(0);
+    const round = (await client.api(page["@odata.deltaLink"]!).get()) as Page<Row> & { "@odata.deltaLink"?: string };
+    expect(round["@odata.deltaLink"]).toBeTruthy();
+    expect(round.value.map((g) => g.id).sort()).toEqual([...last.keys()].sort());
+    for (const g of round.value) expect("@removed" in g).toBe(last.get(g.id) === "hardDelete");
   });
 });

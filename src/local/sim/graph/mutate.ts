@@ -11,7 +11,7 @@ import type { ChangeKind, ContainerType, GraphObject, JsonObject, MemberRef } fr
  * group (role).
  */
 export interface MutationEntry {
-  readonly type: MutableType | "memberships" | "directoryRoles" | "roleAssignments" | "appRoleAssignments" | "owners" | "managers";
+  readonly type: MutableType | "memberships" | "directoryRoles" | "roleAssignments" | "appRoleAssignments" | "owners" | "managers" | "oauth2PermissionGrants";
   readonly id: string;
   readonly kind: ChangeKind;
   readonly groupId?: string;

@@ -60,6 +60,19 @@ const managerSet: Op = (dir, rand) => {
   return m && dir.extras.setManager(u.id, m.id) ? [{ type: "managers", id: u.id, kind: "update", memberId: m.id }] : undefined;
 };
 
+/** An admin consent is granted or revoked (oauth2permissiongrant-delta.md reports both). */
+const grantAdd: Op = (dir, rand) => {
+  const client = dir.pick("servicePrincipals", rand);
+  const resource = dir.pick("servicePrincipals", rand);
+  const g = client && resource && dir.extras.addGrant(client, resource, "User.Read");
+  return g ? [{ type: "oauth2PermissionGrants", id: g.id, kind: "add" }] : undefined;
+};
+
+const grantRemove: Op = (dir, rand) => {
+  const g = pickOf(rand, dir.extras.grants());
+  return g && dir.extras.removeGrant(g.id) ? [{ type: "oauth2PermissionGrants", id: g.id, kind: "hardDelete" }] : undefined;
+};
+
 /** Operations on the extras and their weights, appended to the directory's own. */
 export const EXTRA_OPS: ReadonlyArray<readonly [Op, number]> = [
   [roleAssignmentAdd, 2],
@@ -69,4 +82,6 @@ export const EXTRA_OPS: ReadonlyArray<readonly [Op, number]> = [
   [ownerAdd, 2],
   [ownerRemove, 1],
   [managerSet, 3],
+  [grantAdd, 1],
+  [grantRemove, 1],
 ];

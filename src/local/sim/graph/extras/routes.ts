@@ -8,6 +8,7 @@ import { signInActivity } from "./build.js";
 import { matches, parseFilter, type Clause } from "./filters.js";
 import { DEFAULT_LICENCES, type OwnedType } from "./kinds.js";
 import { sendArrayPage } from "./paging.js";
+import { handleGrantDelta } from "./grantDelta.js";
 
 export interface ExtraRoute {
   readonly op: GraphOperation;
@@ -165,6 +166,7 @@ export function extraRoute(method: string, seg: readonly string[], url: URL): Ex
     if (c === "roleEligibilityScheduleInstances") return { op: "roleEligibility", cost: 1, run: roleEligibilities };
   }
   if (a === "oauth2PermissionGrants" && len === 1) return { op: "oauth2PermissionGrants", cost: 1, run: grants };
+  if (a === "oauth2PermissionGrants" && len === 2 && (b === "delta" || b === "delta()")) return { op: "oauth2PermissionGrants", cost: 1, run: handleGrantDelta };
   if (a === "auditLogs" && b === "directoryAudits" && len === 2) return { op: "auditLogs", cost: 1, run: directoryAudits };
   if (a === "users" && len === 1) {
     const raw = url.searchParams.get("$select") ?? url.searchParams.get("select") ?? "";

@@ -13,6 +13,7 @@ import {
   roleAssignment,
   type ExtrasSource,
   type Pool,
+  opaqueId,
 } from "./build.js";
 import { Managers, type UserIndex } from "./managers.js";
 import type { ExtraType, OwnedType } from "./kinds.js";
@@ -43,6 +44,8 @@ export class Extras {
   private built: Built | undefined;
   private readonly audits: GraphObject[] = [];
   private auditedTo = 0;
+  /** IDs of consents added or removed, in order: what /oauth2PermissionGrants/delta reports. */
+  private readonly grantLog: string[] = [];
 
   constructor(
     private readonly src: ExtrasSource,
@@ -111,6 +114,44 @@ export class Extras {
 
   grants(): GraphObject[] {
     return [...this.b.grants.values()].filter((g) => this.src.live(g["clientId"] as string) && (g["principalId"] === null || this.src.live(g["principalId"] as string)));
+  }
+
+  get grantSeq(): number {
+    return this.grantLog.length;
+  }
+
+  /** Consents changed after position `from` of the grant log, each once, in order of last change. */
+  grantChanges(from: number, to = this.grantLog.length): { live: GraphObject[]; removed: string[] } {
+    const ids = [...new Set(this.grantLog.slice(Math.max(0, from), to))];
+    const byId = new Map(this.grants().map((g) => [g.id, g]));
+    const live: GraphObject[] = [];
+    const removed: string[] = [];
+    for (const id of ids) {
+      const g = byId.get(id);
+      if (g) live.push(g);
+      else removed.push(id);
+    }
+    return { live, removed };
+  }
+
+  /** An admin consent (AllPrincipals) of `client` to `resource`. */
+  addGrant(client: GraphObject, resource: GraphObject, scope: string): GraphObject | undefined {
+    const id = opaqueId(this.src.seed, "grant", client.id, resource.id, "all");
+    if (this.b.grants.has(id) || client.id === resource.id) return undefined;
+    const g: GraphObject = { id, clientId: client.id, consentType: "AllPrincipals", principalId: null, resourceId: resource.id, scope };
+    this.b.grants.set(id, g);
+    this.grantLog.push(id);
+    this.audit({ category: "ApplicationManagement", activity: "Add delegated permission grant", operationType: "Add", targets: [{ id: client.id, type: "ServicePrincipal" }] });
+    return g;
+  }
+
+  removeGrant(id: string): GraphObject | undefined {
+    const g = this.b.grants.get(id);
+    if (!g) return undefined;
+    this.b.grants.delete(id);
+    this.grantLog.push(id);
+    this.audit({ category: "ApplicationManagement", activity: "Remove delegated permission grant", operationType: "Delete", targets: [{ id: g["clientId"] as string, type: "ServicePrincipal" }] });
+    return g;
   }
 
   ownersOf(parentId: string): string[] {
