@@ -113,15 +113,19 @@ export class Extras {
   }
 
   grants(): GraphObject[] {
-    return [...this.b.grants.values()].filter((g) => this.src.live(g["clientId"] as string) && (g["principalId"] === null || this.src.live(g["principalId"] as string)));
+    return [...this.b.grants.values()].filter(
+      (g) => this.src.live(g["clientId"] as string) && this.src.live(g["resourceId"] as string) && (g["principalId"] === null || this.src.live(g["principalId"] as string)),
+    );
   }
 
   get grantSeq(): number {
+    this.catchUp();
     return this.grantLog.length;
   }
 
   /** Consents changed after position `from` of the grant log, each once, in order of last change. */
-  grantChanges(from: number, to = this.grantLog.length): { live: GraphObject[]; removed: string[] } {
+  grantChanges(from: number, to = this.grantSeq): { live: GraphObject[]; removed: string[] } {
+    this.catchUp();
     const ids = [...new Set(this.grantLog.slice(Math.max(0, from), to))];
     const byId = new Map(this.grants().map((g) => [g.id, g]));
     const live: GraphObject[] = [];
@@ -299,7 +303,15 @@ export class Extras {
     for (const { record, at } of this.changes(this.auditedTo)) {
       this.audits.push(buildAudit(this.src.seed, this.audits.length, at, eventOf(record)));
       this.auditedTo++;
+      this.grantsTouchedBy(record);
     }
+  }
+
+  /** A consent goes (or comes back) with its client, resource or principal: delta reports it then. */
+  private grantsTouchedBy(r: ChangeRecord): void {
+    if (!this.built || (r.type !== "users" && r.type !== "servicePrincipals")) return;
+    if (r.kind !== "softDelete" && r.kind !== "hardDelete" && r.kind !== "restore") return;
+    for (const g of this.built.grants.values()) if (g["clientId"] === r.id || g["resourceId"] === r.id || g["principalId"] === r.id) this.grantLog.push(g.id);
   }
 
   private audit(e: AuditEvent): void {
