@@ -11,7 +11,14 @@ export type SyncedType =
   | "servicePrincipals"
   | "directoryRoles"
   | "subscribedSkus"
-  | "administrativeUnits";
+  | "administrativeUnits"
+  | "roleDefinitions"
+  | "roleAssignments"
+  | "roleEligibilities"
+  | "oauth2PermissionGrants";
+
+/** Link types stored beside their parent type, browsable through it. */
+export type LinkType = "memberships" | "administrativeUnitMembers";
 
 /**
  * One Graph resource type. Every module has this shape and is listed once in
@@ -29,8 +36,16 @@ export interface ResourceModule {
   readonly permission: string;
   /** Any of these grants the read (Directory.Read.All covers most). */
   readonly grantedBy: readonly string[];
-  /** Present when objects carry `members@delta`; the members are stored as links. */
-  readonly members?: { readonly container: "groups" | "directoryRoles" };
+  /**
+   * Present when objects carry `members@delta`; the members are stored as
+   * links. `link` names the link type where it is browsable and counted on
+   * its own (`GET /tenants/{id}/objects/{link.type}`), with the parent's ID
+   * under `link.parentKey`.
+   */
+  readonly members?: {
+    readonly container: "groups" | "directoryRoles" | "administrativeUnits";
+    readonly link?: { readonly type: LinkType; readonly parentKey: string };
+  };
   /**
    * Graph honours `Prefer: return=minimal` on this type's delta: changed
    * objects then carry only their changed properties (user-delta.md,

@@ -2,7 +2,7 @@ import { odata, type TableClient } from "@azure/data-tables";
 import { bucketOf, MEMBER_BUCKETS, memberPartition, safeKey } from "./keys.js";
 import { keyFilters } from "./odata-compose.js";
 
-export type Container = "groups" | "directoryRoles";
+export type Container = "groups" | "directoryRoles" | "administrativeUnits";
 
 export interface MemberRow {
   readonly containerId: string;
@@ -11,7 +11,8 @@ export interface MemberRow {
 }
 
 /**
- * Links of groups (memberships) and directory roles (role assignments).
+ * Links of groups (memberships), directory roles (role assignments) and
+ * administrative units (their members).
  * PartitionKey `tenant|container|bucket(containerId)`, RowKey `containerId|memberId`:
  * a group's members are one key range, and big tenants spread over buckets.
  */

@@ -3,7 +3,7 @@ import type { HeldDeletion } from "../store/held.js";
 import type { Container } from "../store/member-store.js";
 import type { SyncStores } from "./stores.js";
 
-const CONTAINERS: Readonly<Record<string, Container>> = { groups: "groups", directoryRoles: "directoryRoles" };
+const CONTAINERS: Readonly<Record<string, Container>> = { groups: "groups", directoryRoles: "directoryRoles", administrativeUnits: "administrativeUnits" };
 
 /**
  * Takes the given held objects out of the live set and off the stream

@@ -77,8 +77,9 @@ export async function finishRun(stores: SyncStores, input: FinishInput, now: () 
       ...(s.error ? { error: s.error } : {}),
       ...(warnings.length ? { warnings } : {}),
     });
-    if (type === "groups" && status !== "skipped") {
-      records.push({ ...base, type: "memberships", startTime: s.startedAt, total: s.memberTotal, changed: c.memberAdds, deleted: c.memberRemoves, filtered: 0, status: status === "held" ? "succeeded" : status });
+    const link = resourceOf(type).members?.link;
+    if (link && status !== "skipped") {
+      records.push({ ...base, type: link.type, startTime: s.startedAt, total: s.memberTotal, changed: c.memberAdds, deleted: c.memberRemoves, filtered: 0, status: status === "held" ? "succeeded" : status });
     }
   }
   for (const r of records) await stores.history.add(tenantId, r);

@@ -44,6 +44,19 @@ export class GraphRefused extends Error {
   }
 }
 
+/**
+ * The tenant lacks the licence the kind needs: PIM answers 400
+ * AadPremiumLicenseRequired "The tenant needs to have Microsoft Entra ID P2
+ * or Microsoft Entra ID Governance license." (as reported against
+ * roleEligibilityScheduleInstances in maester365/maester#1421). The kind is
+ * skipped with Graph's own text; retrying cannot help.
+ */
+export class LicenceRequired extends Error {
+  override readonly name = "LicenceRequired";
+}
+
+const LICENCE_CODES = new Set(["aadpremiumlicenserequired"]);
+
 interface RawPage {
   value?: GraphObject[];
   "@odata.nextLink"?: string;
@@ -83,6 +96,7 @@ export function classify(err: unknown): Error {
     if (err.statusCode === 410 || codes.some((c) => TOKEN_CODES.has(c.toLowerCase()))) {
       return new DeltaTokenExpired(`${err.statusCode} ${codes.join("/")}`);
     }
+    if (codes.some((c) => LICENCE_CODES.has(c.toLowerCase()))) return new LicenceRequired(`${err.statusCode} ${code}: ${err.message}`);
     if (err.statusCode === 403 && codes.includes("Authorization_RequestDenied")) return new PermissionDenied(`${code}: ${err.message}`);
     // Every code of the chain is named: the most specific one is often the innermost.
     if (err.statusCode === 403) return new GraphRefused(403, codes.join("/") || "Forbidden", err.message);

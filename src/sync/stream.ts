@@ -7,7 +7,7 @@ import { zeroCounters, type StreamCounters, type StreamState } from "../store/sy
 import { applyLivePage, sweep } from "./apply-page.js";
 import { applyPreviewPage } from "./apply-preview.js";
 import { everything, type ScopeCheck } from "../domain/filters.js";
-import { DeltaTokenExpired, GraphRefused, PermissionDenied, type GraphPage, type PageSource } from "./graph-source.js";
+import { DeltaTokenExpired, GraphRefused, LicenceRequired, PermissionDenied, type GraphPage, type PageSource } from "./graph-source.js";
 import type { PageContext } from "./page-context.js";
 import type { SyncStores } from "./stores.js";
 
@@ -198,6 +198,7 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
           continue;
         }
         if (err instanceof PermissionDenied) return await end("skipped", `missing permission ${m.permission}`, m.permission);
+        if (err instanceof LicenceRequired) return await end("skipped", `licence required: ${err.message}`);
         // Not a missing permission (Conditional Access, for one): a retry would meet the same answer.
         if (err instanceof GraphRefused) return await end("failed", err.message);
         throw err;

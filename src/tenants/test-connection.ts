@@ -5,6 +5,7 @@ import { createGraphClient } from "../graph/client.js";
 import { RESOURCES } from "../graph/resources/index.js";
 import type { SyncedType } from "../graph/resource.js";
 import { aadstsOf } from "./aadsts.js";
+import { probeLicences, type LicenceReport } from "./licence-probe.js";
 
 /** Permissions that let the service write group memberships (membership write-back). */
 export const MEMBERSHIP_WRITE = ["GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"] as const;
@@ -17,6 +18,8 @@ export interface ConnectionReport {
   readonly grantedPermissions: readonly string[];
   readonly missingPermissions: ReadonlyArray<{ readonly permission: string; readonly blocks: readonly SyncedType[] }>;
   readonly canWriteMemberships: boolean;
+  /** Whether the licence allows sign-in activity and PIM; absent when sign-in failed. */
+  readonly licence?: LicenceReport;
   readonly error?: { readonly code: string; readonly message: string; readonly fix: string };
 }
 
@@ -51,6 +54,7 @@ export async function testConnection(credential: TokenCredential, endpoints: Clo
       value: Array<{ id: string; displayName: string; verifiedDomains: Array<{ name: string }> }>;
     };
     const o = org.value[0];
+    const licence = await probeLicences(client);
     return {
       ok: true,
       tenantId: o?.id ?? tenantId,
@@ -59,6 +63,7 @@ export async function testConnection(credential: TokenCredential, endpoints: Clo
       grantedPermissions: granted,
       missingPermissions,
       canWriteMemberships,
+      licence,
     };
   } catch (err) {
     // Signed in, but the organization is unreadable (no Organization.Read.All): still a working connection.

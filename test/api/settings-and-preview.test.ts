@@ -105,6 +105,20 @@ describe("portal API: settings, credentials, connections, preview, deletions", (
       { permission: "Device.Read.All", blocks: ["devices"] },
       { permission: "Application.Read.All", blocks: ["applications", "servicePrincipals"] },
     ]);
+    // Northwind has neither P1 nor P2: Graph's own answers name why.
+    const licence: unknown = (report as { licence?: unknown }).licence;
+    expect(licence).toEqual({
+      signInActivity: { allowed: false, reason: expect.stringContaining("Authentication_RequestFromNonPremiumTenantOrB2CTenant") as unknown },
+      pim: { allowed: false, reason: expect.stringContaining("AadPremiumLicenseRequired") as unknown },
+    });
+  });
+
+  it("test connection tells a P1-only tenant that sign-in activity is allowed and PIM is not", async () => {
+    const fabrikam = inject("sim").tenants[1]!;
+    const res = await api.call("POST", "/connections/test", { body: { tenant: fabrikam.tenantId, cloud: "global", clientId: fabrikam.clientId, clientSecret: fabrikam.clientSecret } });
+    const report = (await res.json()) as { ok: boolean; licence: unknown };
+    expect(report.ok).toBe(true);
+    expect(report.licence).toEqual({ signInActivity: { allowed: true }, pim: { allowed: false, reason: expect.stringContaining("Microsoft Entra ID P2") as unknown } });
   });
 
   it("previews only while the tenant is off, summarizes it, exports it, and expires it at the next sync", async () => {

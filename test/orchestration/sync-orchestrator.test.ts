@@ -1,4 +1,5 @@
 import type { InvocationContext } from "@azure/functions";
+import { OBJECT_TYPE_NAMES, SYNCED_TYPES } from "../../src/graph/resources/index.js";
 import type { OrchestrationContext } from "durable-functions";
 import { describe, expect, it } from "vitest";
 import { LocalDurableRuntime } from "../../packages/local-host/src/durable/index.js";
@@ -80,9 +81,9 @@ describe("sync orchestrator on the real durable-functions replay engine", () => 
     expect(status.runtimeStatus).toBe("Completed");
     const summary = status.output as RunSummary;
     expect(summary.status).toBe("succeeded");
-    expect(Object.keys(summary.types).sort()).toEqual(["administrativeUnits", "applications", "devices", "directoryRoles", "groups", "memberships", "servicePrincipals", "subscribedSkus", "users"]);
+    expect(Object.keys(summary.types).sort()).toEqual([...OBJECT_TYPE_NAMES].sort());
     // One call per stream type (memberships ride on groups), the plan and the fan-in once each.
-    expect((calls.get(ACTIVITY_STREAM) ?? []).map((c) => c.type).sort()).toEqual(["administrativeUnits", "applications", "devices", "directoryRoles", "groups", "servicePrincipals", "subscribedSkus", "users"]);
+    expect((calls.get(ACTIVITY_STREAM) ?? []).map((c) => c.type).sort()).toEqual([...SYNCED_TYPES].sort());
     expect([calls.get(ACTIVITY_PLAN)?.length, calls.get(ACTIVITY_FINISH)?.length]).toEqual([1, 1]);
     expect((status.customStatus as RunProgress).phase).toBe("done");
     await expectEqualToTruth({ tenantId: tenant.id, stores: syncStores(services.tables, tenant.id) });

@@ -11,6 +11,15 @@ export const OBJECT_TYPES = [
   "directoryRoles",
   "subscribedSkus",
   "administrativeUnits",
+  "roleDefinitions",
+  "roleAssignments",
+  "roleEligibilities",
+  "appRoleAssignments",
+  "oauth2PermissionGrants",
+  "owners",
+  "managers",
+  "administrativeUnitMembers",
+  "directoryAudits",
 ] as const;
 export type ObjectTypeName = (typeof OBJECT_TYPES)[number];
 export type Counts = Record<ObjectTypeName, number>;
@@ -30,6 +39,8 @@ export interface DirectorySpec {
   readonly extraServicePrincipals: number;
   readonly managedIdentities: number;
   readonly administrativeUnits: number;
+  /** Entra ID P1/P2 in the tenant: sign-in activity needs either, PIM needs P2. */
+  readonly licences?: { readonly p1: boolean; readonly p2: boolean };
 }
 
 export interface SimSecret {
@@ -69,4 +80,8 @@ export const READ_PERMISSIONS = [
   "RoleManagement.Read.Directory",
   "Organization.Read.All",
   "AdministrativeUnit.Read.All",
+  "RoleEligibilitySchedule.Read.Directory",
+  "RoleAssignmentSchedule.Read.Directory",
+  "DelegatedPermissionGrant.Read.All",
+  "AuditLog.Read.All",
 ] as const;

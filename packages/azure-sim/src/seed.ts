@@ -17,6 +17,7 @@ export const CONNECTOR_APP = "Entra Sync Connector";
  * The seeded customer tenants, in the order later checks rely on:
  * demo (every read permission), a second one with GroupMember.ReadWrite.All,
  * and a third without Device.Read.All and Application.Read.All.
+ * Contoso has Entra ID P2, Fabrikam P1 only, Northwind neither (sign-in activity and PIM refused).
  */
 export function seedTenants(registry: SimRegistry): { customers: SimTenant[]; service: SimTenant } {
   const service = registry.addTenant({
@@ -40,7 +41,7 @@ export function seedTenants(registry: SimRegistry): { customers: SimTenant[]; se
     registry.addTenant({
       displayName: "Fabrikam",
       domain: "fabrikam.onmicrosoft.com",
-      spec: defaultSpec({ seed: 202, users: 1500, groups: 150 }),
+      spec: defaultSpec({ seed: 202, users: 1500, groups: 150, licences: { p1: true, p2: false } }),
       apps: [
         {
           displayName: CONNECTOR_APP,
@@ -51,7 +52,7 @@ export function seedTenants(registry: SimRegistry): { customers: SimTenant[]; se
     registry.addTenant({
       displayName: "Northwind (limited consent)",
       domain: "northwind.onmicrosoft.com",
-      spec: defaultSpec({ seed: 303, users: 1300, groups: 120 }),
+      spec: defaultSpec({ seed: 303, users: 1300, groups: 120, licences: { p1: false, p2: false } }),
       apps: [
         {
           displayName: CONNECTOR_APP,

@@ -1,4 +1,4 @@
-import type { RequestRecord } from "../../azure-sim/src/graph/requestLog.js";
+import { resourceName, type RequestRecord } from "../../azure-sim/src/graph/requestLog.js";
 /**
  * The bench's accounting of Graph traffic, from the simulator's own request
  * log (GET /_sim/requests), never from the client's view of itself.
@@ -144,6 +144,5 @@ export function account(records: readonly LoggedRequest[], latencyMs: number, re
 export function resourceOfUrl(url: string): string {
   const path = url.startsWith("http") ? new URL(url).pathname : url.split("?")[0]!;
   const seg = path.split("/").filter(Boolean);
-  const i = seg.indexOf("v1.0");
-  return (seg[i + 1] ?? "").replace(/\(.*$/, "");
+  return resourceName(seg.slice(seg.indexOf("v1.0") + 1));
 }

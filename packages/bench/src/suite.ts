@@ -21,7 +21,7 @@ import type { Job, RunReport, WorkerResult } from "./types.js";
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 const MB = 1024 * 1024;
 const COUNTED_TYPES: readonly SyncedType[] = RESOURCES.map((r) => r.type);
-/** Types the mutations change (see src/local/sim/graph/expected-changes.ts). */
+/** Types the mutations change (see packages/azure-sim/src/graph/expected-changes.ts). */
 const MUTATED: readonly SyncedType[] = ["users", "groups", "devices"];
 
 interface Ctx {

@@ -1,6 +1,6 @@
 import { odata } from "@azure/data-tables";
 import { z } from "zod";
-import { OBJECT_TYPE_NAMES } from "../../graph/resources/index.js";
+import { linkParentOf, OBJECT_TYPE_NAMES } from "../../graph/resources/index.js";
 import { MEMBER_BUCKETS, OBJECT_BUCKETS } from "../../store/keys.js";
 import { approveHeld, rejectHeld } from "../../sync/finish-run.js";
 import { syncStores } from "../../sync/stores.js";
@@ -55,10 +55,13 @@ export const dataRoutes = [
       const type = params.type ?? "";
       if (!OBJECT_TYPE_NAMES.includes(type)) throw notFound(`Object type '${type}'`);
       const cursor = decodeToken(query.continuationToken, cursorSchema);
-      if (type === "memberships") {
+      const parent = linkParentOf(type)?.members;
+      if (parent?.link) {
+        // A link type reads through its parent's links: groupId|memberId, administrativeUnitId|memberId.
+        const { container, link } = parent;
         const members = deps.services.members(t.id);
         const { items, next } = await page(query.pageSize, cursor, MEMBER_BUCKETS, async function* (b, after) {
-          for await (const l of members.listBucket("groups", b, after)) yield { groupId: l.containerId, memberId: l.memberId, type: l.memberType, key: l.rowKey };
+          for await (const l of members.listBucket(container, b, after)) yield { [link.parentKey]: l.containerId, memberId: l.memberId, type: l.memberType, key: l.rowKey };
         });
         return { status: 200, jsonBody: { items: items.map(({ key: _k, ...rest }) => rest), ...(next ? { continuationToken: encodeToken(next) } : {}) } };
       }

@@ -15,7 +15,7 @@ export const groups: ResourceModule = {
   ],
   permission: "GroupMember.Read.All",
   grantedBy: ["GroupMember.Read.All", "Group.Read.All", "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
-  members: { container: "groups" },
+  members: { container: "groups", link: { type: "memberships", parentKey: "groupId" } },
   minimal: true,
   name: (o) => textOf(o.displayName),
 };

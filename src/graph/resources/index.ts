@@ -4,6 +4,8 @@ import { applications } from "./applications.js";
 import { devices } from "./devices.js";
 import { directoryRoles } from "./directory-roles.js";
 import { groups } from "./groups.js";
+import { oauth2PermissionGrants } from "./oauth2-permission-grants.js";
+import { roleAssignments, roleDefinitions, roleEligibilities } from "./role-management.js";
 import { servicePrincipals } from "./service-principals.js";
 import { subscribedSkus } from "./subscribed-skus.js";
 import { users } from "./users.js";
@@ -18,6 +20,10 @@ export const RESOURCES: readonly ResourceModule[] = Object.freeze([
   directoryRoles,
   subscribedSkus,
   administrativeUnits,
+  roleDefinitions,
+  roleAssignments,
+  roleEligibilities,
+  oauth2PermissionGrants,
 ]);
 
 const byType = new Map<SyncedType, ResourceModule>(RESOURCES.map((r) => [r.type, r]));
@@ -31,4 +37,9 @@ export function resourceOf(type: SyncedType): ResourceModule {
 export const SYNCED_TYPES: readonly SyncedType[] = RESOURCES.map((r) => r.type);
 
 /** Every name that keys counts and the browse API: the synced types and their links. */
-export const OBJECT_TYPE_NAMES: readonly string[] = Object.freeze([...SYNCED_TYPES, "memberships"]);
+export const OBJECT_TYPE_NAMES: readonly string[] = Object.freeze([...SYNCED_TYPES, ...RESOURCES.flatMap((r) => (r.members?.link ? [r.members.link.type] : []))]);
+
+/** The parent module of a link type, or undefined when the name is not one. */
+export function linkParentOf(type: string): ResourceModule | undefined {
+  return RESOURCES.find((r) => r.members?.link?.type === type);
+}

@@ -9,9 +9,11 @@ import { handleAppByAppId, handleGet, handleList, handleMembers, handleOrganizat
 import { handlePurge, handleRestore } from "./deletedItems.js";
 import { handleAddMember, handleRemoveMember } from "./memberWrites.js";
 import { permitted, type GraphOperation } from "./permissions.js";
-import { hrNow } from "./requestLog.js";
+import { hrNow, resourceName } from "./requestLog.js";
 import { stableTokenKey } from "./tokens.js";
 import { DELTA_TYPES, type DeltaType } from "./types.js";
+import { extraRoute } from "./extras/routes.js";
+import { handleBatch } from "./extras/batch.js";
 
 const GRAPH_AUDIENCES = ["https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"];
 const APP_BY_APP_ID = /^applications\(appId='([^']+)'\)$/;
@@ -26,7 +28,9 @@ interface Route {
 }
 
 /** The route for a method and decoded path segments after /v1.0, or an error to answer. */
-function route(method: string, seg: readonly string[]): Route | { status: number; code: string; message: string } {
+function route(method: string, seg: readonly string[], url: URL): Route | { status: number; code: string; message: string } {
+  const extra = extraRoute(method, seg, url);
+  if (extra) return extra;
   const [a, b, c, d, e] = seg;
   const len = seg.length;
   if (method === "GET") {
@@ -98,7 +102,7 @@ function sendScripted(req: IncomingMessage, res: ServerResponse, e: ScriptedErro
 export async function handleV1(env: GraphEnv, req: IncomingMessage, res: ServerResponse, url: URL, segments: string[]): Promise<void> {
   const start = hrNow();
   const method = req.method ?? "GET";
-  const resource = (segments[0] ?? "").replace(/\(.*$/, "");
+  const resource = resourceName(segments);
   let tenantId: string | null = null;
   let fault: FaultKind | null = null;
   try {
@@ -118,7 +122,10 @@ export async function handleV1(env: GraphEnv, req: IncomingMessage, res: ServerR
     }
     if (fault) return sendFault(req, res, fault, decision.settings.retryAfterSeconds);
 
-    const r = route(method, segments);
+    if (method === "POST" && segments.length === 1 && segments[0] === "$batch") {
+      return await handleBatch(new ApiCall(env, req, res, url, tenant, claims), (ir, is, iu, iseg) => handleV1(env, ir, is, iu, iseg));
+    }
+    const r = route(method, segments, url);
     if (!("run" in r)) return sendGraphError(req, res, r.status, r.code, r.message);
     if (!permitted(r.op, claims.roles)) return sendGraphError(req, res, 403, "Authorization_RequestDenied", INSUFFICIENT_PRIVILEGES);
     const isDelta = method === "GET" && segments.length === 2 && (segments[1] === "delta" || segments[1] === "delta()");

@@ -24,6 +24,8 @@ const CACHE_SIZE = 32;
  */
 export class ChangeLog {
   private readonly records: ChangeRecord[] = [];
+  /** When each record was appended (epoch ms), for the audit log. */
+  private readonly stamps: number[] = [];
   private readonly cache = new Map<string, WindowChanges>();
 
   get seq(): number {
@@ -34,7 +36,13 @@ export class ChangeLog {
     const seq = this.records.length + 1;
     const r: ChangeRecord = member ? { seq, type, id, kind, member } : props ? { seq, type, id, kind, props } : { seq, type, id, kind };
     this.records.push(r);
+    this.stamps.push(Date.now());
     return r;
+  }
+
+  /** Records from position `from` (0-based), each with its append time. */
+  *since(from: number): Generator<{ record: ChangeRecord; at: number }> {
+    for (let k = Math.max(0, from); k < this.records.length; k++) yield { record: this.records[k]!, at: this.stamps[k]! };
   }
 
   window(type: ObjectType, from: number, to: number): WindowChanges {

@@ -11,6 +11,7 @@ import { project } from "./select.js";
 import { defaultSpec, partialSpecSchema } from "./spec.js";
 import { streamJsonArray } from "./streamJson.js";
 import { odataType } from "./types.js";
+import { EXTRA_TYPES } from "./extras/kinds.js";
 
 const tenantInputSchema = z.strictObject({
   displayName: z.string().min(1),
@@ -34,6 +35,7 @@ const tokensSchema = z.strictObject({ action: z.enum(["expire", "reset"]) });
 const secretSchema = z.strictObject({ daysValid: z.number(), displayName: z.string().min(1).optional() });
 const permissionsSchema = z.strictObject({ grantedPermissions: z.array(z.string()) });
 const TRUTH_TYPES = z.enum(["users", "groups", "devices", "applications", "servicePrincipals", "directoryRoles", "subscribedSkus", "administrativeUnits"]);
+const EXTRA_TRUTH = z.enum(EXTRA_TYPES);
 
 function tenantOf(env: GraphEnv, idOrDomain: string): SimTenant {
   const t = env.registry.find(idOrDomain);
@@ -68,6 +70,8 @@ async function tenantRoute(env: GraphEnv, req: IncomingMessage, res: ServerRespo
       for (const role of dir.truth("directoryRoles")) for (const member of dir.roleMembersOf(role.id)) yield { roleId: role.id, memberId: member.id, type: odataType(member.kind) };
     })();
     await streamJsonArray(res, rows);
+  } else if (m === "GET" && a === "truth" && b && rest.length === 2 && EXTRA_TRUTH.safeParse(b).success) {
+    await streamJsonArray(res, dir.extras.rows(EXTRA_TRUTH.parse(b)));
   } else if (m === "GET" && a === "truth" && b && rest.length === 2) {
     const type = TRUTH_TYPES.safeParse(b);
     if (!type.success) throw new ControlError(404, "NotFound", `no type ${b}`);

@@ -10,6 +10,8 @@ import type { Rand } from "./gen/random.js";
 import { memberWriteBlock } from "./groupRules.js";
 import { MemberLinks, type MemberView } from "./memberLinks.js";
 import { applyMutations, type MutationEntry } from "./mutate.js";
+import { Extras } from "./extras/store.js";
+import type { ExtrasSource } from "./extras/build.js";
 import { ObjectTable, type ObjectView } from "./objectTable.js";
 import { SoftDeletes, type RestorableType } from "./softDeletes.js";
 import type { ContainerType, GraphObject, JsonObject, MemberRef, ObjectType } from "./types.js";
@@ -43,6 +45,8 @@ export class Directory {
   private readonly log = new ChangeLog();
   private readonly serial: Record<AddableType, number> = { users: 0, groups: 0, devices: 0, applications: 0, servicePrincipals: 0, administrativeUnits: 0 };
   private readonly deleted = new SoftDeletes();
+  /** Role assignments, app role assignments, consents, owners, managers, AU members and the audit log. */
+  readonly extras: Extras;
 
   constructor(
     readonly spec: DirectorySpec,
@@ -64,6 +68,23 @@ export class Directory {
     };
     this.groupLinks = new MemberLinks(this.base.groupMembers);
     this.roleLinks = new MemberLinks(this.base.roleMembers);
+    const live: ObjectType[] = ["users", "groups", "devices", "servicePrincipals", "applications", "administrativeUnits", "directoryRoles"];
+    const src: ExtrasSource = {
+      seed: spec.seed,
+      ids: (type) => this.tables[type].liveIds(),
+      object: (type, id) => this.tables[type].get(id),
+      roleMembersOf: (roleId) => this.roleMembersOf(roleId),
+      live: (id) => live.some((t) => this.tables[t].has(id)),
+    };
+    const users = this.tables.users;
+    const devices = this.tables.devices;
+    const userIndex = {
+      count: users.source.count,
+      idAt: (i: number) => users.source.idAt(i),
+      indexOf: (id: string) => users.source.indexOf(id),
+      deadIndexes: () => new Set(users.removedIds().flatMap((id) => users.source.indexOf(id) ?? [])),
+    };
+    this.extras = new Extras(src, (from) => this.log.since(from), userIndex, { length: devices.source.count, at: (i) => devices.source.idAt(i) });
   }
 
   /** Sequence number of the latest mutation (0 before any). */
@@ -83,6 +104,7 @@ export class Directory {
       directoryRoles: t.directoryRoles.size,
       subscribedSkus: t.subscribedSkus.size,
       administrativeUnits: t.administrativeUnits.size,
+      ...this.extras.counts(),
     };
   }
 

@@ -9,6 +9,7 @@ export interface AppliedChange {
   readonly kind: string;
   readonly groupId?: string;
   readonly memberId?: string;
+  readonly parentId?: string;
 }
 
 /**
@@ -54,7 +55,17 @@ export function expectedRoleLinkCounts(applied: readonly AppliedChange[]): { cha
   return linkCounts(applied, "directoryRoles");
 }
 
-function linkCounts(applied: readonly AppliedChange[], type: "memberships" | "directoryRoles"): { changed: number; deleted: number } {
+/**
+ * The same for owner links (type "owners", id = the owned object). Role
+ * assignments and app role assignments are objects: expectedCounts with
+ * their type ("add" / "hardDelete"); a manager change is an "update" of
+ * type "managers" keyed by the user, a removed manager a "hardDelete".
+ */
+export function expectedOwnerLinkCounts(applied: readonly AppliedChange[]): { changed: number; deleted: number } {
+  return linkCounts(applied, "owners");
+}
+
+function linkCounts(applied: readonly AppliedChange[], type: "memberships" | "directoryRoles" | "owners"): { changed: number; deleted: number } {
   const isDelete = (k: string) => k === "softDelete" || k === "hardDelete";
   const deletedGroups = new Set(applied.filter((a) => a.type === "groups" && isDelete(a.kind)).map((a) => a.id));
   const lastUserKind = new Map<string, string>();

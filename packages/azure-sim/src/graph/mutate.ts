@@ -2,6 +2,7 @@ import { prng } from "../ids.js";
 import type { AddableType, Directory, MutableType, RestorableType } from "./directory.js";
 import { DEPARTMENTS, JOB_TITLES, PLACES } from "./gen/names.js";
 import { pick, type Rand } from "./gen/random.js";
+import { EXTRA_OPS } from "./extras/mutations.js";
 import type { ChangeKind, ContainerType, GraphObject, JsonObject, MemberRef } from "./types.js";
 
 /**
@@ -10,13 +11,15 @@ import type { ChangeKind, ContainerType, GraphObject, JsonObject, MemberRef } fr
  * group (role).
  */
 export interface MutationEntry {
-  readonly type: MutableType | "memberships" | "directoryRoles";
+  readonly type: MutableType | "memberships" | "directoryRoles" | "roleAssignments" | "appRoleAssignments" | "owners" | "managers" | "oauth2PermissionGrants";
   readonly id: string;
   readonly kind: ChangeKind;
   readonly groupId?: string;
   readonly memberId?: string;
   /** A link removal caused by deleting the member. */
   readonly cascade?: true;
+  /** The service principal of an app role assignment; the owned object of an owner link. */
+  readonly parentId?: string;
 }
 
 type Op = (dir: Directory, rand: Rand) => MutationEntry[] | undefined;
@@ -177,6 +180,7 @@ const OPS: ReadonlyArray<readonly [Op, number]> = [
   [auUpdate, 1],
   [remove("administrativeUnits", "hardDelete"), 1],
   [skuUpdate, 1],
+  ...EXTRA_OPS,
 ];
 const TOTAL_WEIGHT = OPS.reduce((n, [, w]) => n + w, 0);
 

@@ -67,6 +67,25 @@ export class ObjectTable implements ObjectView {
     return i === undefined ? undefined : this.source.build(i, id);
   }
 
+  /** IDs taken out (soft- or hard-deleted). */
+  removedIds(): string[] {
+    return [...this.removed.keys()];
+  }
+
+  /** The object is live, without building it. */
+  has(id: string): boolean {
+    return !this.removed.has(id) && (this.added.has(id) || this.source.indexOf(id) !== undefined);
+  }
+
+  /** IDs of live objects, in position order, without building them. */
+  *liveIds(): Generator<string> {
+    const end = this.end;
+    for (let pos = 0; pos < end; pos++) {
+      const id = this.idAt(pos);
+      if (id !== undefined && !this.removed.has(id)) yield id;
+    }
+  }
+
   /** Index among the generated objects, whether live or not. */
   baseIndex(id: string): number | undefined {
     return this.added.has(id) ? undefined : this.source.indexOf(id);

@@ -11,7 +11,11 @@ export type GraphOperation =
   | "subscribedSkus"
   | "organization"
   | "administrativeUnits"
-  | "deletedItemsWrite";
+  | "deletedItemsWrite"
+  | "roleManagement"
+  | "roleEligibility"
+  | "oauth2PermissionGrants"
+  | "auditLogs";
 
 /**
  * Application permissions (token `roles`) that allow each operation; any
@@ -38,6 +42,14 @@ export const GRAPH_PERMISSIONS: Readonly<Record<GraphOperation, readonly string[
   administrativeUnits: ["AdministrativeUnit.Read.All", "AdministrativeUnit.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   // api-reference/v1.0/api/directory-deleteditems-restore.md and -delete.md (users and applications).
   deletedItemsWrite: ["User.DeleteRestore.All", "User.ReadWrite.All", "Application.ReadWrite.All", "Directory.ReadWrite.All"],
+  // rbacapplication-list-roledefinitions.md and rbacapplication-list-roleassignments.md.
+  roleManagement: ["RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Directory.Read.All", "Directory.ReadWrite.All"],
+  // rbacapplication-list-roleeligibilityscheduleinstances.md.
+  roleEligibility: ["RoleEligibilitySchedule.Read.Directory", "RoleManagement.Read.Directory", "RoleManagement.Read.All", "RoleEligibilitySchedule.ReadWrite.Directory", "RoleManagement.ReadWrite.Directory"],
+  // oauth2permissiongrant-list.md.
+  oauth2PermissionGrants: ["DelegatedPermissionGrant.Read.All", "DelegatedPermissionGrant.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+  // directoryaudit-list.md.
+  auditLogs: ["AuditLog.Read.All"],
 });
 
 export function permitted(op: GraphOperation, roles: readonly string[]): boolean {

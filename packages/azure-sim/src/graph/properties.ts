@@ -83,8 +83,8 @@ const SERVICE_PRINCIPAL = [
 /** api-reference/v1.0/resources/directoryrole.md */
 const DIRECTORY_ROLE = ["description", "displayName", "roleTemplateId", "members"] as const;
 
-/** api-reference/v1.0/resources/administrativeunit.md (membershipType and dynamic rules: beta only) */
-const ADMINISTRATIVE_UNIT = ["description", "displayName", "visibility"] as const;
+/** api-reference/v1.0/resources/administrativeunit.md (membershipType and dynamic rules: beta only; members: reported as members@delta, administrativeunit-delta.md) */
+const ADMINISTRATIVE_UNIT = ["description", "displayName", "visibility", "members"] as const;
 
 /** api-reference/v1.0/resources/subscribedsku.md (not a directoryObject: no deletedDateTime) */
 const SUBSCRIBED_SKU = [

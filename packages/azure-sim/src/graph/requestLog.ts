@@ -63,3 +63,9 @@ export class RequestLog {
 
 /** High-resolution wall-clock milliseconds. */
 export const hrNow = (): number => performance.timeOrigin + performance.now();
+
+/** The logged resource: the first segment, or under /roleManagement/directory/ the collection (three kinds share that root). */
+export function resourceName(segments: readonly string[]): string {
+  const first = (segments[0] ?? "").replace(/\(.*$/, "");
+  return first === "roleManagement" && segments[2] ? segments[2] : first;
+}

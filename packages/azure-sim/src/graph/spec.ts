@@ -29,6 +29,7 @@ export const partialSpecSchema = z.strictObject({
   extraServicePrincipals: count(100_000).optional(),
   managedIdentities: count(100_000).optional(),
   administrativeUnits: count(100_000).optional(),
+  licences: z.strictObject({ p1: z.boolean(), p2: z.boolean() }).optional(),
 });
 
 /** A full spec: the defaults, overridden by `partial`. */

@@ -1,0 +1,321 @@
+import type { ChangeRecord, GraphObject, JsonObject, MemberRef } from "../types.js";
+import { odataType } from "../types.js";
+import { buildAudit, eventOf, type AuditEvent } from "./audits.js";
+import {
+  appRoleAssignment,
+  buildAppRoleAssignments,
+  buildAuMembers,
+  buildGrants,
+  buildOwners,
+  buildRoleAssignments,
+  buildRoleDefinitions,
+  buildRoleEligibilities,
+  roleAssignment,
+  type ExtrasSource,
+  type Pool,
+  opaqueId,
+} from "./build.js";
+import { Managers, type UserIndex } from "./managers.js";
+import type { ExtraType, OwnedType } from "./kinds.js";
+
+interface Built {
+  readonly roleDefinitions: GraphObject[];
+  readonly roleAssignments: Map<string, GraphObject>;
+  readonly roleEligibilities: GraphObject[];
+  /** resourceId (service principal) → assignment id → assignment */
+  readonly appRoleAssignments: Map<string, Map<string, GraphObject>>;
+  readonly grants: Map<string, GraphObject>;
+  /** parentId → owner user IDs, in order */
+  readonly owners: Map<string, { type: OwnedType; ids: string[] }>;
+  readonly managers: Managers;
+  readonly auMembers: Map<string, MemberRef[]>;
+}
+
+const collect = (g: Generator<string>): string[] => [...g];
+const pool = (ids: readonly string[]): Pool => ({ length: ids.length, at: (i) => ids[i]! });
+
+/**
+ * The kinds beyond the delta collections, built from the directory on first
+ * use (O(objects): managers, owners and assignments are one row each) and
+ * then changed by mutations. Links whose other end is deleted are hidden,
+ * as Graph hides them.
+ */
+export class Extras {
+  private built: Built | undefined;
+  private readonly audits: GraphObject[] = [];
+  private auditedTo = 0;
+  /** IDs of consents added or removed, in order: what /oauth2PermissionGrants/delta reports. */
+  private readonly grantLog: string[] = [];
+
+  constructor(
+    private readonly src: ExtrasSource,
+    private readonly changes: (from: number) => Generator<{ record: ChangeRecord; at: number }>,
+    private readonly baseUsers: UserIndex,
+    private readonly baseDevices: Pool,
+  ) {}
+
+  private get b(): Built {
+    if (this.built) return this.built;
+    const s = this.src;
+    const u = this.baseUsers;
+    const users: Pool = { length: u.count, at: (i) => u.idAt(i) };
+    const groupIds = collect(s.ids("groups"));
+    const groups = pool(groupIds);
+    const aus = pool(collect(s.ids("administrativeUnits")));
+    const byResource = new Map<string, Map<string, GraphObject>>();
+    for (const a of buildAppRoleAssignments(s, users, groups)) {
+      const rid = a["resourceId"] as string;
+      const m = byResource.get(rid) ?? new Map<string, GraphObject>();
+      m.set(a.id, a);
+      byResource.set(rid, m);
+    }
+    const owners = new Map<string, { type: OwnedType; ids: string[] }>();
+    const parents = { groups: groupIds, applications: collect(s.ids("applications")), servicePrincipals: collect(s.ids("servicePrincipals")) };
+    for (const o of buildOwners(s.seed, parents, users)) {
+      const e = owners.get(o.parentId) ?? { type: o.parentType, ids: [] };
+      if (!e.ids.includes(o.ownerId)) e.ids.push(o.ownerId);
+      owners.set(o.parentId, e);
+    }
+    const auMembers = new Map<string, MemberRef[]>();
+    for (const { auId, member } of buildAuMembers(s.seed, aus, users, this.baseDevices)) auMembers.set(auId, [...(auMembers.get(auId) ?? []), member]);
+    this.built = {
+      roleDefinitions: buildRoleDefinitions(),
+      roleAssignments: new Map(buildRoleAssignments(s, users, aus).map((a) => [a.id, a])),
+      roleEligibilities: buildRoleEligibilities(s.seed, users, aus),
+      appRoleAssignments: byResource,
+      grants: new Map(buildGrants(s, users).map((g) => [g.id, g])),
+      owners,
+      managers: new Managers(s.seed, u),
+      auMembers,
+    };
+    return this.built;
+  }
+
+  roleDefinitions(): GraphObject[] {
+    return this.b.roleDefinitions;
+  }
+
+  roleAssignments(): GraphObject[] {
+    return [...this.b.roleAssignments.values()].filter((a) => this.src.live(a["principalId"] as string));
+  }
+
+  roleEligibilities(): GraphObject[] {
+    return this.b.roleEligibilities.filter((a) => this.src.live(a["principalId"] as string));
+  }
+
+  /** appRoleAssignedTo of one service principal. */
+  appRoleAssignedTo(resourceId: string): GraphObject[] {
+    return [...(this.b.appRoleAssignments.get(resourceId)?.values() ?? [])].filter((a) => this.src.live(a["principalId"] as string));
+  }
+
+  *appRoleAssignments(): Generator<GraphObject> {
+    for (const rid of this.b.appRoleAssignments.keys()) if (this.src.live(rid)) yield* this.appRoleAssignedTo(rid);
+  }
+
+  grants(): GraphObject[] {
+    return [...this.b.grants.values()].filter(
+      (g) => this.src.live(g["clientId"] as string) && this.src.live(g["resourceId"] as string) && (g["principalId"] === null || this.src.live(g["principalId"] as string)),
+    );
+  }
+
+  get grantSeq(): number {
+    this.catchUp();
+    return this.grantLog.length;
+  }
+
+  /** Consents changed after position `from` of the grant log, each once, in order of last change. */
+  grantChanges(from: number, to = this.grantSeq): { live: GraphObject[]; removed: string[] } {
+    this.catchUp();
+    const ids = [...new Set(this.grantLog.slice(Math.max(0, from), to))];
+    const byId = new Map(this.grants().map((g) => [g.id, g]));
+    const live: GraphObject[] = [];
+    const removed: string[] = [];
+    for (const id of ids) {
+      const g = byId.get(id);
+      if (g) live.push(g);
+      else removed.push(id);
+    }
+    return { live, removed };
+  }
+
+  /** An admin consent (AllPrincipals) of `client` to `resource`. */
+  addGrant(client: GraphObject, resource: GraphObject, scope: string): GraphObject | undefined {
+    const id = opaqueId(this.src.seed, "grant", client.id, resource.id, "all");
+    if (this.b.grants.has(id) || client.id === resource.id) return undefined;
+    const g: GraphObject = { id, clientId: client.id, consentType: "AllPrincipals", principalId: null, resourceId: resource.id, scope };
+    this.b.grants.set(id, g);
+    this.grantLog.push(id);
+    this.audit({ category: "ApplicationManagement", activity: "Add delegated permission grant", operationType: "Add", targets: [{ id: client.id, type: "ServicePrincipal" }] });
+    return g;
+  }
+
+  removeGrant(id: string): GraphObject | undefined {
+    const g = this.b.grants.get(id);
+    if (!g) return undefined;
+    this.b.grants.delete(id);
+    this.grantLog.push(id);
+    this.audit({ category: "ApplicationManagement", activity: "Remove delegated permission grant", operationType: "Delete", targets: [{ id: g["clientId"] as string, type: "ServicePrincipal" }] });
+    return g;
+  }
+
+  ownersOf(parentId: string): string[] {
+    return (this.b.owners.get(parentId)?.ids ?? []).filter((id) => this.src.live(id));
+  }
+
+  *owners(): Generator<{ parentType: OwnedType; parentId: string; ownerId: string }> {
+    for (const [parentId, e] of this.b.owners) if (this.src.live(parentId)) for (const ownerId of this.ownersOf(parentId)) yield { parentType: e.type, parentId, ownerId };
+  }
+
+  managerOf(userId: string): string | undefined {
+    return this.b.managers.of(userId);
+  }
+
+  managers(): Generator<{ userId: string; managerId: string }> {
+    return this.b.managers.all();
+  }
+
+  auMembersOf(auId: string): MemberRef[] {
+    return (this.b.auMembers.get(auId) ?? []).filter((m) => this.src.live(m.id));
+  }
+
+  *administrativeUnitMembers(): Generator<{ administrativeUnitId: string; memberId: string; type: string }> {
+    for (const auId of this.b.auMembers.keys()) {
+      if (!this.src.live(auId)) continue;
+      for (const m of this.auMembersOf(auId)) yield { administrativeUnitId: auId, memberId: m.id, type: odataType(m.kind) };
+    }
+  }
+
+  /** The audit log, oldest first: one entry per directory change and per change made here. */
+  directoryAudits(): GraphObject[] {
+    this.catchUp();
+    return this.audits;
+  }
+
+  /** The ground-truth rows of a kind. */
+  rows(type: ExtraType): Iterable<JsonObject> {
+    switch (type) {
+      case "roleDefinitions":
+        return this.roleDefinitions();
+      case "roleAssignments":
+        return this.roleAssignments();
+      case "roleEligibilities":
+        return this.roleEligibilities();
+      case "appRoleAssignments":
+        return this.appRoleAssignments();
+      case "oauth2PermissionGrants":
+        return this.grants();
+      case "owners":
+        return this.owners();
+      case "managers":
+        return this.managers();
+      case "administrativeUnitMembers":
+        return this.administrativeUnitMembers();
+      case "directoryAudits":
+        return this.directoryAudits();
+    }
+  }
+
+  counts(): Record<ExtraType, number> {
+    const n = (it: Iterable<unknown>) => {
+      let k = 0;
+      for (const _ of it) k++;
+      return k;
+    };
+    return {
+      roleDefinitions: this.roleDefinitions().length,
+      roleAssignments: this.roleAssignments().length,
+      roleEligibilities: this.roleEligibilities().length,
+      appRoleAssignments: n(this.appRoleAssignments()),
+      oauth2PermissionGrants: this.grants().length,
+      owners: n(this.owners()),
+      managers: this.b.managers.count(),
+      administrativeUnitMembers: n(this.administrativeUnitMembers()),
+      directoryAudits: this.directoryAudits().length,
+    };
+  }
+
+  // Mutations: each changes one link or assignment and writes its audit entry.
+
+  addRoleAssignment(roleDefinitionId: string, principalId: string, directoryScopeId: string): GraphObject | undefined {
+    if (!this.src.live(principalId) || !this.b.roleDefinitions.some((d) => d.id === roleDefinitionId)) return undefined;
+    const a = roleAssignment(this.src.seed, roleDefinitionId, principalId, directoryScopeId);
+    if (this.b.roleAssignments.has(a.id)) return undefined;
+    this.b.roleAssignments.set(a.id, a);
+    this.audit({ category: "RoleManagement", activity: "Add member to role", operationType: "Assign", targets: [{ id: roleDefinitionId, type: "Role" }, { id: principalId, type: "User" }] });
+    return a;
+  }
+
+  removeRoleAssignment(id: string): GraphObject | undefined {
+    const a = this.b.roleAssignments.get(id);
+    if (!a || !this.b.roleAssignments.delete(id)) return undefined;
+    this.audit({ category: "RoleManagement", activity: "Remove member from role", operationType: "Unassign", targets: [{ id: a["roleDefinitionId"] as string, type: "Role" }, { id: a["principalId"] as string, type: "User" }] });
+    return a;
+  }
+
+  addAppRoleAssignment(resource: GraphObject, principal: GraphObject, principalType: "User" | "Group" | "ServicePrincipal"): GraphObject | undefined {
+    const a = appRoleAssignment(this.src.seed, resource, principal, principalType, new Date().toISOString().replace(/\.\d+Z$/, "Z"));
+    const m = this.b.appRoleAssignments.get(resource.id) ?? new Map<string, GraphObject>();
+    if (m.has(a.id)) return undefined;
+    m.set(a.id, a);
+    this.b.appRoleAssignments.set(resource.id, m);
+    this.audit({ category: "ApplicationManagement", activity: `Add app role assignment to ${principalType === "Group" ? "group" : "user"}`, operationType: "Assign", targets: [{ id: resource.id, type: "ServicePrincipal" }, { id: principal.id, type: principalType }] });
+    return a;
+  }
+
+  removeAppRoleAssignment(resourceId: string, id: string): GraphObject | undefined {
+    const m = this.b.appRoleAssignments.get(resourceId);
+    const a = m?.get(id);
+    if (!m || !a) return undefined;
+    m.delete(id);
+    this.audit({ category: "ApplicationManagement", activity: "Remove app role assignment from user", operationType: "Unassign", targets: [{ id: resourceId, type: "ServicePrincipal" }, { id: a["principalId"] as string, type: "User" }] });
+    return a;
+  }
+
+  addOwner(parentType: OwnedType, parentId: string, ownerId: string): boolean {
+    if (!this.src.live(parentId) || !this.src.live(ownerId)) return false;
+    const e = this.b.owners.get(parentId) ?? { type: parentType, ids: [] };
+    if (e.ids.includes(ownerId)) return false;
+    e.ids.push(ownerId);
+    this.b.owners.set(parentId, e);
+    this.audit({ category: parentType === "groups" ? "GroupManagement" : "ApplicationManagement", activity: `Add owner to ${parentType === "groups" ? "group" : parentType === "applications" ? "application" : "service principal"}`, operationType: "Assign", targets: [{ id: parentId, type: "Other" }, { id: ownerId, type: "User" }] });
+    return true;
+  }
+
+  removeOwner(parentId: string, ownerId: string): boolean {
+    const e = this.b.owners.get(parentId);
+    const i = e ? e.ids.indexOf(ownerId) : -1;
+    if (!e || i < 0) return false;
+    e.ids.splice(i, 1);
+    this.audit({ category: e.type === "groups" ? "GroupManagement" : "ApplicationManagement", activity: `Remove owner from ${e.type === "groups" ? "group" : e.type === "applications" ? "application" : "service principal"}`, operationType: "Unassign", targets: [{ id: parentId, type: "Other" }, { id: ownerId, type: "User" }] });
+    return true;
+  }
+
+  /** Sets (or with null removes) a user's manager; false when nothing changes. */
+  setManager(userId: string, managerId: string | null): boolean {
+    if (!this.src.live(userId) || (managerId !== null && (!this.src.live(managerId) || managerId === userId))) return false;
+    if ((this.managerOf(userId) ?? null) === managerId || !this.b.managers.set(userId, managerId)) return false;
+    this.audit({ category: "UserManagement", activity: "Update user", operationType: "Update", targets: [{ id: userId, type: "User", modifiedProperties: ["Manager"] }] });
+    return true;
+  }
+
+  /** Pending change-log records become audit entries first, so the feed stays in time order. */
+  private catchUp(): void {
+    for (const { record, at } of this.changes(this.auditedTo)) {
+      this.audits.push(buildAudit(this.src.seed, this.audits.length, at, eventOf(record)));
+      this.auditedTo++;
+      this.grantsTouchedBy(record);
+    }
+  }
+
+  /** A consent goes (or comes back) with its client, resource or principal: delta reports it then. */
+  private grantsTouchedBy(r: ChangeRecord): void {
+    if (!this.built || (r.type !== "users" && r.type !== "servicePrincipals")) return;
+    if (r.kind !== "softDelete" && r.kind !== "hardDelete" && r.kind !== "restore") return;
+    for (const g of this.built.grants.values()) if (g["clientId"] === r.id || g["resourceId"] === r.id || g["principalId"] === r.id) this.grantLog.push(g.id);
+  }
+
+  private audit(e: AuditEvent): void {
+    this.catchUp();
+    this.audits.push(buildAudit(this.src.seed, this.audits.length, Date.now(), e));
+  }
+}
