@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { GraphObject } from "../graph/resource.js";
+import type { GraphObject } from "./graph-object.js";
 
 const guid = z.uuid();
 

@@ -1,24 +1,5 @@
-/** A JSON value as Graph returns it. */
-export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-export type GraphObject = { readonly id: string } & { readonly [key: string]: Json };
-
-/** The object types the service syncs; the same names key counts, tables and API paths. */
-export type SyncedType =
-  | "users"
-  | "groups"
-  | "devices"
-  | "applications"
-  | "servicePrincipals"
-  | "directoryRoles"
-  | "subscribedSkus"
-  | "administrativeUnits"
-  | "roleDefinitions"
-  | "roleAssignments"
-  | "roleEligibilities"
-  | "oauth2PermissionGrants";
-
-/** Link types stored beside their parent type, browsable through it. */
-export type LinkType = "memberships" | "administrativeUnitMembers";
+import type { Json, GraphObject } from "../domain/graph-object.js";
+import type { Container, EntryOf, LinkType, SyncedType } from "../domain/synced.js";
 
 /**
  * One Graph resource type. Every module has this shape and is listed once in
@@ -43,7 +24,7 @@ export interface ResourceModule {
    * under `link.parentKey`.
    */
   readonly members?: {
-    readonly container: "groups" | "directoryRoles" | "administrativeUnits";
+    readonly container: Container;
     readonly link?: { readonly type: LinkType; readonly parentKey: string };
   };
   /**
@@ -55,6 +36,12 @@ export interface ResourceModule {
   /** Text that browse/search matches by prefix. */
   name(o: GraphObject): string;
 }
+
+type LinkOf<E> = E extends { readonly link: infer L } ? { readonly link: { readonly type: L; readonly parentKey: string } } : { readonly link?: undefined };
+type MembersOf<E> = E extends { readonly container: true; readonly type: infer T } ? { readonly members: { readonly container: T } & LinkOf<E> } : { readonly members?: undefined };
+
+/** The module of type T: its `members` are exactly what T's catalogue entry (domain/synced.ts) says. */
+export type ResourceModuleOf<T extends SyncedType> = ResourceModule & { readonly type: T } & MembersOf<EntryOf<T>>;
 
 /** The stored form of a new object: exactly the selected properties Graph returned, minus annotations. */
 export function project(m: ResourceModule, o: GraphObject): Record<string, Json> {

@@ -1,4 +1,4 @@
-import type { Json } from "../graph/resource.js";
+import type { Json } from "../domain/graph-object.js";
 
 export interface Refusal {
   readonly code: string;

@@ -1,4 +1,4 @@
-import type { SyncedType } from "../graph/resource.js";
+import type { SyncedType } from "../domain/synced.js";
 import { nextRunAfter } from "../schedule/next-run.js";
 import type { Services } from "../services.js";
 import type { HistoryRecord } from "../store/history-store.js";

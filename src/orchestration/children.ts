@@ -1,4 +1,4 @@
-import type { SyncedType } from "../graph/resource.js";
+import type { SyncedType } from "../domain/synced.js";
 import { RESOURCES } from "../graph/resources/index.js";
 import { instanceIdOf, typeInstanceIdOf } from "./contract.js";
 import { isRunProgress } from "./progress.js";

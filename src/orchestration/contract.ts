@@ -1,4 +1,4 @@
-import type { SyncedType } from "../graph/resource.js";
+import type { SyncedType } from "../domain/synced.js";
 import type { RunOutcome } from "../domain/run-outcome.js";
 import type { Trigger } from "../store/history-store.js";
 import type { StreamProgress } from "../sync/stream.js";

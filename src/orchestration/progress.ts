@@ -1,4 +1,4 @@
-import type { SyncedType } from "../graph/resource.js";
+import type { SyncedType } from "../domain/synced.js";
 import { typeInstanceIdOf, type RunProgress, type TypeProgress, type TypeResult } from "./contract.js";
 import type { OrchestrationClient } from "./start-run.js";
 

@@ -1,5 +1,5 @@
 import type { OrchestrationContext, Task } from "durable-functions";
-import type { SyncedType } from "../graph/resource.js";
+import type { SyncedType } from "../domain/synced.js";
 import {
   ACTIVITY_FINISH,
   ACTIVITY_PLAN,

@@ -1,4 +1,4 @@
-import type { Json } from "../graph/resource.js";
+import type { Json } from "../domain/graph-object.js";
 import { textOf } from "../domain/text.js";
 
 /** A string property holds up to 64 KiB (UTF-16), so large JSON is split across numbered properties. */

@@ -1,8 +1,7 @@
 import { odata, type TableClient } from "@azure/data-tables";
 import { bucketOf, MEMBER_BUCKETS, memberPartition, safeKey } from "./keys.js";
+import type { Container } from "../domain/synced.js";
 import { keyFilters } from "./odata-compose.js";
-
-export type Container = "groups" | "directoryRoles" | "administrativeUnits";
 
 export interface MemberRow {
   readonly containerId: string;

@@ -1,5 +1,5 @@
 import { odata, type TableClient } from "@azure/data-tables";
-import type { Json } from "../graph/resource.js";
+import type { Json } from "../domain/graph-object.js";
 import { decodeData, encodeData } from "./entity-codec.js";
 import { allOf, keyFilters } from "./odata-compose.js";
 import { bucketOf, OBJECT_BUCKETS, objectPartition, safeKey } from "./keys.js";

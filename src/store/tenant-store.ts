@@ -1,6 +1,6 @@
 import type { TableClient } from "@azure/data-tables";
 import type { Cloud } from "../config/clouds.js";
-import type { SyncedType } from "../graph/resource.js";
+import type { SyncedType } from "../domain/synced.js";
 import type { Schedule } from "../schedule/schema.js";
 import type { Filters } from "../domain/filters.js";
 import type { DeletionThreshold } from "../domain/threshold.js";

@@ -1,9 +1,7 @@
 import { BatchWriter } from "../store/batch-writer.js";
 import type { HeldDeletion } from "../store/held.js";
-import type { Container } from "../store/member-store.js";
+import { CONTAINERS, isContainer } from "../domain/synced.js";
 import type { SyncStores } from "./stores.js";
-
-const CONTAINERS: Readonly<Record<string, Container>> = { groups: "groups", directoryRoles: "directoryRoles", administrativeUnits: "administrativeUnits" };
 
 /**
  * Takes the given held objects out of the live set and off the stream
@@ -32,9 +30,8 @@ export async function applyDeletions(stores: SyncStores, tenantId: string, held:
       await objects.delete(stores.objects.partitionOf(d.type, d.id), stores.objects.rowKeyOf(d.id));
       // A parked ID that is now gone for good: its remaining links show again until Graph's removals reach them.
       await links.delete(stores.members.parkedPartition(), stores.objects.rowKeyOf(d.id));
-      const container = CONTAINERS[d.type];
-      if (container) {
-        for await (const row of stores.members.members(container, d.id, { includeHidden: true })) {
+      if (isContainer(d.type)) {
+        for await (const row of stores.members.members(d.type, d.id, { includeHidden: true })) {
           await links.delete(row.partitionKey, row.rowKey);
           linksRemoved.set(d.type, (linksRemoved.get(d.type) ?? 0) + 1);
         }
@@ -63,7 +60,7 @@ export async function applyDeletions(stores: SyncStores, tenantId: string, held:
  * are rare, so the recount runs only in a run that parks an object.
  */
 export async function recountLinks(stores: SyncStores, tenantId: string): Promise<void> {
-  for (const container of Object.values(CONTAINERS)) {
+  for (const container of CONTAINERS) {
     const s = await stores.state.get(tenantId, container);
     if (!s) continue;
     s.memberTotal = await stores.members.count(container);

@@ -1,6 +1,6 @@
-import type { GraphObject, Json } from "../graph/resource.js";
+import type { GraphObject, Json } from "../domain/graph-object.js";
 import { merge, mergedView, project } from "../graph/resource.js";
-import type { Container } from "../store/member-store.js";
+import type { Container } from "../domain/synced.js";
 import type { StoredMeta } from "../store/object-store.js";
 import { contentHash } from "./content-hash.js";
 import type { GraphPage } from "./graph-source.js";

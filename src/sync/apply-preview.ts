@@ -1,4 +1,4 @@
-import type { Json } from "../graph/resource.js";
+import type { Json } from "../domain/graph-object.js";
 import { merge, mergedView, project } from "../graph/resource.js";
 import type { ObjectStore } from "../store/object-store.js";
 import { contentHash } from "./content-hash.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Json } from "../graph/resource.js";
+import type { Json } from "../domain/graph-object.js";
 
 function canonical(v: Json): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;

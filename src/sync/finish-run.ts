@@ -1,4 +1,4 @@
-import type { SyncedType } from "../graph/resource.js";
+import type { SyncedType } from "../domain/synced.js";
 import { resourceOf } from "../graph/resources/index.js";
 import { runOutcomeOf, type RunOutcome, type TypeOutcome } from "../domain/run-outcome.js";
 import type { HistoryRecord, Trigger } from "../store/history-store.js";

@@ -1,5 +1,5 @@
 import { GraphError, type Client } from "@microsoft/microsoft-graph-client";
-import type { GraphObject } from "../graph/resource.js";
+import type { GraphObject } from "../domain/graph-object.js";
 import { RESPONSE_TOO_LARGE } from "../graph/size-limit.js";
 
 export interface GraphPage {

@@ -1,6 +1,7 @@
-import type { GraphObject, Json, ResourceModule } from "../graph/resource.js";
+import type { ResourceModule } from "../graph/resource.js";
+import type { GraphObject, Json } from "../domain/graph-object.js";
 import type { BatchWriter } from "../store/batch-writer.js";
-import type { Container } from "../store/member-store.js";
+import type { Container } from "../domain/synced.js";
 import type { StreamCounters, StreamState } from "../store/sync-state.js";
 import type { ScopeCheck } from "../domain/filters.js";
 import type { SyncStores } from "./stores.js";

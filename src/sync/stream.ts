@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { ResourceModule } from "../graph/resource.js";
 import { BatchWriter } from "../store/batch-writer.js";
-import type { Container } from "../store/member-store.js";
+import type { Container } from "../domain/synced.js";
 import type { ObjectStore } from "../store/object-store.js";
 import { zeroCounters, type StreamCounters, type StreamState } from "../store/sync-state.js";
 import { applyLivePage, sweep } from "./apply-page.js";

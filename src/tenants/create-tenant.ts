@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { customerCredential } from "../graph/credential.js";
-import { SYNCED_TYPES } from "../graph/resources/index.js";
+import { SYNCED_TYPES } from "../domain/synced.js";
 import { nextRunAfter } from "../schedule/next-run.js";
 import { DEFAULT_SCHEDULE } from "../schedule/schema.js";
 import type { Services } from "../services.js";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { cloudSchema } from "../config/clouds.js";
-import type { SyncedType } from "../graph/resource.js";
-import { SYNCED_TYPES } from "../graph/resources/index.js";
+import type { SyncedType } from "../domain/synced.js";
+import { SYNCED_TYPES } from "../domain/synced.js";
 import { endpointsSchema } from "../domain/endpoints.js";
 import { scheduleSchema } from "../schedule/schema.js";
 import { filtersSchema } from "../domain/filters.js";

@@ -3,7 +3,7 @@ import { decodeJwt } from "jose";
 import { graphScope, type CloudEndpoints } from "../config/clouds.js";
 import { createGraphClient } from "../graph/client.js";
 import { RESOURCES } from "../graph/resources/index.js";
-import type { SyncedType } from "../graph/resource.js";
+import type { SyncedType } from "../domain/synced.js";
 import { aadstsOf } from "./aadsts.js";
 import { probeLicences, type LicenceReport } from "./licence-probe.js";
 

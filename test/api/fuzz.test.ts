@@ -5,7 +5,7 @@ import { MAX_BODY_BYTES, noQuery } from "../../src/api/parse.js";
 import type { Route } from "../../src/api/route.js";
 import { routes } from "../../src/api/routes.js";
 import { CLOUDS } from "../../src/config/clouds.js";
-import { SYNCED_TYPES } from "../../src/graph/resources/index.js";
+import { SYNCED_TYPES } from "../../src/domain/synced.js";
 import { startApi, type TestApi } from "../support/api.js";
 import { createSimTenant, type CreatedTenant } from "../support/sim.js";
 import { addTenant, expectErrorShape, fillPath, inAYear, snapshotRows, syncAndWait, type AddedTenant, type Json } from "./helpers.js";

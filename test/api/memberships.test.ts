@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Json } from "../../src/graph/resource.js";
+import type { Json } from "../../src/domain/graph-object.js";
 import { startApi, type TestApi } from "../support/api.js";
 import { createSimTenant, simGet, type CreatedTenant } from "../support/sim.js";
 import { textOf } from "../../src/domain/text.js";

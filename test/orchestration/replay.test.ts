@@ -1,6 +1,6 @@
 import type { OrchestrationContext, Task } from "durable-functions";
 import { describe, expect, it } from "vitest";
-import type { SyncedType } from "../../src/graph/resource.js";
+import type { SyncedType } from "../../src/domain/synced.js";
 import {
   ACTIVITY_FINISH,
   ACTIVITY_PLAN,

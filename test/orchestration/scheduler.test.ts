@@ -4,7 +4,7 @@ import { LocalDurableRuntime } from "../../packages/local-host/src/durable/index
 import { instanceIdOf, ORCHESTRATOR, typeInstanceIdOf, type RunInput } from "../../src/orchestration/contract.js";
 import { isDue, tick } from "../../src/orchestration/scheduler.js";
 import { isActive, startRun } from "../../src/orchestration/start-run.js";
-import { SYNCED_TYPES } from "../../src/graph/resources/index.js";
+import { SYNCED_TYPES } from "../../src/domain/synced.js";
 import type { TenantRecord } from "../../src/store/tenant-store.js";
 import { testServices } from "../support/services.js";
 

@@ -1,5 +1,6 @@
 import type { InvocationContext } from "@azure/functions";
-import { OBJECT_TYPE_NAMES, SYNCED_TYPES } from "../../src/graph/resources/index.js";
+import { OBJECT_TYPE_NAMES } from "../../src/graph/resources/index.js";
+import { SYNCED_TYPES } from "../../src/domain/synced.js";
 import type { OrchestrationContext } from "durable-functions";
 import { describe, expect, it } from "vitest";
 import { LocalDurableRuntime } from "../../packages/local-host/src/durable/index.js";

@@ -1,7 +1,7 @@
 import { inject } from "vitest";
 import type { Context, Middleware } from "@microsoft/microsoft-graph-client";
 import { createGraphClient } from "../../src/graph/client.js";
-import type { SyncedType } from "../../src/graph/resource.js";
+import type { SyncedType } from "../../src/domain/synced.js";
 import { resourceOf } from "../../src/graph/resources/index.js";
 import { Tables } from "../../src/store/tables.js";
 import { everything, scopeHash, type ScopeCheck } from "../../src/domain/filters.js";

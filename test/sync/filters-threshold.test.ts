@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Json } from "../../src/graph/resource.js";
+import type { Json } from "../../src/domain/graph-object.js";
 import type { Filters } from "../../src/domain/filters.js";
 import { approveHeld, rejectHeld } from "../../src/sync/finish-run.js";
 import { createSimTenant, simGet } from "../support/sim.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SyncedType } from "../../src/graph/resource.js";
+import type { SyncedType } from "../../src/domain/synced.js";
 import { resourceOf } from "../../src/graph/resources/index.js";
 import { createSimTenant, simGet, simPost } from "../support/sim.js";
 import { expectEqualToTruth, harness, syncOnce } from "../support/sync.js";

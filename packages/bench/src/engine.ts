@@ -1,4 +1,4 @@
-import type { SyncedType } from "../../../src/graph/resource.js";
+import type { SyncedType } from "../../../src/domain/synced.js";
 import { RESOURCES } from "../../../src/graph/resources/index.js";
 import { driveSync } from "../../local-host/src/durable/sync-driver.js";
 import type { FinishResult } from "../../../src/sync/finish-run.js";

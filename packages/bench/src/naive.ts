@@ -1,5 +1,7 @@
 import { PageIterator, type Client, type PageCollection } from "@microsoft/microsoft-graph-client";
-import { project, type GraphObject, type SyncedType } from "../../../src/graph/resource.js";
+import { project } from "../../../src/graph/resource.js";
+import type { GraphObject } from "../../../src/domain/graph-object.js";
+import type { SyncedType } from "../../../src/domain/synced.js";
 import { RESOURCES } from "../../../src/graph/resources/index.js";
 import { contentHash } from "../../../src/sync/content-hash.js";
 import type { SyncStores } from "../../../src/sync/stores.js";

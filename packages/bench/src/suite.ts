@@ -3,7 +3,7 @@ import { expectedCounts, expectedLinkCounts } from "../../azure-sim/src/graph/ex
 import type { TokenCredential } from "@azure/core-auth";
 import type { CloudEndpoints } from "../../../src/config/clouds.js";
 import { graphScope } from "../../../src/config/clouds.js";
-import type { SyncedType } from "../../../src/graph/resource.js";
+import type { SyncedType } from "../../../src/domain/synced.js";
 import { RESOURCES } from "../../../src/graph/resources/index.js";
 import { graphPageSource } from "../../../src/sync/graph-source.js";
 import { syncStores, type SyncStores } from "../../../src/sync/stores.js";

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
-import type { Json, SyncedType } from "../../../src/graph/resource.js";
+import type { Json } from "../../../src/domain/graph-object.js";
+import type { SyncedType } from "../../../src/domain/synced.js";
 import { RESOURCES, resourceOf } from "../../../src/graph/resources/index.js";
 import type { SyncStores } from "../../../src/sync/stores.js";
 import type { SimApi } from "./sim-api.js";

@@ -1,7 +1,7 @@
-import type { ResourceModule } from "../resource.js";
+import type { ResourceModuleOf } from "../resource.js";
 import { textOf } from "../../domain/text.js";
 
-export const administrativeUnits: ResourceModule = {
+export const administrativeUnits: ResourceModuleOf<"administrativeUnits"> = {
   type: "administrativeUnits",
   path: "/administrativeUnits",
   mode: "delta",

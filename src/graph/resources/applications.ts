@@ -1,7 +1,7 @@
-import type { ResourceModule } from "../resource.js";
+import type { ResourceModuleOf } from "../resource.js";
 import { textOf } from "../../domain/text.js";
 
-export const applications: ResourceModule = {
+export const applications: ResourceModuleOf<"applications"> = {
   type: "applications",
   path: "/applications",
   mode: "delta",

@@ -1,7 +1,7 @@
-import type { ResourceModule } from "../resource.js";
+import type { ResourceModuleOf } from "../resource.js";
 import { textOf } from "../../domain/text.js";
 
-export const devices: ResourceModule = {
+export const devices: ResourceModuleOf<"devices"> = {
   type: "devices",
   path: "/devices",
   mode: "delta",

@@ -1,8 +1,8 @@
-import type { ResourceModule } from "../resource.js";
+import type { ResourceModuleOf } from "../resource.js";
 import { textOf } from "../../domain/text.js";
 
 /** Activated roles; their members@delta are the role assignments. */
-export const directoryRoles: ResourceModule = {
+export const directoryRoles: ResourceModuleOf<"directoryRoles"> = {
   type: "directoryRoles",
   path: "/directoryRoles",
   mode: "delta",

@@ -1,8 +1,8 @@
-import type { ResourceModule } from "../resource.js";
+import type { ResourceModuleOf } from "../resource.js";
 import { textOf } from "../../domain/text.js";
 
 /** Memberships ride on groups delta as members@delta: never one request per group. */
-export const groups: ResourceModule = {
+export const groups: ResourceModuleOf<"groups"> = {
   type: "groups",
   path: "/groups",
   mode: "delta",

@@ -1,4 +1,5 @@
-import type { ResourceModule, SyncedType } from "../resource.js";
+import { LINK_TYPES, SYNCED_TYPES, type SyncedType } from "../../domain/synced.js";
+import type { ResourceModule, ResourceModuleOf } from "../resource.js";
 import { administrativeUnits } from "./administrative-units.js";
 import { applications } from "./applications.js";
 import { devices } from "./devices.js";
@@ -10,8 +11,11 @@ import { servicePrincipals } from "./service-principals.js";
 import { subscribedSkus } from "./subscribed-skus.js";
 import { users } from "./users.js";
 
-/** The one list of synced resource types; everything that fans out iterates this. */
-export const RESOURCES: readonly ResourceModule[] = Object.freeze([
+/**
+ * One module per catalogue type (domain/synced.ts), checked at compile time:
+ * a missing or extra key, or a module under another type's key, is an error.
+ */
+const BY_TYPE: { readonly [T in SyncedType]: ResourceModuleOf<T> } = {
   users,
   groups,
   devices,
@@ -24,20 +28,20 @@ export const RESOURCES: readonly ResourceModule[] = Object.freeze([
   roleAssignments,
   roleEligibilities,
   oauth2PermissionGrants,
-]);
+};
 
-const byType = new Map<SyncedType, ResourceModule>(RESOURCES.map((r) => [r.type, r]));
+/** The one list of synced resource types, in catalogue order; everything that fans out iterates this. */
+export const RESOURCES: readonly ResourceModule[] = Object.freeze(SYNCED_TYPES.map((t): ResourceModule => BY_TYPE[t]));
 
 export function resourceOf(type: SyncedType): ResourceModule {
-  const r = byType.get(type);
+  // A type cast from outside the catalogue reads undefined here.
+  const r: ResourceModule | undefined = BY_TYPE[type];
   if (!r) throw new Error(`unknown resource type ${type}`);
   return r;
 }
 
-export const SYNCED_TYPES: readonly SyncedType[] = RESOURCES.map((r) => r.type);
-
 /** Every name that keys counts and the browse API: the synced types and their links. */
-export const OBJECT_TYPE_NAMES: readonly string[] = Object.freeze([...SYNCED_TYPES, ...RESOURCES.flatMap((r) => (r.members?.link ? [r.members.link.type] : []))]);
+export const OBJECT_TYPE_NAMES: readonly string[] = Object.freeze([...SYNCED_TYPES, ...LINK_TYPES]);
 
 /** The parent module of a link type, or undefined when the name is not one. */
 export function linkParentOf(type: string): ResourceModule | undefined {

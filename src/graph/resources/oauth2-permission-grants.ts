@@ -1,5 +1,5 @@
 import { textOf } from "../../domain/text.js";
-import type { ResourceModule } from "../resource.js";
+import type { ResourceModuleOf } from "../resource.js";
 
 /**
  * Delegated consents: which client (service principal) may call which
@@ -7,7 +7,7 @@ import type { ResourceModule } from "../resource.js";
  * ("Principal"). Delta and `$select` are documented
  * (api-reference/v1.0/api/oauth2permissiongrant-delta.md in microsoft-graph-docs-contrib).
  */
-export const oauth2PermissionGrants: ResourceModule = {
+export const oauth2PermissionGrants: ResourceModuleOf<"oauth2PermissionGrants"> = {
   type: "oauth2PermissionGrants",
   path: "/oauth2PermissionGrants",
   mode: "delta",

@@ -1,5 +1,5 @@
 import { textOf } from "../../domain/text.js";
-import type { ResourceModule } from "../resource.js";
+import type { ResourceModuleOf } from "../resource.js";
 
 // Read by RoleManagement.Read.Directory or any broader grant (api-reference/v1.0/api/rbacapplication-list-roleassignments.md,
 // rbacapplication-list-roledefinitions.md in microsoft-graph-docs-contrib).
@@ -11,7 +11,7 @@ const ROLE_READ = ["RoleManagement.Read.Directory", "RoleManagement.Read.All", "
  * so a full list every run; the list takes `$select`
  * (api-reference/v1.0/api/rbacapplication-list-roledefinitions.md).
  */
-export const roleDefinitions: ResourceModule = {
+export const roleDefinitions: ResourceModuleOf<"roleDefinitions"> = {
   type: "roleDefinitions",
   path: "/roleManagement/directory/roleDefinitions",
   mode: "list",
@@ -28,7 +28,7 @@ export const roleDefinitions: ResourceModule = {
  * "/administrativeUnits/{id}"). No delta in v1.0: a full list every run, with
  * `$select` (api-reference/v1.0/api/rbacapplication-list-roleassignments.md).
  */
-export const roleAssignments: ResourceModule = {
+export const roleAssignments: ResourceModuleOf<"roleAssignments"> = {
   type: "roleAssignments",
   path: "/roleManagement/directory/roleAssignments",
   mode: "list",
@@ -46,7 +46,7 @@ export const roleAssignments: ResourceModule = {
  * Needs Entra ID P2 or Governance: without it Graph answers 400
  * AadPremiumLicenseRequired and the kind is skipped with that text.
  */
-export const roleEligibilities: ResourceModule = {
+export const roleEligibilities: ResourceModuleOf<"roleEligibilities"> = {
   type: "roleEligibilities",
   path: "/roleManagement/directory/roleEligibilityScheduleInstances",
   mode: "list",

@@ -1,8 +1,8 @@
-import type { ResourceModule } from "../resource.js";
+import type { ResourceModuleOf } from "../resource.js";
 import { textOf } from "../../domain/text.js";
 
 /** Managed identities are service principals with servicePrincipalType "ManagedIdentity". */
-export const servicePrincipals: ResourceModule = {
+export const servicePrincipals: ResourceModuleOf<"servicePrincipals"> = {
   type: "servicePrincipals",
   path: "/servicePrincipals",
   mode: "delta",

@@ -1,8 +1,8 @@
-import type { ResourceModule } from "../resource.js";
+import type { ResourceModuleOf } from "../resource.js";
 import { textOf } from "../../domain/text.js";
 
 /** Licenses: Graph has no delta for subscribedSkus, and the list is short. */
-export const subscribedSkus: ResourceModule = {
+export const subscribedSkus: ResourceModuleOf<"subscribedSkus"> = {
   type: "subscribedSkus",
   path: "/subscribedSkus",
   mode: "list",

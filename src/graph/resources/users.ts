@@ -1,7 +1,7 @@
-import type { ResourceModule } from "../resource.js";
+import type { ResourceModuleOf } from "../resource.js";
 import { textOf } from "../../domain/text.js";
 
-export const users: ResourceModule = {
+export const users: ResourceModuleOf<"users"> = {
   type: "users",
   path: "/users",
   mode: "delta",

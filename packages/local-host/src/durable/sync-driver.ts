@@ -6,7 +6,7 @@
  * over the Graph source and stores the caller hands in, where the app's
  * activities would build them from Services.
  */
-import type { SyncedType } from "../../../../src/graph/resource.js";
+import type { SyncedType } from "../../../../src/domain/synced.js";
 import { RESOURCES, resourceOf } from "../../../../src/graph/resources/index.js";
 import { ACTIVITY_FINISH, ACTIVITY_PLAN, ACTIVITY_STREAM, instanceIdOf, ORCHESTRATOR, type FinishTaskInput, type RunInput, type RunPlan, type RunSummary, type StreamTaskInput } from "../../../../src/orchestration/contract.js";
 import { ORCHESTRATORS } from "../../../../src/orchestration/registry.js";

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { CONTAINERS, isContainer, isSyncedType, LINK_TYPES, SYNCED_TYPES } from "../../src/domain/synced.js";
+import { linkParentOf, OBJECT_TYPE_NAMES, RESOURCES, resourceOf } from "../../src/graph/resources/index.js";
+
+// The catalogue is the one list of synced types and containers; the resource modules follow it.
+describe("synced-type catalogue", () => {
+  it("lists the resource modules in catalogue order, one per type", () => {
+    expect(RESOURCES.map((r) => r.type)).toEqual(SYNCED_TYPES);
+    for (const t of SYNCED_TYPES) expect(resourceOf(t).type).toBe(t);
+  });
+
+  it("names as containers exactly the modules that store members, and their links", () => {
+    expect(RESOURCES.flatMap((r) => (r.members ? [r.members.container] : []))).toEqual(CONTAINERS);
+    expect(RESOURCES.flatMap((r) => (r.members?.link ? [r.members.link.type] : []))).toEqual(LINK_TYPES);
+    for (const l of LINK_TYPES) expect(linkParentOf(l)?.members?.link?.type).toBe(l);
+    expect(OBJECT_TYPE_NAMES).toEqual([...SYNCED_TYPES, ...LINK_TYPES]);
+  });
+
+  it("guards container and synced-type names", () => {
+    expect(CONTAINERS.every(isContainer)).toBe(true);
+    expect(isContainer("users")).toBe(false);
+    expect(isContainer("memberships")).toBe(false);
+    expect(isSyncedType("memberships")).toBe(false);
+    expect(isSyncedType("roleEligibilities")).toBe(true);
+  });
+
+  it("refuses a type outside the catalogue at run time", () => {
+    expect(() => resourceOf("contacts" as never)).toThrow(/unknown resource type contacts/);
+  });
+});
