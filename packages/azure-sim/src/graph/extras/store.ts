@@ -1,38 +1,10 @@
 import type { ChangeRecord, GraphObject, JsonObject, MemberRef } from "../types.js";
 import { odataType } from "../types.js";
 import { buildAudit, eventOf, type AuditEvent } from "./audits.js";
-import {
-  appRoleAssignment,
-  buildAppRoleAssignments,
-  buildAuMembers,
-  buildGrants,
-  buildOwners,
-  buildRoleAssignments,
-  buildRoleDefinitions,
-  buildRoleEligibilities,
-  roleAssignment,
-  type ExtrasSource,
-  type Pool,
-  opaqueId,
-} from "./build.js";
-import { Managers, type UserIndex } from "./managers.js";
+import { appRoleAssignment, opaqueId, roleAssignment, type ExtrasSource, type Pool } from "./build.js";
+import { buildExtras, type Built } from "./initial.js";
+import type { UserIndex } from "./managers.js";
 import type { ExtraType, OwnedType } from "./kinds.js";
-
-interface Built {
-  readonly roleDefinitions: GraphObject[];
-  readonly roleAssignments: Map<string, GraphObject>;
-  readonly roleEligibilities: GraphObject[];
-  /** resourceId (service principal) → assignment id → assignment */
-  readonly appRoleAssignments: Map<string, Map<string, GraphObject>>;
-  readonly grants: Map<string, GraphObject>;
-  /** parentId → owner user IDs, in order */
-  readonly owners: Map<string, { type: OwnedType; ids: string[] }>;
-  readonly managers: Managers;
-  readonly auMembers: Map<string, MemberRef[]>;
-}
-
-const collect = (g: Generator<string>): string[] => [...g];
-const pool = (ids: readonly string[]): Pool => ({ length: ids.length, at: (i) => ids[i]! });
 
 /**
  * The kinds beyond the delta collections, built from the directory on first
@@ -55,39 +27,7 @@ export class Extras {
   ) {}
 
   private get b(): Built {
-    if (this.built) return this.built;
-    const s = this.src;
-    const u = this.baseUsers;
-    const users: Pool = { length: u.count, at: (i) => u.idAt(i) };
-    const groupIds = collect(s.ids("groups"));
-    const groups = pool(groupIds);
-    const aus = pool(collect(s.ids("administrativeUnits")));
-    const byResource = new Map<string, Map<string, GraphObject>>();
-    for (const a of buildAppRoleAssignments(s, users, groups)) {
-      const rid = a["resourceId"] as string;
-      const m = byResource.get(rid) ?? new Map<string, GraphObject>();
-      m.set(a.id, a);
-      byResource.set(rid, m);
-    }
-    const owners = new Map<string, { type: OwnedType; ids: string[] }>();
-    const parents = { groups: groupIds, applications: collect(s.ids("applications")), servicePrincipals: collect(s.ids("servicePrincipals")) };
-    for (const o of buildOwners(s.seed, parents, users)) {
-      const e = owners.get(o.parentId) ?? { type: o.parentType, ids: [] };
-      if (!e.ids.includes(o.ownerId)) e.ids.push(o.ownerId);
-      owners.set(o.parentId, e);
-    }
-    const auMembers = new Map<string, MemberRef[]>();
-    for (const { auId, member } of buildAuMembers(s.seed, aus, users, this.baseDevices)) auMembers.set(auId, [...(auMembers.get(auId) ?? []), member]);
-    this.built = {
-      roleDefinitions: buildRoleDefinitions(),
-      roleAssignments: new Map(buildRoleAssignments(s, users, aus).map((a) => [a.id, a])),
-      roleEligibilities: buildRoleEligibilities(s.seed, users, aus),
-      appRoleAssignments: byResource,
-      grants: new Map(buildGrants(s, users).map((g) => [g.id, g])),
-      owners,
-      managers: new Managers(s.seed, u),
-      auMembers,
-    };
+    this.built ??= buildExtras(this.src, this.baseUsers, this.baseDevices);
     return this.built;
   }
 
