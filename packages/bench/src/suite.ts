@@ -13,7 +13,7 @@ import { appCredential, countedClient, simEndpoints, type CountingTransport } fr
 import { collect, Meter, type Measured } from "./measure.js";
 import { runNaive } from "./naive.js";
 import { SimApi, type AppliedMutation } from "./sim-api.js";
-import type { TableCounts } from "./table-transport.js";
+import type { TableCounts } from "./table-wire.js";
 import { azuriteBackend, fakeBackend, type TableBackend } from "./tables.js";
 import { compareCounts, compareStoreToTruth, roleAssignmentCount, type Check } from "./truth.js";
 import type { Job, RunReport, WorkerResult } from "./types.js";

@@ -2,7 +2,8 @@ import { TableClient } from "@azure/data-tables";
 import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
 import { DEV_ACCOUNT, DEV_KEY } from "../../local-host/src/azurite.js";
 import { TABLE_NAMES, Tables, type TableName } from "../../../src/store/tables.js";
-import { countingHttpClient, FakeTableService, zeroTableCounts, type FakeTableKind, type TableCounts } from "./table-transport.js";
+import { countingHttpClient, zeroTableCounts, type TableCounts } from "./table-wire.js";
+import { FakeTableService, type FakeTableKind } from "./table-transport.js";
 
 /** A connection string for the fake: never dialled, only signed against. */
 const FAKE_CONNECTION = `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};TableEndpoint=http://127.0.0.1:9/${DEV_ACCOUNT};`;
