@@ -1,3 +1,4 @@
+// Over 300 lines: the four measured runs (full, delta, faults, naive) of one bench job, which share its context and report builder.
 import { randomUUID } from "node:crypto";
 import { expectedCounts, expectedLinkCounts } from "../../azure-sim/src/graph/expected-changes.js";
 import type { TokenCredential } from "@azure/core-auth";

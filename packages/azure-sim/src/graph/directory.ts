@@ -1,3 +1,4 @@
+// Over 300 lines: the one facade that Graph routes and mutations call; its parts already live in gen/, changeLog.ts, memberLinks.ts, mutate.ts and softDeletes.ts.
 import type { Counts, DirectorySpec, SimApp, SimTenantInfo } from "../model.js";
 import { stableGuid } from "../ids.js";
 import { ChangeLog, type WindowChanges } from "./changeLog.js";

@@ -1,3 +1,4 @@
+// Over 300 lines: one instance's replay loop (episode) and the work, timers and retries it schedules share its history and generation; apart they would pass that state back and forth.
 import {
   ActionType,
   actionTypeName,

@@ -1,3 +1,4 @@
+// Over 300 lines: one scenario suite for the Durable backend, run against the real durable-functions engine with one shared host set-up.
 import { afterEach, describe, expect, it } from "vitest";
 import df from "durable-functions";
 import type { OrchestrationContext } from "durable-functions";
