@@ -1,19 +1,18 @@
 import { z } from "zod";
-import { customerCredential } from "../../graph/credential.js";
 import { nextRunAfter } from "../../schedule/next-run.js";
 import { scheduleSchema } from "../../schedule/schema.js";
 import type { CredentialProfile } from "../../store/credential-store.js";
 import type { TenantRecord } from "../../store/tenant-store.js";
 import { filtersSchema } from "../../domain/filters.js";
 import { thresholdSchema } from "../../domain/threshold.js";
-import { CredentialUnavailable } from "../../services.js";
+import { testSavedCredential } from "../../credentials/customer.js";
+import { CredentialUnavailable } from "../../credentials/endpoints.js";
 import { createTenant } from "../../tenants/create-tenant.js";
 import { eraseTenant } from "../../tenants/erase-tenant.js";
 import { endpointsSchema } from "../../domain/endpoints.js";
 import { credentialRefSchema, displayNameSchema, inlineCredentialSchema, newTenantSchema, objectTypeSchema } from "../../tenants/schema.js";
-import { testConnection } from "../../tenants/test-connection.js";
 import { checkEndpoints, endpointRefused } from "../endpoint-check.js";
-import { changeCredential, retestEndpoints } from "./tenant-credential.js";
+import { applyCredential, retestEndpoints } from "./tenant-credential.js";
 import { RequestError } from "../errors.js";
 import { decodeToken, encodeToken, pageSizeQuery } from "../paging.js";
 import { route, type ApiDeps } from "../route.js";
@@ -137,7 +136,7 @@ export const tenantRoutes = [
       if (endpointsChanged) checkEndpoints(deps.services, t.cloud, endpoints);
       const target: TenantRecord = { ...t, endpoints };
       const oldProfile = await profileOf(deps, t.credentialId);
-      const change = body.credential ? await changeCredential(deps, target, oldProfile, body.credential) : undefined;
+      const change = body.credential ? await applyCredential(deps, target, oldProfile, body.credential) : undefined;
       if (!change && endpointsChanged) await retestEndpoints(deps, target, oldProfile);
 
       const filters = body.filters ?? t.filters;
@@ -192,17 +191,14 @@ export const tenantRoutes = [
     responses: { 200: "The connection report (ok true or false)", 404: "No such tenant", 409: "The credential is missing, or the saved endpoints or its cloud may not be used" },
     async handler({ deps, params }) {
       const { value: t } = await loadTenant(deps, params.id);
-      const profile = await profileOf(deps, t.credentialId);
-      const secret = profile && (await deps.services.secrets.get(profile.secretName));
-      if (!profile || !secret) throw new RequestError(409, "CredentialMissing", "The tenant's credential or its secret is missing; set a new credential.");
-      let endpoints;
+      let report;
       try {
-        endpoints = deps.services.endpointsOf(t, profile);
+        report = await testSavedCredential(deps.services, t, await profileOf(deps, t.credentialId));
       } catch (err) {
         if (err instanceof CredentialUnavailable) throw new RequestError(409, "CredentialUnusable", err.message);
         throw err;
       }
-      const report = await testConnection(customerCredential({ tenantId: t.id, clientId: profile.clientId, clientSecret: secret.value }, endpoints), endpoints, t.id);
+      if (!report) throw new RequestError(409, "CredentialMissing", "The tenant's credential or its secret is missing; set a new credential.");
       return { status: 200, jsonBody: report };
     },
   }),
