@@ -1,6 +1,8 @@
 import { GraphError } from "@microsoft/microsoft-graph-client";
 import { decodeJwt } from "jose";
 import { graphScope } from "../config/clouds.js";
+import { customerCredentialOf } from "../credentials/customer.js";
+import { endpointsOf } from "../credentials/endpoints.js";
 import type { Services } from "../services.js";
 import type { AuditEntry } from "../store/audit-store.js";
 import type { TenantRecord } from "../store/tenant-store.js";
@@ -38,8 +40,8 @@ export async function writeMembership(services: Services, tenant: TenantRecord, 
 
   const group = await objects.get("groups", groupId);
   if (!group) return { kind: "groupNotFound" };
-  const credential = await services.customerCredentialOf(tenant);
-  const endpoints = services.endpointsOf(tenant);
+  const credential = await customerCredentialOf(services, tenant);
+  const endpoints = endpointsOf(services.config, tenant);
   const token = await credential.getToken(graphScope(endpoints));
   const roles = new Set((token ? (decodeJwt(token.token).roles as string[] | undefined) : undefined) ?? []);
   if (!MEMBERSHIP_WRITE.some((p) => roles.has(p))) {

@@ -2,6 +2,7 @@ import { odata, type TableClient } from "@azure/data-tables";
 import type { TypeOutcome } from "../domain/run-outcome.js";
 import { textOf } from "../domain/text.js";
 import { invertedTime } from "./keys.js";
+import { allOf } from "./odata-compose.js";
 
 /** Who started a run: the timer or an admin (Sync Now, or the first sync of a new tenant). */
 export type Trigger = "schedule" | "manual";
@@ -57,6 +58,14 @@ export class HistoryStore {
     for await (const e of it) {
       const { partitionKey: _pk, rowKey: _rk, etag: _etag, timestamp: _ts, warnings, ...rest } = e;
       yield { ...(rest as unknown as HistoryRecord), warnings: JSON.parse(textOf(warnings, "[]")) as string[] };
+    }
+  }
+
+  /** Newest first (the RowKey order), after a row key and of one type if given: both filters run in the table. */
+  async *rows(tenantId: string, q: { readonly after?: string | undefined; readonly type?: string | undefined }): AsyncGenerator<HistoryRecord & { readonly rowKey: string }> {
+    const filter = allOf(odata`PartitionKey eq ${tenantId}`, q.after !== undefined && odata`RowKey gt ${q.after}`, q.type !== undefined && odata`type eq ${q.type}`);
+    for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      yield { ...(e as unknown as HistoryRecord), warnings: JSON.parse(textOf(e.warnings, "[]")) as string[], rowKey: e.rowKey ?? "" };
     }
   }
 }

@@ -4,9 +4,8 @@ import { CLAIM_TTL_MS, isRunning, type OrchestrationClient } from "../orchestrat
 import type { Services } from "../services.js";
 import { BatchWriter } from "../store/batch-writer.js";
 import { utcDay } from "../store/quota-store.js";
-import { TABLE_NAMES } from "../store/tables.js";
 import type { TenantRecord, Versioned } from "../store/tenant-store.js";
-import { deleteProfileIfUnused } from "./credential-use.js";
+import { deleteProfileIfUnused } from "../credentials/use.js";
 
 /**
  * Erases every row of a tenant in every table. All partition keys of a
@@ -19,8 +18,7 @@ export async function eraseTenantRows(services: Services, tenantId: string, now 
   let removed = 0;
   const today = utcDay(now).day;
   // The tenant's own row and its credential go last, by the caller: a failure here can be retried.
-  for (const name of TABLE_NAMES.filter((n) => n !== "Tenants" && n !== "Credentials")) {
-    const table = services.tables.client(name);
+  for (const { name, client: table } of services.everyTable().filter((t) => t.name !== "Tenants" && t.name !== "Credentials")) {
     const writer = new BatchWriter(table);
     const filter =
       name === "Quota"

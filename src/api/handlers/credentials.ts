@@ -1,14 +1,12 @@
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { cloudSchema } from "../../config/clouds.js";
-import { customerCredential } from "../../graph/credential.js";
-import type { CredentialProfile } from "../../store/credential-store.js";
-import { secretNameOf } from "../../tenants/create-tenant.js";
+import { testSecret } from "../../credentials/customer.js";
+import { endpointsOf } from "../../credentials/endpoints.js";
+import { newProfile, saveProfile, updateProfile } from "../../credentials/profile.js";
+import { deleteProfileIfUnused } from "../../credentials/use.js";
 import { isGuid, resolveTenantId } from "../../tenants/resolve-tenant.js";
-import { deleteProfileIfUnused } from "../../tenants/credential-use.js";
 import { endpointsSchema } from "../../domain/endpoints.js";
 import { displayNameSchema, tenantRefSchema } from "../../tenants/schema.js";
-import { testConnection } from "../../tenants/test-connection.js";
 import { checkEndpoints } from "../endpoint-check.js";
 import { RequestError } from "../errors.js";
 import { notFound } from "../tenant-param.js";
@@ -56,7 +54,6 @@ async function loadProfile(deps: ApiDeps, id: string | undefined) {
   return p;
 }
 
-
 export const credentialRoutes = [
   route({
     name: "listCredentials",
@@ -80,22 +77,9 @@ export const credentialRoutes = [
     body: newProfileSchema,
     responses: { 201: "Added", 400: "Bad input" },
     async handler({ deps, body, url }) {
-      const id = randomUUID();
-      const at = new Date().toISOString();
-      const p: CredentialProfile = {
-        id,
-        name: body.name,
-        clientId: body.clientId,
-        cloud: body.cloud ?? "global",
-        secretName: secretNameOf(id),
-        secretExpiresOn: new Date(body.secretExpiresOn).toISOString(),
-        inline: false,
-        createdAt: at,
-        updatedAt: at,
-      };
-      await deps.services.secrets.put(p.secretName, body.clientSecret, new Date(p.secretExpiresOn));
-      await deps.services.credentials.create(p);
-      return { status: 201, headers: { Location: `${apiBaseUrl(deps.services.config, url)}/credentials/${id}` }, jsonBody: credentialView(p) };
+      const p = newProfile({ name: body.name, clientId: body.clientId, cloud: body.cloud ?? "global", secretExpiresOn: body.secretExpiresOn, inline: false }, new Date().toISOString());
+      await saveProfile(deps.services, p, body.clientSecret);
+      return { status: 201, headers: { Location: `${apiBaseUrl(deps.services.config, url)}/credentials/${p.id}` }, jsonBody: credentialView(p) };
     },
   }),
   route({
@@ -120,14 +104,9 @@ export const credentialRoutes = [
     responses: { 200: "Changed", 400: "Bad input", 404: "No such profile", 412: "Changed concurrently" },
     async handler({ deps, params, body }) {
       const cur = await loadProfile(deps, params.id);
-      const next: CredentialProfile = {
-        ...cur.value,
-        name: body.name ?? cur.value.name,
-        ...(body.secretExpiresOn ? { secretExpiresOn: new Date(body.secretExpiresOn).toISOString(), graphExpiresOn: null, expiryMismatch: false } : {}),
-        updatedAt: new Date().toISOString(),
-      };
-      if (body.clientSecret) await deps.services.secrets.put(cur.value.secretName, body.clientSecret, new Date(next.secretExpiresOn));
-      if ((await deps.services.credentials.replace(next, cur.etag)) === false) throw new RequestError(412, "PreconditionFailed", "The profile changed concurrently; read it again and retry.");
+      const secret = body.clientSecret !== undefined && body.secretExpiresOn !== undefined ? { value: body.clientSecret, expiresOn: body.secretExpiresOn } : undefined;
+      const next = await updateProfile(deps.services, cur, { name: body.name, secret });
+      if (next === false) throw new RequestError(412, "PreconditionFailed", "The profile changed concurrently; read it again and retry.");
       return { status: 200, jsonBody: credentialView(next) };
     },
   }),
@@ -160,7 +139,7 @@ export const credentialRoutes = [
     responses: { 200: "The connection report (ok true or false)", 400: "Bad input" },
     async handler({ deps, body }) {
       checkEndpoints(deps.services, body.cloud, body.endpoints);
-      const endpoints = deps.services.endpointsOf({ cloud: body.cloud, endpoints: body.endpoints ?? null });
+      const endpoints = endpointsOf(deps.services.config, { cloud: body.cloud, endpoints: body.endpoints ?? null });
       let tenantId = body.tenant.toLowerCase();
       if (!isGuid(body.tenant)) {
         const r = await resolveTenantId(endpoints.authorityHost, body.tenant);
@@ -169,7 +148,7 @@ export const credentialRoutes = [
         }
         tenantId = r.tenantId;
       }
-      const report = await testConnection(customerCredential({ tenantId, clientId: body.clientId, clientSecret: body.clientSecret }, endpoints), endpoints, tenantId);
+      const report = await testSecret(tenantId, body.clientId, body.clientSecret, endpoints);
       return { status: 200, jsonBody: report };
     },
   }),

@@ -1,13 +1,10 @@
-import { odata } from "@azure/data-tables";
 import { stringify } from "csv-stringify";
 import { Readable } from "node:stream";
 import { z } from "zod";
 import { publicError, type HistoryRecord } from "../../store/history-store.js";
-import { allOf } from "../../store/odata-compose.js";
 import { afterCursor, decodeToken, encodeToken, takePage } from "../paging.js";
 import { route, type ApiDeps } from "../route.js";
 import { loadTenant } from "../tenant-param.js";
-import { textOf } from "../../domain/text.js";
 
 const historyQuery = z
   .object({
@@ -29,19 +26,13 @@ function item(r: Row) {
 /** Rows one search request examines at most: a search costs at most this many rows read, however long the history. */
 export const SEARCH_SCAN_ROWS = 5_000;
 
-type Row = HistoryRecord & { rowKey: string };
+type Row = HistoryRecord & { readonly rowKey: string };
 type Query = { type?: string | undefined; search?: string | undefined };
 
 const matches = (r: Row, needle: string): boolean => [r.runId, r.type, r.status, r.trigger, r.error ?? ""].some((f) => String(f).toLowerCase().includes(needle));
 
 /** Newest first (the RowKey order); the type filter runs in the table. */
-async function* rows(deps: ApiDeps, tenantId: string, q: Query, after?: string): AsyncGenerator<Row> {
-  const table = deps.services.tables.client("History");
-  const filter = allOf(odata`PartitionKey eq ${tenantId}`, after !== undefined && odata`RowKey gt ${after}`, q.type !== undefined && odata`type eq ${q.type}`);
-  for await (const e of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
-    yield { ...(e as unknown as HistoryRecord), warnings: JSON.parse(textOf(e.warnings, "[]")) as string[], rowKey: e.rowKey ?? "" };
-  }
-}
+const rows = (deps: ApiDeps, tenantId: string, q: Query, after?: string): AsyncGenerator<Row> => deps.services.history.rows(tenantId, { after, type: q.type });
 
 /** The text search, over at most SEARCH_SCAN_ROWS rows: a page may come back short, with a token that resumes the scan. */
 async function searchPage(deps: ApiDeps, tenantId: string, q: Query & { search: string }, pageSize: number, after?: string): Promise<{ items: Row[]; continuationToken?: string }> {

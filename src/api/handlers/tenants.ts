@@ -1,44 +1,19 @@
 import { z } from "zod";
-import { customerCredential } from "../../graph/credential.js";
-import { nextRunAfter } from "../../schedule/next-run.js";
-import { scheduleSchema } from "../../schedule/schema.js";
 import type { CredentialProfile } from "../../store/credential-store.js";
 import type { TenantRecord } from "../../store/tenant-store.js";
-import { filtersSchema } from "../../domain/filters.js";
-import { thresholdSchema } from "../../domain/threshold.js";
-import { CredentialUnavailable } from "../../services.js";
+import { testSavedCredential } from "../../credentials/customer.js";
+import { CredentialUnavailable } from "../../credentials/endpoints.js";
 import { createTenant } from "../../tenants/create-tenant.js";
 import { eraseTenant } from "../../tenants/erase-tenant.js";
-import { endpointsSchema } from "../../domain/endpoints.js";
-import { credentialRefSchema, displayNameSchema, inlineCredentialSchema, newTenantSchema, objectTypeSchema } from "../../tenants/schema.js";
-import { testConnection } from "../../tenants/test-connection.js";
-import { checkEndpoints, endpointRefused } from "../endpoint-check.js";
-import { changeCredential, retestEndpoints } from "./tenant-credential.js";
+import { patchTenantSchema, updateTenant } from "../../tenants/update-tenant.js";
+import { newTenantSchema } from "../../tenants/schema.js";
+import { endpointRefused } from "../endpoint-check.js";
 import { RequestError } from "../errors.js";
 import { decodeToken, encodeToken, pageSizeQuery } from "../paging.js";
 import { route, type ApiDeps } from "../route.js";
 import { checkIfMatch, loadTenant } from "../tenant-param.js";
 import { tenantView } from "../views.js";
 import { apiBaseUrl } from "../public-url.js";
-
-const immutable = (field: string) => z.never({ error: `${field} cannot be changed; delete the tenant and add it again` }).optional();
-
-export const patchTenantSchema = z
-  .object({
-    tenant: immutable("tenant"),
-    cloud: immutable("cloud"),
-    id: immutable("id"),
-    displayName: displayNameSchema.optional(),
-    enabled: z.boolean().optional(),
-    objectTypes: z.array(objectTypeSchema).min(1).optional(),
-    schedule: scheduleSchema.optional(),
-    filters: filtersSchema.optional(),
-    deletionThreshold: thresholdSchema.nullable().optional(),
-    endpoints: endpointsSchema.nullable().optional(),
-    fullScanNextRun: z.boolean().optional(),
-    credential: z.union([inlineCredentialSchema, credentialRefSchema]).optional(),
-  })
-  .strict();
 
 const listQuery = z.object({ pageSize: pageSizeQuery(1000, 100), continuationToken: z.string().max(2048).optional() }).strict();
 
@@ -49,8 +24,6 @@ async function profileOf(deps: ApiDeps, id: string): Promise<CredentialProfile |
 async function withView(deps: ApiDeps, t: TenantRecord) {
   return tenantView(t, await profileOf(deps, t.credentialId));
 }
-
-const stableJson = (v: unknown): string => JSON.stringify(v ?? null);
 
 export const tenantRoutes = [
   route({
@@ -127,45 +100,27 @@ export const tenantRoutes = [
     async handler({ deps, params, body, headers }) {
       const cur = await loadTenant(deps, params.id);
       checkIfMatch(headers, cur.etag);
-      const t = cur.value;
-      // A change now could attach a profile the erase under way would leave behind.
-      if (t.status === "deleting") throw new RequestError(409, "TenantDeleting", "The tenant is being deleted.");
-      const now = new Date();
-      const endpoints = body.endpoints === undefined ? t.endpoints : body.endpoints;
-      const endpointsChanged = body.endpoints !== undefined && stableJson(body.endpoints) !== stableJson(t.endpoints);
-      // New endpoints are checked, then tested with the credential, before anything is saved.
-      if (endpointsChanged) checkEndpoints(deps.services, t.cloud, endpoints);
-      const target: TenantRecord = { ...t, endpoints };
-      const oldProfile = await profileOf(deps, t.credentialId);
-      const change = body.credential ? await changeCredential(deps, target, oldProfile, body.credential) : undefined;
-      if (!change && endpointsChanged) await retestEndpoints(deps, target, oldProfile);
-
-      const filters = body.filters ?? t.filters;
-      const schedule = body.schedule ?? t.schedule;
-      const enabled = body.enabled ?? t.enabled;
-      const filtersChanged = body.filters !== undefined && stableJson(body.filters) !== stableJson(t.filters);
-      const next = enabled ? nextRunAfter(schedule, now, t.lastSyncStart ? new Date(t.lastSyncStart) : undefined) : null;
-      const updated: TenantRecord = {
-        ...t,
-        displayName: body.displayName ?? t.displayName,
-        enabled,
-        objectTypes: body.objectTypes ?? t.objectTypes,
-        schedule,
-        filters,
-        deletionThreshold: body.deletionThreshold === undefined ? t.deletionThreshold : body.deletionThreshold,
-        endpoints,
-        credentialId: change?.credentialId ?? t.credentialId,
-        // A filter change must remove what fell out of scope: only a full scan sees that.
-        fullScanNextRun: filtersChanged || (body.fullScanNextRun ?? t.fullScanNextRun),
-        nextRunAt: next ? next.toISOString() : null,
-      };
-      const etag = await deps.services.tenants.replace(updated, cur.etag);
-      if (etag === false) {
-        await change?.undo();
-        throw new RequestError(412, "PreconditionFailed", "The tenant changed while it was being updated. Read it again and retry.");
+      const r = await updateTenant(deps.services, cur, body);
+      switch (r.kind) {
+        case "updated":
+          return { status: 200, headers: { ETag: r.etag }, jsonBody: await withView(deps, r.tenant) };
+        case "deleting":
+          throw new RequestError(409, "TenantDeleting", "The tenant is being deleted.");
+        case "endpointRefused":
+          throw endpointRefused(r.problems);
+        case "credentialMissing":
+          throw new RequestError(409, "CredentialMissing", "The tenant's credential or its secret is missing; set a new credential with the endpoints.");
+        case "credentialNotFound":
+          throw new RequestError(400, "CredentialNotFound", `Credential profile '${r.credentialId}' does not exist.`);
+        case "credentialCloud":
+          throw new RequestError(400, "CredentialCloudMismatch", r.message);
+        case "connectionFailed":
+          throw new RequestError(400, "ConnectionFailed", r.report.error?.message ?? "The connection test failed.", r.report);
+        case "conflict":
+          throw new RequestError(409, "CredentialChanged", "The credential changed concurrently; retry.");
+        case "changed":
+          throw new RequestError(412, "PreconditionFailed", "The tenant changed while it was being updated. Read it again and retry.");
       }
-      await change?.commit();
-      return { status: 200, headers: { ETag: etag }, jsonBody: await withView(deps, updated) };
     },
   }),
   route({
@@ -192,17 +147,14 @@ export const tenantRoutes = [
     responses: { 200: "The connection report (ok true or false)", 404: "No such tenant", 409: "The credential is missing, or the saved endpoints or its cloud may not be used" },
     async handler({ deps, params }) {
       const { value: t } = await loadTenant(deps, params.id);
-      const profile = await profileOf(deps, t.credentialId);
-      const secret = profile && (await deps.services.secrets.get(profile.secretName));
-      if (!profile || !secret) throw new RequestError(409, "CredentialMissing", "The tenant's credential or its secret is missing; set a new credential.");
-      let endpoints;
+      let report;
       try {
-        endpoints = deps.services.endpointsOf(t, profile);
+        report = await testSavedCredential(deps.services, t, await profileOf(deps, t.credentialId));
       } catch (err) {
         if (err instanceof CredentialUnavailable) throw new RequestError(409, "CredentialUnusable", err.message);
         throw err;
       }
-      const report = await testConnection(customerCredential({ tenantId: t.id, clientId: profile.clientId, clientSecret: secret.value }, endpoints), endpoints, t.id);
+      if (!report) throw new RequestError(409, "CredentialMissing", "The tenant's credential or its secret is missing; set a new credential.");
       return { status: 200, jsonBody: report };
     },
   }),

@@ -11,7 +11,7 @@ export const RESERVATION_MS = 5 * 60_000;
  * ETag-guarded write to the profile row, and a delete is conditional on the
  * row's ETag too: of an add and a delete that race, exactly one wins.
  */
-export async function reserveProfile(services: Services, id: string, now = Date.now()): Promise<Versioned<CredentialProfile> | undefined> {
+export async function reserveProfile(services: Pick<Services, "credentials">, id: string, now = Date.now()): Promise<Versioned<CredentialProfile> | undefined> {
   const reservedUntil = new Date(now + RESERVATION_MS).toISOString();
   for (let attempt = 0; attempt < 10; attempt++) {
     const cur = await services.credentials.get(id);
@@ -30,7 +30,7 @@ export async function reserveProfile(services: Services, id: string, now = Date.
 }
 
 /** Gives a reservation back when the add that took it did not attach a tenant (best effort: it expires anyway). */
-export async function releaseProfile(services: Services, reserved: CredentialProfile): Promise<void> {
+export async function releaseProfile(services: Pick<Services, "credentials">, reserved: CredentialProfile): Promise<void> {
   const cur = await services.credentials.get(reserved.id);
   if (!cur || cur.value.reservedUntil !== reserved.reservedUntil) return;
   await services.credentials.replace({ ...cur.value, reservedUntil: null }, cur.etag).catch(() => false);
@@ -43,7 +43,7 @@ export type DeleteOutcome = { readonly kind: "deleted" } | { readonly kind: "mis
  * it or is being attached to it. The row goes first, conditional on the
  * version read before the check, then the secret.
  */
-export async function deleteProfileIfUnused(services: Services, id: string, except?: string, now = Date.now()): Promise<DeleteOutcome> {
+export async function deleteProfileIfUnused(services: Pick<Services, "credentials" | "tenants" | "secrets">, id: string, except?: string, now = Date.now()): Promise<DeleteOutcome> {
   const cur = await services.credentials.get(id);
   if (!cur) return { kind: "missing" };
   const reserved = cur.value.reservedUntil ? Date.parse(cur.value.reservedUntil) > now : false;
