@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { changeCredential, type ChangeResult, type CredentialChange } from "../credentials/change.js";
 import { testSavedCredential } from "../credentials/customer.js";
+import { CredentialUnavailable } from "../credentials/endpoints.js";
 import { endpointsSchema } from "../domain/endpoints.js";
 import { filtersSchema } from "../domain/filters.js";
 import { thresholdSchema } from "../domain/threshold.js";
@@ -39,6 +40,7 @@ export type UpdateResult =
   | { readonly kind: "endpointRefused"; readonly problems: readonly EndpointProblem[] }
   /** New endpoints, but the saved credential or its secret is missing to test them with. */
   | { readonly kind: "credentialMissing" }
+  | { readonly kind: "credentialUnusable"; readonly message: string }
   /** The row changed since it was read: nothing is left written. */
   | { readonly kind: "changed" }
   | Exclude<ChangeResult, { readonly kind: "changed" }>;
@@ -67,7 +69,14 @@ export async function updateTenant(services: Services, cur: Versioned<TenantReco
     if (r.kind !== "changed") return r;
     change = r.change;
   } else if (endpointsChanged) {
-    const report = await testSavedCredential(services, target, oldProfile);
+    let report;
+    try {
+      report = await testSavedCredential(services, target, oldProfile);
+    } catch (err) {
+      // The saved profile cannot go to these endpoints: the admin's to fix, as test connection answers it.
+      if (err instanceof CredentialUnavailable) return { kind: "credentialUnusable", message: err.message };
+      throw err;
+    }
     if (!report) return { kind: "credentialMissing" };
     if (!report.ok) return { kind: "connectionFailed", report };
   }

@@ -96,7 +96,7 @@ export const tenantRoutes = [
     access: "admin",
     summary: "Change a tenant's settings (If-Match honoured); tenant and cloud are immutable",
     body: patchTenantSchema,
-    responses: { 200: "Changed", 400: "Bad input, a refused endpoint override, or the new endpoints or credential failed the connection test (nothing saved)", 404: "No such tenant", 409: "The tenant is being deleted", 412: "If-Match does not match" },
+    responses: { 200: "Changed", 400: "Bad input, a refused endpoint override, or the new endpoints or credential failed the connection test (nothing saved)", 404: "No such tenant", 409: "The tenant is being deleted, or its saved credential cannot be used with the new endpoints", 412: "If-Match does not match" },
     async handler({ deps, params, body, headers }) {
       const cur = await loadTenant(deps, params.id);
       checkIfMatch(headers, cur.etag);
@@ -110,6 +110,8 @@ export const tenantRoutes = [
           throw endpointRefused(r.problems);
         case "credentialMissing":
           throw new RequestError(409, "CredentialMissing", "The tenant's credential or its secret is missing; set a new credential with the endpoints.");
+        case "credentialUnusable":
+          throw new RequestError(409, "CredentialUnusable", r.message);
         case "credentialNotFound":
           throw new RequestError(400, "CredentialNotFound", `Credential profile '${r.credentialId}' does not exist.`);
         case "credentialCloud":
