@@ -7,6 +7,11 @@ import type { GraphPage } from "./graph-source.js";
 import { removedReason, skipBad, usableId, type PageContext } from "./page-context.js";
 import { textOf } from "../domain/text.js";
 
+/** A live page also stages deletions, which the run's fan-in applies or holds. */
+export interface LiveContext extends PageContext {
+  stageDeletion(id: string, soft: boolean): Promise<void>;
+}
+
 interface LinkOp {
   readonly containerId: string;
   readonly memberId: string;
@@ -34,7 +39,7 @@ async function basesOf(ctx: PageContext, page: GraphPage, meta: Map<string, Stor
 }
 
 /** Applies one page to the live store: objects merged and written, deletions staged, links applied. */
-export async function applyLivePage(ctx: PageContext, page: GraphPage, seq: number): Promise<void> {
+export async function applyLivePage(ctx: LiveContext, page: GraphPage, seq: number): Promise<void> {
   const { m, stores, state, counters, runId } = ctx;
   const delta = state.mode === "delta";
   const value = page.value.filter((o) => {
@@ -168,7 +173,7 @@ const RESTORABLE_MS = 30 * 86_400_000;
  * back (concepts/delta-query-groups.md); if not, its links are gone from
  * Graph, and so from this scan. A row hidden past the restore window goes.
  */
-export async function sweep(ctx: PageContext): Promise<void> {
+export async function sweep(ctx: LiveContext): Promise<void> {
   const { stores, m, counters } = ctx;
   for await (const row of stores.objects.unseen(m.type, ctx.runId)) {
     if (row.hiddenAt === undefined) await ctx.stageDeletion(row.id, true);

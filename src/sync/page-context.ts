@@ -27,7 +27,6 @@ export interface PageContext {
   everSynced(): boolean;
   /** True the first time this call meets the key (groups and roles repeat with further member chunks). */
   firstSight(key: string): boolean;
-  stageDeletion(id: string, soft: boolean): Promise<void>;
   now(): number;
 }
 

@@ -2,14 +2,16 @@ import { createHash, randomUUID } from "node:crypto";
 import type { ResourceModule } from "../graph/resource.js";
 import { BatchWriter } from "../store/batch-writer.js";
 import type { Container } from "../domain/synced.js";
-import type { ObjectStore } from "../store/object-store.js";
-import { zeroCounters, type StreamCounters, type StreamState } from "../store/sync-state.js";
-import { applyLivePage, sweep } from "./apply-page.js";
-import { applyPreviewPage } from "./apply-preview.js";
+import type { StreamState } from "../store/sync-state.js";
 import { everything, type ScopeCheck } from "../domain/filters.js";
 import { DeltaTokenExpired, GraphRefused, LicenceRequired, PermissionDenied, type GraphPage, type PageSource } from "./graph-source.js";
+import { liveSink } from "./live-sink.js";
 import type { PageContext } from "./page-context.js";
+import type { PageSink } from "./page-sink.js";
 import type { SyncStores } from "./stores.js";
+import { freshState, progress, type StreamProgress } from "./stream-state.js";
+
+export type { StreamProgress } from "./stream-state.js";
 
 export interface StreamInput {
   readonly tenantId: string;
@@ -22,22 +24,6 @@ export interface StreamInput {
   readonly scopeHash: string;
   /** Stop after the checkpoint that passes this much time; the caller continues later. */
   readonly budgetMs: number;
-  /**
-   * Preview: classify against this live store, write every in-scope object
-   * to the (preview) stores with its change, and stage no deletion.
-   */
-  readonly previewOf?: ObjectStore;
-}
-
-export interface StreamProgress {
-  readonly type: string;
-  readonly done: boolean;
-  readonly status: StreamState["status"];
-  readonly mode: StreamState["mode"];
-  readonly counters: StreamCounters;
-  readonly missingPermission: string | null;
-  readonly error: string | null;
-  readonly writes: { readonly transactions: number; readonly entities: number };
 }
 
 export interface StreamDeps {
@@ -69,8 +55,9 @@ const firstUrl = (m: ResourceModule): string => (m.mode === "delta" ? `${m.path}
  * time budget is spent. Durable after every checkpoint: a call that dies
  * resumes at the last one, with no loss and (rows being idempotent) no
  * duplicates. Throws on failures that outlast the Graph client's retries.
+ * Pages go to the sink: the live store unless told otherwise.
  */
-export async function runStream(deps: StreamDeps, input: StreamInput): Promise<StreamProgress> {
+export async function runStream(deps: StreamDeps, input: StreamInput, sink: PageSink = liveSink(deps.stores, input.tenantId)): Promise<StreamProgress> {
   const now = deps.now ?? Date.now;
   const started = now();
   const { stores, graph } = deps;
@@ -78,7 +65,7 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
   const key = m.type;
   const container: Container | undefined = m.members?.container;
 
-  const previous = await stores.state.get(tenantId, key);
+  const previous = await stores.state.get(sink.stateKey, key);
   let state: StreamState;
   let everSynced: boolean;
   if (previous && previous.runId === runId) {
@@ -86,37 +73,14 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
     everSynced = previous.deltaLink !== null || previous.total > 0 || previous.mode === "delta";
     if (state.status !== "running") return progress(state, { transactions: 0, entities: 0 });
   } else {
-    const preview = input.previewOf !== undefined;
-    const full = preview || input.fullScan || m.mode === "list" || !previous?.deltaLink || previous.filterHash !== input.scopeHash;
+    state = freshState(input, previous, sink.deltaRounds, now);
     everSynced = Boolean(previous?.deltaLink) || (previous?.total ?? 0) > 0;
-    state = {
-      type: m.type,
-      runId,
-      mode: full ? "full" : "delta",
-      nextUrl: full ? null : (previous?.deltaLink ?? null),
-      deltaLink: preview ? null : (previous?.deltaLink ?? null),
-      seq: 0,
-      counters: zeroCounters(),
-      status: "running",
-      error: null,
-      missingPermission: null,
-      filterHash: input.scopeHash,
-      total: previous?.total ?? 0,
-      memberTotal: previous?.memberTotal ?? 0,
-      startedAt: new Date(now()).toISOString(),
-      endedAt: null,
-      warnings: previous?.warnings ?? [],
-      warningsAt: previous?.warningsAt ?? null,
-      skippedNames: [],
-    };
-    await stores.state.put(tenantId, key, state);
+    await stores.state.put(sink.stateKey, key, state);
   }
 
   const objectWriter = new BatchWriter(stores.objects.table);
   const linkWriter = new BatchWriter(stores.members.table);
-  const heldWriter = stores.held.writer();
-  // Groups and roles repeat across pages with further member chunks: count each once per call.
-  // Other types rarely repeat, so they keep no set and memory stays flat.
+  const writers = [objectWriter, linkWriter, ...sink.writers];
   const repeats = new Set<string>();
   const counters = state.counters;
   const ctx: PageContext = {
@@ -134,30 +98,23 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
     linkWriter,
     everSynced: () => everSynced,
     firstSight(k) {
-      if (!container && !input.previewOf) return true;
+      if (!container && sink.countOnce === "containers") return true;
       if (repeats.has(k)) return false;
       repeats.add(k);
       return true;
-    },
-    async stageDeletion(id, soft) {
-      await heldWriter.upsert(stores.held.entity(tenantId, { type: m.type, id, runId, soft }));
-      counters.deleted++;
     },
     now,
   };
 
   const writes = () => ({
-    transactions: objectWriter.stats.transactions + linkWriter.stats.transactions + heldWriter.stats.transactions,
-    entities: objectWriter.stats.entities + linkWriter.stats.entities + heldWriter.stats.entities,
+    transactions: writers.reduce((n, w) => n + w.stats.transactions, 0),
+    entities: writers.reduce((n, w) => n + w.stats.entities, 0),
   });
 
   const checkpoint = async (): Promise<void> => {
-    await Promise.all([objectWriter.flush(), linkWriter.flush(), heldWriter.flush()]);
-    await stores.state.put(tenantId, key, state);
+    await Promise.all(writers.map((w) => w.flush()));
+    await stores.state.put(sink.stateKey, key, state);
   };
-
-  const applyPage = (page: GraphPage, seq: number): Promise<void> =>
-    input.previewOf ? applyPreviewPage(ctx, input.previewOf, page, seq) : applyLivePage(ctx, page, seq);
 
   const end = async (status: "skipped" | "failed", error: string, missingPermission: string | null = null): Promise<StreamProgress> => {
     state.status = status;
@@ -171,7 +128,7 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
   // Changed users and groups carry only their changed properties, which
   // the merge makes whole. A filtered stream keeps Graph's default (the whole
   // object), as an object it does not store has nothing to merge over.
-  const minimal = m.minimal === true && input.scope === everything && !input.previewOf;
+  const minimal = m.minimal === true && input.scope === everything && sink.acceptsMinimal;
 
   // The next page is requested while this one is written: the stream then
   // waits on Graph, not on Graph plus the table. Durability is unchanged, as
@@ -218,7 +175,7 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
       }
       state.seq++;
       counters.pages++;
-      await applyPage(page, state.seq);
+      await sink.apply(ctx, page, state.seq);
       if (page.nextLink) {
         // Every page ends durable: its rows committed, then the link to the next one saved.
         state.nextUrl = page.nextLink;
@@ -226,22 +183,8 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
         if (!prefetched) return progress(state, writes());
         continue;
       }
-      if (state.mode === "full" && !input.previewOf) {
-        await Promise.all([objectWriter.flush(), linkWriter.flush()]);
-        await sweep(ctx);
-      }
-      if (state.mode === "full") {
-        // A full scan may meet an object twice (concepts/delta-query-overview.md: the same resource may be returned more than once): the store's own count is the truth.
-        await Promise.all([objectWriter.flush(), linkWriter.flush()]);
-        state.total = await stores.objects.count(m.type);
-        if (input.previewOf) state.memberTotal = counters.memberAdds;
-        else if (container) state.memberTotal = await stores.members.count(container);
-        if (!everSynced && !input.previewOf) counters.added = state.total;
-      } else {
-        state.total += counters.added;
-        state.memberTotal += counters.memberAdds - counters.memberRemoves;
-      }
-      state.deltaLink = input.previewOf ? null : (page.deltaLink ?? null);
+      await sink.endRound(ctx);
+      state.deltaLink = sink.deltaRounds ? (page.deltaLink ?? null) : null;
       state.nextUrl = null;
       state.status = "done";
       state.endedAt = new Date(now()).toISOString();
@@ -250,20 +193,7 @@ export async function runStream(deps: StreamDeps, input: StreamInput): Promise<S
     }
   } catch (err) {
     // Leave the last checkpoint as it is: the retry resumes there.
-    await Promise.allSettled([objectWriter.flush(), linkWriter.flush(), heldWriter.flush()]);
+    await Promise.allSettled(writers.map((w) => w.flush()));
     throw err;
   }
-}
-
-function progress(state: StreamState, writes: { transactions: number; entities: number }): StreamProgress {
-  return {
-    type: state.type,
-    done: state.status !== "running",
-    status: state.status,
-    mode: state.mode,
-    counters: { ...state.counters },
-    missingPermission: state.missingPermission,
-    error: state.error,
-    writes,
-  };
 }

@@ -2,10 +2,10 @@ import type { InvocationContext } from "@azure/functions";
 import { resourceOf } from "../../graph/resources/index.js";
 import { graphThrottledMessage } from "../../monitoring/events.js";
 import type { Services } from "../../services.js";
-import { previewKey } from "../../store/preview-store.js";
 import { graphPageSource } from "../../sync/graph-source.js";
+import { liveTarget } from "../../sync/live-sink.js";
+import { previewTarget } from "../../sync/preview-sink.js";
 import { buildScope } from "../../sync/scope.js";
-import { syncStores } from "../../sync/stores.js";
 import { runStream, type StreamProgress } from "../../sync/stream.js";
 import type { StreamTaskInput } from "../contract.js";
 import { currentRunTenant } from "./guard.js";
@@ -23,21 +23,12 @@ export async function streamTask(services: Services, input: StreamTaskInput, ctx
   const graph = graphPageSource(client);
   const m = resourceOf(input.type);
   const { scope, hash } = await buildScope(graph, m, tenant.value.filters);
-  const preview = input.mode === "preview";
-  const stores = preview ? syncStores(services.tables, previewKey(input.tenantId, input.runId), "preview") : syncStores(services.tables, input.tenantId);
+  const { stores, sink } = input.mode === "preview" ? previewTarget(services.tables, input.tenantId, input.runId) : liveTarget(services.tables, input.tenantId);
   try {
     return await runStream(
       { graph, stores },
-      {
-        tenantId: stores.objects.tenantId,
-        module: m,
-        runId: input.runId,
-        fullScan: input.fullScan,
-        scope,
-        scopeHash: hash,
-        budgetMs: services.config.streamBudgetMs,
-        ...(preview ? { previewOf: services.objects(input.tenantId) } : {}),
-      },
+      { tenantId: input.tenantId, module: m, runId: input.runId, fullScan: input.fullScan, scope, scopeHash: hash, budgetMs: services.config.streamBudgetMs },
+      sink,
     );
   } finally {
     if (throttled > 0) ctx.log(graphThrottledMessage({ tenantId: input.tenantId, count: throttled }));

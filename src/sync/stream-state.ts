@@ -1,0 +1,53 @@
+import { zeroCounters, type StreamCounters, type StreamState } from "../store/sync-state.js";
+import type { StreamInput } from "./stream.js";
+
+/** What one stream call reports: where the stream stands, and the writes it made. */
+export interface StreamProgress {
+  readonly type: string;
+  readonly done: boolean;
+  readonly status: StreamState["status"];
+  readonly mode: StreamState["mode"];
+  readonly counters: StreamCounters;
+  readonly missingPermission: string | null;
+  readonly error: string | null;
+  readonly writes: { readonly transactions: number; readonly entities: number };
+}
+
+/** A run's first call: a full scan unless the stored deltaLink can resume, with the totals carried over. */
+export function freshState(input: StreamInput, previous: StreamState | undefined, deltaRounds: boolean, now: () => number): StreamState {
+  const m = input.module;
+  const full = !deltaRounds || input.fullScan || m.mode === "list" || !previous?.deltaLink || previous.filterHash !== input.scopeHash;
+  return {
+    type: m.type,
+    runId: input.runId,
+    mode: full ? "full" : "delta",
+    nextUrl: full ? null : (previous?.deltaLink ?? null),
+    deltaLink: deltaRounds ? (previous?.deltaLink ?? null) : null,
+    seq: 0,
+    counters: zeroCounters(),
+    status: "running",
+    error: null,
+    missingPermission: null,
+    filterHash: input.scopeHash,
+    total: previous?.total ?? 0,
+    memberTotal: previous?.memberTotal ?? 0,
+    startedAt: new Date(now()).toISOString(),
+    endedAt: null,
+    warnings: previous?.warnings ?? [],
+    warningsAt: previous?.warningsAt ?? null,
+    skippedNames: [],
+  };
+}
+
+export function progress(state: StreamState, writes: { transactions: number; entities: number }): StreamProgress {
+  return {
+    type: state.type,
+    done: state.status !== "running",
+    status: state.status,
+    mode: state.mode,
+    counters: { ...state.counters },
+    missingPermission: state.missingPermission,
+    error: state.error,
+    writes,
+  };
+}
