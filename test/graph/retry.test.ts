@@ -82,7 +82,7 @@ describe("Graph retry middleware (fake transport)", () => {
     expect(retryAfterMs("soon")).toBeUndefined();
   });
 
-  // Regression, issue 20.6: `Retry-After: 86400` was obeyed as given, holding the stream for a day.
+  // Regression: `Retry-After: 86400` was obeyed as given, holding the stream for a day.
   it("does not wait a Retry-After over the cap: the 429 goes back at once, to fail the stream", async () => {
     const delays: number[] = [];
     const transport = scripted([json(429, { error: { code: "TooManyRequests", message: "slow down" } }, { "retry-after": "86400" }), json(200, { value: [] })]);

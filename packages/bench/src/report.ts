@@ -23,7 +23,7 @@ export function speedup(runs: readonly RunReport[]): number | null {
   return full && naive && full.wallSeconds > 0 ? Math.round((naive.wallSeconds / full.wallSeconds) * 10) / 10 : null;
 }
 
-/** Where each target of issue 7 stands. Reported, never tuned for. */
+/** Where each benchmark target stands. Reported, never tuned for. */
 export function targets(runs: readonly RunReport[], sizes: readonly SizeResult[] = []): Target[] {
   const out: Target[] = [];
   const full = byName(runs, "full");

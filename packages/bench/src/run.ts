@@ -1,5 +1,5 @@
 /**
- * `npm run bench` — issue 7's benchmark. This process is the launcher and
+ * `npm run bench` — the benchmark. This process is the launcher and
  * the service side: it makes the certificates, runs the simulated Azure
  * (Entra + Graph) and, with --store azurite, Azurite, and adds a generated
  * tenant. The sync runs in a worker child (bench/worker.ts) that trusts the
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     return;
   }
   const args = parsed;
-  if (args.store === "azurite" && args.users > 20_000) log(`warning: Azurite slows as tables grow (FACTS); ${args.users} users will take long`);
+  if (args.store === "azurite" && args.users > 20_000) log(`warning: Azurite slows as tables grow; ${args.users} users will take long`);
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), "entra-sync-bench-"));
   const certs = generateCertificates(dir);

@@ -22,7 +22,7 @@ const isDeltaType = (s: string | undefined): s is DeltaType => DELTA_TYPES.inclu
 
 interface Route {
   readonly op: GraphOperation;
-  /** Resource units (FACTS, throttling) before the $select discount. */
+  /** Resource units (concepts/throttling-limits.md) before the $select discount. */
   readonly cost: number;
   readonly run: (call: ApiCall) => void | Promise<void>;
 }

@@ -1,7 +1,7 @@
 /** What happens to delta tokens issued before an invalidation. */
 export type TokenInvalidation = "expire" | "reset";
 
-/** FACTS: directory delta tokens live 7 days. */
+/** Directory delta tokens live 7 days (concepts/delta-query-overview.md). */
 export const TOKEN_LIFETIME_MS = 7 * 86_400_000;
 
 /**

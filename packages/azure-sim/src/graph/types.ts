@@ -5,7 +5,7 @@ export type JsonObject = { [key: string]: Json };
 /** A directory object as Graph returns it; `id` is always present. */
 export type GraphObject = JsonObject & { id: string };
 
-/** Resources with a `/delta` function (FACTS: delta query). */
+/** Resources with a `/delta` function (concepts/delta-query-overview.md, "Supported resources"). */
 export const DELTA_TYPES = [
   "users",
   "groups",

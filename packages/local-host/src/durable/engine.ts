@@ -1,7 +1,7 @@
 /**
  * The out-of-proc protocol between the Durable extension and the worker:
  * history events (built with durable-functions' own classes from its internal
- * `lib/src/history`, which validate required fields; issue 13 pins the
+ * `lib/src/history`, which validate required fields; package.json pins the
  * version), the orchestrationTrigger payload, and the action and state shapes
  * the registered orchestrator returns. The replay itself is the registered
  * function's: `df.app.orchestration` wraps the real `Orchestrator`.
