@@ -1,4 +1,8 @@
-import type { ChangeRecord, GraphObject, JsonObject, MemberRef } from "../types.js";
+import { MemberLinks } from "../memberLinks.js";
+import type { ChangeKind, ChangeRecord, GraphObject, JsonObject, LinkNav, MemberRef, ObjectType } from "../types.js";
+import { auBaseMembers } from "./auLinks.js";
+import { cascadeOf, type CascadeHow } from "./cascade.js";
+import type { MutationEntry } from "../mutate.js";
 import { odataType } from "../types.js";
 import { buildAudit, eventOf, type AuditEvent } from "./audits.js";
 import {
@@ -28,8 +32,11 @@ interface Built {
   /** parentId → owner user IDs, in order */
   readonly owners: Map<string, { type: OwnedType; ids: string[] }>;
   readonly managers: Managers;
-  readonly auMembers: Map<string, MemberRef[]>;
+  readonly auMembers: MemberLinks;
 }
+
+/** Appends a link change to the directory's change log (what delta and the audit feed read). */
+export type LinkRecorder = (type: ObjectType, id: string, kind: ChangeKind, member: MemberRef, nav?: LinkNav) => void;
 
 const collect = (g: Generator<string>): string[] => [...g];
 const pool = (ids: readonly string[]): Pool => ({ length: ids.length, at: (i) => ids[i]! });
@@ -52,6 +59,7 @@ export class Extras {
     private readonly changes: (from: number) => Generator<{ record: ChangeRecord; at: number }>,
     private readonly baseUsers: UserIndex,
     private readonly baseDevices: Pool,
+    private readonly record: LinkRecorder,
   ) {}
 
   private get b(): Built {
@@ -76,8 +84,6 @@ export class Extras {
       if (!e.ids.includes(o.ownerId)) e.ids.push(o.ownerId);
       owners.set(o.parentId, e);
     }
-    const auMembers = new Map<string, MemberRef[]>();
-    for (const { auId, member } of buildAuMembers(s.seed, aus, users, this.baseDevices)) auMembers.set(auId, [...(auMembers.get(auId) ?? []), member]);
     this.built = {
       roleDefinitions: buildRoleDefinitions(),
       roleAssignments: new Map(buildRoleAssignments(s, users, aus).map((a) => [a.id, a])),
@@ -86,7 +92,7 @@ export class Extras {
       grants: new Map(buildGrants(s, users).map((g) => [g.id, g])),
       owners,
       managers: new Managers(s.seed, u),
-      auMembers,
+      auMembers: new MemberLinks(auBaseMembers(buildAuMembers(s.seed, aus, users, this.baseDevices))),
     };
     return this.built;
   }
@@ -174,15 +180,64 @@ export class Extras {
     return this.b.managers.all();
   }
 
+  managerLinksOf(userId: string): Array<{ userId: string; managerId: string }> {
+    return this.b.managers.linksOf(userId);
+  }
+
+  /** Live administrative units `member` is in. */
+  auHolders(member: MemberRef): string[] {
+    return this.b.auMembers.holders(member).filter((au) => this.src.live(au));
+  }
+
+  /**
+   * The extras' part of deleting or restoring `id` (cascade.ts). A hard
+   * delete also reports the links gone in the delta of the other end, as
+   * group members are (owners@delta of groups, manager@delta of the
+   * reports, members@delta of administrative units); a soft delete only
+   * hides them, as it hides group members (concepts/delta-query-groups.md).
+   */
+  cascade(id: string, how: CascadeHow): MutationEntry[] {
+    const out = cascadeOf(this, id, how);
+    if (how !== "hardDelete") return out;
+    for (const e of out) {
+      if (e.memberId !== id) continue;
+      if (e.type === "owners" && this.b.owners.get(e.id)?.type === "groups") this.record("groups", e.id, "memberRemove", { id, kind: "user" }, "owners");
+      if (e.type === "managers") this.record("users", e.id, "memberRemove", { id, kind: "user" }, "manager");
+      if (e.type === "administrativeUnitMembers") {
+        const ref = this.auMembersOf(e.id).find((m) => m.id === id);
+        if (ref && this.b.auMembers.remove(e.id, ref)) this.record("administrativeUnits", e.id, "memberRemove", ref);
+      }
+    }
+    return out;
+  }
+
+  /** Members of administrative units, generated and changed, positions stable for delta chunks. */
+  get auLinks(): MemberLinks {
+    return this.b.auMembers;
+  }
+
   auMembersOf(auId: string): MemberRef[] {
-    return (this.b.auMembers.get(auId) ?? []).filter((m) => this.src.live(m.id));
+    return [...this.b.auMembers.members(auId)].filter((m) => this.src.live(m.id));
   }
 
   *administrativeUnitMembers(): Generator<{ administrativeUnitId: string; memberId: string; type: string }> {
-    for (const auId of this.b.auMembers.keys()) {
-      if (!this.src.live(auId)) continue;
+    for (const auId of this.src.ids("administrativeUnits")) {
       for (const m of this.auMembersOf(auId)) yield { administrativeUnitId: auId, memberId: m.id, type: odataType(m.kind) };
     }
+  }
+
+  /** administrativeunit-post-members.md; the change shows as members@delta of the unit. */
+  addAuMember(auId: string, member: MemberRef): boolean {
+    if (!this.src.live(auId) || !this.src.live(member.id) || !this.b.auMembers.add(auId, member)) return false;
+    this.record("administrativeUnits", auId, "memberAdd", member);
+    return true;
+  }
+
+  /** administrativeunit-delete-members.md */
+  removeAuMember(auId: string, member: MemberRef): boolean {
+    if (!this.b.auMembers.remove(auId, member)) return false;
+    this.record("administrativeUnits", auId, "memberRemove", member);
+    return true;
   }
 
   /** The audit log, oldest first: one entry per directory change and per change made here. */
@@ -277,7 +332,7 @@ export class Extras {
     if (e.ids.includes(ownerId)) return false;
     e.ids.push(ownerId);
     this.b.owners.set(parentId, e);
-    this.audit({ category: parentType === "groups" ? "GroupManagement" : "ApplicationManagement", activity: `Add owner to ${parentType === "groups" ? "group" : parentType === "applications" ? "application" : "service principal"}`, operationType: "Assign", targets: [{ id: parentId, type: "Other" }, { id: ownerId, type: "User" }] });
+    this.record(parentType, parentId, "memberAdd", { id: ownerId, kind: "user" }, "owners");
     return true;
   }
 
@@ -286,15 +341,18 @@ export class Extras {
     const i = e ? e.ids.indexOf(ownerId) : -1;
     if (!e || i < 0) return false;
     e.ids.splice(i, 1);
-    this.audit({ category: e.type === "groups" ? "GroupManagement" : "ApplicationManagement", activity: `Remove owner from ${e.type === "groups" ? "group" : e.type === "applications" ? "application" : "service principal"}`, operationType: "Unassign", targets: [{ id: parentId, type: "Other" }, { id: ownerId, type: "User" }] });
+    this.record(e.type, parentId, "memberRemove", { id: ownerId, kind: "user" }, "owners");
     return true;
   }
 
   /** Sets (or with null removes) a user's manager; false when nothing changes. */
   setManager(userId: string, managerId: string | null): boolean {
     if (!this.src.live(userId) || (managerId !== null && (!this.src.live(managerId) || managerId === userId))) return false;
-    if ((this.managerOf(userId) ?? null) === managerId || !this.b.managers.set(userId, managerId)) return false;
-    this.audit({ category: "UserManagement", activity: "Update user", operationType: "Update", targets: [{ id: userId, type: "User", modifiedProperties: ["Manager"] }] });
+    const before = this.managerOf(userId);
+    if ((before ?? null) === managerId || !this.b.managers.set(userId, managerId)) return false;
+    // One record per change: the manager is single-valued, so delta reports only the last (changeLog.ts).
+    if (managerId !== null) this.record("users", userId, "memberAdd", { id: managerId, kind: "user" }, "manager");
+    else if (before !== undefined) this.record("users", userId, "memberRemove", { id: before, kind: "user" }, "manager");
     return true;
   }
 
