@@ -1,5 +1,6 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { describe, expect, it } from "vitest";
+import { OBJECT_TYPES } from "../src/model.js";
 import { expectedExtraCounts, type AppliedChange, type ExtraKind } from "../src/graph/expected-changes.js";
 import { simGet, simPost } from "../../../test/support/sim.js";
 import { all, extrasTenant, type Row } from "./extras-support.js";
@@ -173,5 +174,16 @@ describe("simulated Graph: owners, manager and administrative-unit members on de
       for (const kind of kinds) expect({ kind, count: after[kind] }).toEqual({ kind, count: before[kind]! + expectedExtraCounts(applied, kind).net });
     }
     expect(cascades).toBeGreaterThan(0);
+  });
+
+  it("counts every kind under its type name in /_sim/{tenantId}/truth, each equal to its truth rows after mutations", async () => {
+    const { t } = await extrasTenant();
+    await mutate(t.tenantId, 31, 200);
+    const { counts } = await simGet<{ counts: Record<string, number> }>(`/_sim/${t.tenantId}/truth`);
+    expect(Object.keys(counts).sort()).toEqual([...OBJECT_TYPES].sort());
+    for (const type of OBJECT_TYPES) {
+      const rows = await simGet<unknown[]>(`/_sim/${t.tenantId}/truth/${type}`);
+      expect({ type, rows: rows.length }).toEqual({ type, rows: counts[type] });
+    }
   });
 });
