@@ -58,7 +58,10 @@ const isContainer = (t: DeltaType): t is MemberDeltaType => t === "groups" || t 
  * owners and a user's manager, when selected. applications and
  * servicePrincipals delta document no relationship tracking
  * (application-delta.md, serviceprincipal-delta.md): their owners come
- * from /{type}/{id}/owners, never from delta.
+ * from /{type}/{id}/owners, never from delta. `$expand` is ignored:
+ * "The $expand operator has always been ignored with /delta. It is the
+ * $select=manager operator that will include changes to manager"
+ * (maintainer, microsoftgraph/microsoft-graph-docs#6194).
  */
 function navsOf(type: DeltaType, select: readonly string[] | null): LinkNav[] {
   if (type === "groups" && wantsNav(select, "owners")) return ["owners"];
