@@ -15,6 +15,13 @@ export interface CascadeView {
   auHolders(member: MemberRef): string[];
 }
 
+/** The link removals a hard delete makes on the other end, each reported by that end's delta. */
+export interface Unlinker {
+  removeOwner(parentId: string, ownerId: string): boolean;
+  setManager(userId: string, managerId: string | null): boolean;
+  removeAuMember(auId: string, member: MemberRef): boolean;
+}
+
 /**
  * What deleting (or restoring) object `id` does to the kinds beyond the
  * delta collections, as entries of the mutation summary: a deleted
@@ -45,5 +52,25 @@ export function cascadeOf(x: CascadeView, id: string, how: CascadeHow): Mutation
   for (const m of x.managerLinksOf(id)) out.push({ type: "managers", id: m.userId, kind: objectKind, memberId: m.managerId, cascade: true });
   for (const m of x.auMembersOf(id)) out.push({ type: "administrativeUnitMembers", id, kind: linkKind, memberId: m.id, parentId: id, cascade: true });
   for (const au of x.auHolders({ id, kind: "user" })) out.push({ type: "administrativeUnitMembers", id: au, kind: linkKind, memberId: id, parentId: au, cascade: true });
+  return out;
+}
+
+/**
+ * cascadeOf, and for a hard delete the links gone from the other end too,
+ * reported in that end's delta as group members are: owners@delta of the
+ * owned groups, manager@delta of the reports, members@delta of the
+ * administrative units. A soft delete only hides them, as it hides group
+ * members (concepts/delta-query-groups.md).
+ */
+export function cascadeAndUnlink(x: CascadeView & Unlinker, id: string, how: CascadeHow): MutationEntry[] {
+  const out = cascadeOf(x, id, how);
+  if (how !== "hardDelete") return out;
+  for (const e of out) {
+    if (e.memberId !== id) continue;
+    if (e.type === "owners") x.removeOwner(e.id, id);
+    if (e.type === "managers") x.setManager(e.id, null);
+    const ref = e.type === "administrativeUnitMembers" ? x.auMembersOf(e.id).find((m) => m.id === id) : undefined;
+    if (ref) x.removeAuMember(e.id, ref);
+  }
   return out;
 }

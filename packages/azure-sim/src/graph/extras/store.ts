@@ -1,7 +1,8 @@
 import { MemberLinks } from "../memberLinks.js";
 import type { ChangeKind, ChangeRecord, GraphObject, JsonObject, LinkNav, MemberRef, ObjectType } from "../types.js";
 import { auBaseMembers } from "./auLinks.js";
-import { cascadeOf, type CascadeHow } from "./cascade.js";
+import { cascadeAndUnlink, type CascadeHow } from "./cascade.js";
+import { truthCounts, truthRows } from "./truth.js";
 import type { MutationEntry } from "../mutate.js";
 import { odataType } from "../types.js";
 import { buildAudit, eventOf, type AuditEvent } from "./audits.js";
@@ -189,26 +190,9 @@ export class Extras {
     return this.b.auMembers.holders(member).filter((au) => this.src.live(au));
   }
 
-  /**
-   * The extras' part of deleting or restoring `id` (cascade.ts). A hard
-   * delete also reports the links gone in the delta of the other end, as
-   * group members are (owners@delta of groups, manager@delta of the
-   * reports, members@delta of administrative units); a soft delete only
-   * hides them, as it hides group members (concepts/delta-query-groups.md).
-   */
+  /** The extras' part of deleting or restoring `id` (cascade.ts). */
   cascade(id: string, how: CascadeHow): MutationEntry[] {
-    const out = cascadeOf(this, id, how);
-    if (how !== "hardDelete") return out;
-    for (const e of out) {
-      if (e.memberId !== id) continue;
-      if (e.type === "owners" && this.b.owners.get(e.id)?.type === "groups") this.record("groups", e.id, "memberRemove", { id, kind: "user" }, "owners");
-      if (e.type === "managers") this.record("users", e.id, "memberRemove", { id, kind: "user" }, "manager");
-      if (e.type === "administrativeUnitMembers") {
-        const ref = this.auMembersOf(e.id).find((m) => m.id === id);
-        if (ref && this.b.auMembers.remove(e.id, ref)) this.record("administrativeUnits", e.id, "memberRemove", ref);
-      }
-    }
-    return out;
+    return cascadeAndUnlink(this, id, how);
   }
 
   /** Members of administrative units, generated and changed, positions stable for delta chunks. */
@@ -246,47 +230,17 @@ export class Extras {
     return this.audits;
   }
 
-  /** The ground-truth rows of a kind. */
+  /** The ground-truth rows of a kind (truth.ts). */
   rows(type: ExtraType): Iterable<JsonObject> {
-    switch (type) {
-      case "roleDefinitions":
-        return this.roleDefinitions();
-      case "roleAssignments":
-        return this.roleAssignments();
-      case "roleEligibilities":
-        return this.roleEligibilities();
-      case "appRoleAssignments":
-        return this.appRoleAssignments();
-      case "oauth2PermissionGrants":
-        return this.grants();
-      case "owners":
-        return this.owners();
-      case "managers":
-        return this.managers();
-      case "administrativeUnitMembers":
-        return this.administrativeUnitMembers();
-      case "directoryAudits":
-        return this.directoryAudits();
-    }
+    return truthRows(this, type);
   }
 
   counts(): Record<ExtraType, number> {
-    const n = (it: Iterable<unknown>) => {
-      let k = 0;
-      for (const _ of it) k++;
-      return k;
-    };
-    return {
-      roleDefinitions: this.roleDefinitions().length,
-      roleAssignments: this.roleAssignments().length,
-      roleEligibilities: this.roleEligibilities().length,
-      appRoleAssignments: n(this.appRoleAssignments()),
-      oauth2PermissionGrants: this.grants().length,
-      owners: n(this.owners()),
-      managers: this.b.managers.count(),
-      administrativeUnitMembers: n(this.administrativeUnitMembers()),
-      directoryAudits: this.directoryAudits().length,
-    };
+    return truthCounts(this);
+  }
+
+  managerCount(): number {
+    return this.b.managers.count();
   }
 
   // Mutations: each changes one link or assignment and writes its audit entry.
