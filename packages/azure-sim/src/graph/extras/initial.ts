@@ -1,4 +1,6 @@
-import type { GraphObject, MemberRef } from "../types.js";
+import { MemberLinks } from "../memberLinks.js";
+import type { GraphObject } from "../types.js";
+import { auBaseMembers } from "./auLinks.js";
 import {
   buildAppRoleAssignments,
   buildAuMembers,
@@ -24,7 +26,7 @@ export interface Built {
   /** parentId → owner user IDs, in order */
   readonly owners: Map<string, { type: OwnedType; ids: string[] }>;
   readonly managers: Managers;
-  readonly auMembers: Map<string, MemberRef[]>;
+  readonly auMembers: MemberLinks;
 }
 
 const collect = (g: Generator<string>): string[] => [...g];
@@ -50,8 +52,6 @@ export function buildExtras(s: ExtrasSource, u: UserIndex, baseDevices: Pool): B
     if (!e.ids.includes(o.ownerId)) e.ids.push(o.ownerId);
     owners.set(o.parentId, e);
   }
-  const auMembers = new Map<string, MemberRef[]>();
-  for (const { auId, member } of buildAuMembers(s.seed, aus, users, baseDevices)) auMembers.set(auId, [...(auMembers.get(auId) ?? []), member]);
   return {
     roleDefinitions: buildRoleDefinitions(),
     roleAssignments: new Map(buildRoleAssignments(s, users, aus).map((a) => [a.id, a])),
@@ -60,6 +60,6 @@ export function buildExtras(s: ExtrasSource, u: UserIndex, baseDevices: Pool): B
     grants: new Map(buildGrants(s, users).map((g) => [g.id, g])),
     owners,
     managers: new Managers(s.seed, u),
-    auMembers,
+    auMembers: new MemberLinks(auBaseMembers(buildAuMembers(s.seed, aus, users, baseDevices))),
   };
 }
