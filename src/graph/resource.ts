@@ -1,3 +1,5 @@
+import type { Cloud } from "../config/clouds.js";
+
 /** A JSON value as Graph returns it. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type GraphObject = { readonly id: string } & { readonly [key: string]: Json };
@@ -15,7 +17,9 @@ export type SyncedType =
   | "roleDefinitions"
   | "roleAssignments"
   | "roleEligibilities"
-  | "oauth2PermissionGrants";
+  | "oauth2PermissionGrants"
+  | "signInActivity"
+  | "directoryAudits";
 
 /** Link types stored beside their parent type, browsable through it. */
 export type LinkType = "memberships" | "administrativeUnitMembers";
@@ -28,8 +32,20 @@ export interface ResourceModule {
   readonly type: SyncedType;
   /** Collection path under the version, e.g. "/users". */
   readonly path: string;
-  /** Delta where Graph offers it (concepts/delta-query-overview.md, "Supported resources"), otherwise a full list on every run. */
-  readonly mode: "delta" | "list";
+  /**
+   * Delta where Graph offers it (concepts/delta-query-overview.md, "Supported resources"), otherwise a full list on every run;
+   * "attribute": a property of another type's objects (`of`), read by a periodic list and stored beside them;
+   * "feed": an append-only log read from a time cursor, kept for a number of days.
+   */
+  readonly mode: "delta" | "list" | "attribute" | "feed";
+  /** Attribute mode: the type whose objects carry this property. */
+  readonly of?: SyncedType;
+  /** `$top` sent on the first page, where Graph's default is smaller than what the type allows. */
+  readonly pageSize?: number;
+  /** Least time between two requests of this stream: Graph's per-app-per-tenant limit for it (concepts/throttling-limits.md). */
+  readonly minGapMs?: number;
+  /** The national clouds that offer the API (its page's "national cloud deployments" table); all when absent. */
+  readonly clouds?: readonly Cloud[];
   /** Properties tracked and stored; `id` is implied. */
   readonly select: readonly string[];
   /** The least application permission that reads this type, named in reports. */
