@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { customerCredential } from "../graph/credential.js";
-import { SYNCED_TYPES } from "../graph/resources/index.js";
+import { defaultTypesFor } from "../graph/resources/index.js";
 import { nextRunAfter } from "../schedule/next-run.js";
 import { DEFAULT_SCHEDULE } from "../schedule/schema.js";
 import type { Services } from "../services.js";
@@ -115,7 +115,7 @@ async function attach(
     domain: isGuid(input.tenant) ? (report.verifiedDomains[0] ?? null) : input.tenant.toLowerCase(),
     enabled,
     credentialId,
-    objectTypes: input.objectTypes ?? [...SYNCED_TYPES],
+    objectTypes: input.objectTypes ?? defaultTypesFor(input.cloud),
     schedule,
     filters: input.filters ?? {},
     deletionThreshold: input.deletionThreshold ?? null,

@@ -1,12 +1,15 @@
+import type { Cloud } from "../../config/clouds.js";
 import type { ResourceModule, SyncedType } from "../resource.js";
 import { administrativeUnits } from "./administrative-units.js";
 import { applications } from "./applications.js";
 import { devices } from "./devices.js";
+import { directoryAudits } from "./directory-audits.js";
 import { directoryRoles } from "./directory-roles.js";
 import { groups } from "./groups.js";
 import { oauth2PermissionGrants } from "./oauth2-permission-grants.js";
 import { roleAssignments, roleDefinitions, roleEligibilities } from "./role-management.js";
 import { servicePrincipals } from "./service-principals.js";
+import { signInActivity } from "./sign-in-activity.js";
 import { subscribedSkus } from "./subscribed-skus.js";
 import { users } from "./users.js";
 
@@ -24,6 +27,8 @@ export const RESOURCES: readonly ResourceModule[] = Object.freeze([
   roleAssignments,
   roleEligibilities,
   oauth2PermissionGrants,
+  signInActivity,
+  directoryAudits,
 ]);
 
 const byType = new Map<SyncedType, ResourceModule>(RESOURCES.map((r) => [r.type, r]));
@@ -35,6 +40,9 @@ export function resourceOf(type: SyncedType): ResourceModule {
 }
 
 export const SYNCED_TYPES: readonly SyncedType[] = RESOURCES.map((r) => r.type);
+
+/** The types a new tenant syncs when it names none: every type its cloud offers. */
+export const defaultTypesFor = (cloud: Cloud): SyncedType[] => RESOURCES.filter((r) => !r.clouds || r.clouds.includes(cloud)).map((r) => r.type);
 
 /** Every name that keys counts and the browse API: the synced types and their links. */
 export const OBJECT_TYPE_NAMES: readonly string[] = Object.freeze([...SYNCED_TYPES, ...RESOURCES.flatMap((r) => (r.members?.link ? [r.members.link.type] : []))]);

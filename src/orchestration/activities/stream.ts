@@ -4,6 +4,7 @@ import { graphThrottledMessage } from "../../monitoring/events.js";
 import type { Services } from "../../services.js";
 import { previewKey } from "../../store/preview-store.js";
 import { graphPageSource } from "../../sync/graph-source.js";
+import { runSideStream } from "../../sync/run-side-stream.js";
 import { buildScope } from "../../sync/scope.js";
 import { syncStores } from "../../sync/stores.js";
 import { runStream, type StreamProgress } from "../../sync/stream.js";
@@ -22,10 +23,16 @@ export async function streamTask(services: Services, input: StreamTaskInput, ctx
   });
   const graph = graphPageSource(client);
   const m = resourceOf(input.type);
-  const { scope, hash } = await buildScope(graph, m, tenant.value.filters);
   const preview = input.mode === "preview";
   const stores = preview ? syncStores(services.tables, previewKey(input.tenantId, input.runId), "preview") : syncStores(services.tables, input.tenantId);
+  const budgetMs = services.config.streamBudgetMs;
   try {
+    const side = await runSideStream(
+      { graph, stores, liveState: services.syncState },
+      { tenantId: input.tenantId, runId: input.runId, module: m, fullScan: input.fullScan, mode: input.mode, cloud: tenant.value.cloud, filters: tenant.value.filters, budgetMs, settings: services.config },
+    );
+    if (side) return side;
+    const { scope, hash } = await buildScope(graph, m, tenant.value.filters);
     return await runStream(
       { graph, stores },
       {
@@ -35,7 +42,7 @@ export async function streamTask(services: Services, input: StreamTaskInput, ctx
         fullScan: input.fullScan,
         scope,
         scopeHash: hash,
-        budgetMs: services.config.streamBudgetMs,
+        budgetMs,
         ...(preview ? { previewOf: services.objects(input.tenantId) } : {}),
       },
     );
