@@ -21,7 +21,7 @@ function counting(h: Harness): { h: Harness; urls: string[] } {
 
 async function stored(h: Harness): Promise<Audit[]> {
   const out: Audit[] = [];
-  for await (const r of h.stores.audits.list(h.tenantId)) out.push(r.audit as Audit);
+  for await (const r of h.stores.audits.list(h.tenantId)) out.push(r.audit);
   return out;
 }
 
