@@ -42,8 +42,8 @@ export interface ResourceModule {
   readonly of?: SyncedType;
   /** `$top` sent on the first page, where Graph's default is smaller than what the type allows. */
   readonly pageSize?: number;
-  /** Least time between two requests of this stream: Graph's per-app-per-tenant limit for it (concepts/throttling-limits.md). */
-  readonly minGapMs?: number;
+  /** Graph's per-app-per-tenant request limit for this type, where it is lower than for other reads (concepts/throttling-limits.md). */
+  readonly rate?: { readonly requests: number; readonly perMs: number };
   /** The national clouds that offer the API (its page's "national cloud deployments" table); all when absent. */
   readonly clouds?: readonly Cloud[];
   /** Properties tracked and stored; `id` is implied. */

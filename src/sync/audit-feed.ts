@@ -59,7 +59,7 @@ export async function runFeedStream(deps: FeedDeps, input: FeedInput): Promise<S
   }
   const writer = new BatchWriter(audits.table);
   const counters = state.counters;
-  const pace = pacer(m.minGapMs ?? 0, now, deps.sleep ?? realSleep);
+  const pace = pacer(m.rate, state.seq === 0, now, deps.sleep ?? realSleep);
 
   const apply = async (page: GraphPage): Promise<void> => {
     const entries: DirectoryAudit[] = [];

@@ -54,13 +54,24 @@ export function refusal(m: ResourceModule, err: unknown): { status: "skipped" | 
   return undefined;
 }
 
-/** Keeps requests at least `gapMs` apart (Graph's per-app-per-tenant limit for the type). */
-export function pacer(gapMs: number, now: () => number, sleep: (ms: number) => Promise<void>): () => Promise<void> {
-  let last: number | undefined;
+/**
+ * Keeps a stream within `rate` (at most `requests` in any `perMs`). A fresh
+ * pass may use the whole window at once; a call that resumes a pass counts
+ * the window as used by the call before it, spread evenly, so it goes at the
+ * steady pace from its first request.
+ */
+export function pacer(rate: ResourceModule["rate"], fresh: boolean, now: () => number, sleep: (ms: number) => Promise<void>): () => Promise<void> {
+  if (!rate) return () => Promise.resolve();
+  const gap = rate.perMs / rate.requests;
+  const start = now();
+  const times: number[] = fresh ? [] : Array.from({ length: rate.requests }, (_, i) => start - rate.perMs + (i + 1) * gap);
   return async () => {
-    const wait = last === undefined ? 0 : last + gapMs - now();
-    if (wait > 0) await sleep(wait);
-    last = now();
+    while (times.length >= rate.requests) {
+      const wait = (times[0] ?? 0) + rate.perMs - now();
+      if (wait > 0) await sleep(wait);
+      times.shift();
+    }
+    times.push(now());
   };
 }
 

@@ -70,7 +70,7 @@ export async function runAttributeStream(deps: AttributeDeps, input: AttributeIn
   // A scoped tenant's filter reads user properties: those come along, and only the sign-in is kept.
   const select = scoped ? [...m.select, ...resourceOf(m.of ?? "users").select] : m.select;
   const firstUrl = m.pageSize ? `${m.path}?$top=${m.pageSize}` : m.path;
-  const pace = pacer(m.minGapMs ?? 0, now, deps.sleep ?? realSleep);
+  const pace = pacer(m.rate, state.seq === 0, now, deps.sleep ?? realSleep);
 
   const apply = async (page: GraphPage): Promise<void> => {
     const rows = page.value.filter((o) => usableId(o.id));

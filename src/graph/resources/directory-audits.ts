@@ -16,7 +16,7 @@ export const directoryAudits: ResourceModule = {
   mode: "feed",
   select: ["category", "correlationId", "result", "resultReason", "activityDisplayName", "activityDateTime", "loggedByService", "operationType", "initiatedBy", "targetResources", "additionalDetails"],
   pageSize: 999,
-  minGapMs: 2_000,
+  rate: { requests: 5, perMs: 10_000 },
   clouds: ["global", "usgov", "usgovdod"],
   permission: "AuditLog.Read.All",
   grantedBy: ["AuditLog.Read.All"],

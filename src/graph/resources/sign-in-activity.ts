@@ -17,7 +17,7 @@ export const signInActivity: ResourceModule = {
   // The user property; its fields are those of signinactivity.md.
   select: ["signInActivity"],
   pageSize: 500,
-  minGapMs: 6_000,
+  rate: { requests: 10, perMs: 60_000 },
   permission: "AuditLog.Read.All",
   grantedBy: ["AuditLog.Read.All"],
   name: (o) => o.id,
