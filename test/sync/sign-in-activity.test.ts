@@ -57,6 +57,20 @@ describe("signInActivity against the simulated Graph", () => {
     for await (const r of h.stores.objects.list("users")) expect(r.data.signInActivity).toBeUndefined();
   });
 
+  it("resumes a pass cut by the time budget at its last page, 500 users a page", async () => {
+    const seed = 7_302;
+    const t = await createSimTenant({ spec: { seed, users: 1_050, groups: 3 } });
+    const { h, urls } = counting(await harness(t));
+    const { streams } = await syncOnce(h, { runId: "run-1", types: ["signInActivity"], budgetMs: 0 });
+    expect(streams.get("signInActivity")).toMatchObject({ status: "done", counters: expect.objectContaining({ pages: 3, added: 1_050 }) as unknown });
+    // One request a page: each continuation went on from the saved nextLink.
+    expect(urls).toHaveLength(3);
+    const stored = await storedSignIns(h);
+    expect(stored.size).toBe(1_050);
+    const truth = await simGet<Array<{ id: string }>>(`/_sim/${t.tenantId}/truth/users?select=id`);
+    for (const u of truth.slice(0, 50)) expect(stored.get(u.id)).toEqual(signInActivity(seed, u.id));
+  }, 90_000);
+
   it("a changed sign-in updates its own row only: no user change, user rows and content hashes untouched", async () => {
     const t = await createSimTenant({ spec: { users: 60, groups: 3 } });
     const base = await harness(t);
