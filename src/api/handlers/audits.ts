@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DirectoryAuditStore, type AuditQuery } from "../../store/directory-audit-store.js";
+import type { AuditQuery } from "../../store/directory-audit-store.js";
 import { afterCursor, decodeToken, pageSizeQuery, takePage } from "../paging.js";
 import { route, type ApiDeps } from "../route.js";
 import { loadTenant } from "../tenant-param.js";
@@ -20,7 +20,7 @@ export const auditsQuery = z
 
 /** One page of a tenant's directory audit feed, newest first; the filters run in the table. */
 export async function auditsPage(deps: ApiDeps, tenantId: string, q: Omit<AuditQuery, "after"> & { pageSize: number; continuationToken?: string | undefined }) {
-  const store = new DirectoryAuditStore(deps.services.tables.client("DirectoryAudits"));
+  const store = deps.services.directoryAudits;
   const cursor = decodeToken(q.continuationToken, afterCursor);
   const page = await takePage(store.list(tenantId, { ...q, after: cursor?.after }), q.pageSize, (r) => r.rowKey);
   return { items: page.items.map((r) => r.audit), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) };

@@ -4,7 +4,6 @@ import type { Json } from "../../graph/resource.js";
 import { linkParentOf, OBJECT_TYPE_NAMES, RESOURCES } from "../../graph/resources/index.js";
 import { MEMBER_BUCKETS, OBJECT_BUCKETS } from "../../store/keys.js";
 import { approveHeld, rejectHeld } from "../../sync/finish-run.js";
-import { decodeData } from "../../store/entity-codec.js";
 import type { ObjectStore } from "../../store/object-store.js";
 import { syncStores } from "../../sync/stores.js";
 import { isGuid } from "../../tenants/resolve-tenant.js";
@@ -45,23 +44,8 @@ async function page<T extends { key: string }>(pageSize: number, cursor: z.infer
  */
 async function withAttributes(store: ObjectStore, items: Array<Record<string, Json> & { key: string }>, dense: boolean): Promise<void> {
   for (const m of RESOURCES.filter((r) => r.mode === "attribute" && r.of === "users")) {
-    const found = new Map<string, Record<string, Json>>();
-    if (dense) {
-      const byPartition = new Map<string, string[]>();
-      for (const i of items) {
-        const pk = store.partitionOf(m.type, i.key);
-        byPartition.set(pk, [...(byPartition.get(pk) ?? []), store.rowKeyOf(i.key)]);
-      }
-      await Promise.all(
-        [...byPartition].map(async ([pk, keys]) => {
-          const [lo, hi] = [keys.reduce((a, b) => (b < a ? b : a)), keys.reduce((a, b) => (b > a ? b : a))];
-          const filter = odata`PartitionKey eq ${pk} and RowKey ge ${lo} and RowKey le ${hi}`;
-          for await (const e of store.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) found.set(e.rowKey ?? "", decodeData(e));
-        }),
-      );
-    } else {
-      for (const [k, meta] of await store.metaOf(m.type, items.map((i) => i.key), true)) if (meta.data) found.set(k, meta.data);
-    }
+    const keys = items.map((i) => i.key);
+    const found = dense ? await store.dataInRange(m.type, keys) : new Map([...(await store.metaOf(m.type, keys, true))].map(([k, v]) => [k, v.data ?? {}]));
     for (const item of items) {
       const data = found.get(store.rowKeyOf(item.key));
       for (const p of m.select) if (data?.[p] !== undefined) item[p] = data[p];
