@@ -8,6 +8,7 @@ import { SecretStore } from "./secrets/secret-store.js";
 import { serviceCredential } from "./secrets/service-credential.js";
 import { CredentialStore } from "./store/credential-store.js";
 import { AuditStore } from "./store/audit-store.js";
+import { DirectoryAuditStore } from "./store/directory-audit-store.js";
 import { HistoryStore } from "./store/history-store.js";
 import { MemberStore } from "./store/member-store.js";
 import { ObjectStore } from "./store/object-store.js";
@@ -29,6 +30,8 @@ export class Services {
   readonly previews: PreviewStore;
   readonly quota: QuotaStore;
   readonly audit: AuditStore;
+  /** The tenants' Entra directory audit feeds (not `audit`, this API's own actions). */
+  readonly directoryAudits: DirectoryAuditStore;
   readonly history: HistoryStore;
   readonly syncState: SyncStateStore;
   private ensured: Promise<void> | undefined;
@@ -44,6 +47,7 @@ export class Services {
     this.previews = new PreviewStore(this.tables.client("Previews"));
     this.quota = new QuotaStore(this.tables.client("Quota"));
     this.audit = new AuditStore(this.tables.client("Audit"));
+    this.directoryAudits = new DirectoryAuditStore(this.tables.client("DirectoryAudits"));
     this.history = new HistoryStore(this.tables.client("History"));
     this.syncState = new SyncStateStore(this.tables.client("SyncState"));
   }

@@ -1,3 +1,4 @@
+import { auditRoutes } from "./handlers/audits.js";
 import { cancelRoutes } from "./handlers/cancel.js";
 import { credentialRoutes } from "./handlers/credentials.js";
 import { dataRoutes } from "./handlers/data.js";
@@ -41,5 +42,6 @@ export const routes: readonly Route[] = Object.freeze([
   ...historyRoutes,
   ...previewRoutes,
   ...dataRoutes,
+  ...auditRoutes,
   ...membershipRoutes,
 ]);

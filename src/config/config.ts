@@ -69,6 +69,12 @@ const envSchema = z.object({
   SYNC_NOW_DAILY_LIMIT: z.coerce.number().int().min(1).max(100).default(4),
   /** Time one stream activity works before it returns a continuation. */
   SYNC_STREAM_BUDGET_SECONDS: z.coerce.number().min(0).max(1800).default(240),
+  /** Hours between two passes of users' signInActivity (a full list, throttled to 10 requests a minute by Graph); 0: every run. */
+  SIGN_IN_ACTIVITY_INTERVAL_HOURS: z.coerce.number().min(0).max(168).default(6),
+  /** Days the directory audit feed is kept. */
+  DIRECTORY_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Minutes the feed reads again behind its newest entry, for entries Graph logs late. */
+  DIRECTORY_AUDIT_OVERLAP_MINUTES: z.coerce.number().min(0).max(1440).default(5),
   /** Local runtime only: point every cloud at the simulated Azure. */
   CLOUD_AUTHORITY_HOST_OVERRIDE: optional(httpsUrl),
   CLOUD_GRAPH_BASE_URL_OVERRIDE: optional(httpsUrl),
@@ -107,6 +113,8 @@ export interface Config {
   readonly syncTimerSchedule: string;
   readonly syncNowDailyLimit: number;
   readonly streamBudgetMs: number;
+  readonly signInActivityIntervalMs: number;
+  readonly directoryAudits: { readonly retentionMs: number; readonly overlapMs: number };
   readonly cloudOverride: EndpointOverrides;
   /** `host:port` entries a tenant's endpoint override may use besides its cloud's documented hosts. */
   readonly endpointAllowedHosts: readonly string[];
@@ -169,6 +177,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     syncTimerSchedule: e.SYNC_TIMER_SCHEDULE,
     syncNowDailyLimit: e.SYNC_NOW_DAILY_LIMIT,
     streamBudgetMs: e.SYNC_STREAM_BUDGET_SECONDS * 1000,
+    signInActivityIntervalMs: e.SIGN_IN_ACTIVITY_INTERVAL_HOURS * 3_600_000,
+    directoryAudits: { retentionMs: e.DIRECTORY_AUDIT_RETENTION_DAYS * 86_400_000, overlapMs: e.DIRECTORY_AUDIT_OVERLAP_MINUTES * 60_000 },
     cloudOverride,
     endpointAllowedHosts: e.ENDPOINT_ALLOWED_HOSTS,
   });

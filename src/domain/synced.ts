@@ -18,6 +18,8 @@ const CATALOGUE = [
   { type: "roleAssignments" },
   { type: "roleEligibilities" },
   { type: "oauth2PermissionGrants" },
+  { type: "signInActivity" },
+  { type: "directoryAudits" },
 ] as const satisfies readonly { readonly type: string; readonly container?: true; readonly link?: string }[];
 
 type Entry = (typeof CATALOGUE)[number];

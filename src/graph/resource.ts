@@ -1,3 +1,4 @@
+import type { Cloud } from "../config/clouds.js";
 import type { Json, GraphObject } from "../domain/graph-object.js";
 import type { Container, EntryOf, LinkType, SyncedType } from "../domain/synced.js";
 
@@ -9,8 +10,20 @@ export interface ResourceModule {
   readonly type: SyncedType;
   /** Collection path under the version, e.g. "/users". */
   readonly path: string;
-  /** Delta where Graph offers it (concepts/delta-query-overview.md, "Supported resources"), otherwise a full list on every run. */
-  readonly mode: "delta" | "list";
+  /**
+   * Delta where Graph offers it (concepts/delta-query-overview.md, "Supported resources"), otherwise a full list on every run;
+   * "attribute": a property of another type's objects (`of`), read by a periodic list and stored beside them;
+   * "feed": an append-only log read from a time cursor, kept for a number of days.
+   */
+  readonly mode: "delta" | "list" | "attribute" | "feed";
+  /** Attribute mode: the type whose objects carry this property. */
+  readonly of?: SyncedType;
+  /** `$top` sent on the first page, where Graph's default is smaller than what the type allows. */
+  readonly pageSize?: number;
+  /** Graph's per-app-per-tenant request limit for this type, where it is lower than for other reads (concepts/throttling-limits.md). */
+  readonly rate?: { readonly requests: number; readonly perMs: number };
+  /** The national clouds that offer the API (its page's "national cloud deployments" table); all when absent. */
+  readonly clouds?: readonly Cloud[];
   /** Properties tracked and stored; `id` is implied. */
   readonly select: readonly string[];
   /** The least application permission that reads this type, named in reports. */

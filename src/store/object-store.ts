@@ -112,6 +112,29 @@ export class ObjectStore {
     return out;
   }
 
+  /**
+   * The stored data of rows whose keys span from the least to the greatest
+   * of `ids` in each bucket: one range query per bucket. For IDs that are
+   * dense in their range (a browse page walks a bucket in key order).
+   */
+  async dataInRange(type: string, ids: readonly string[]): Promise<Map<string, Record<string, Json>>> {
+    const byPartition = new Map<string, { lo: string; hi: string }>();
+    for (const id of ids) {
+      const pk = this.partitionOf(type, id);
+      const k = safeKey(id);
+      const r = byPartition.get(pk);
+      byPartition.set(pk, r ? { lo: k < r.lo ? k : r.lo, hi: k > r.hi ? k : r.hi } : { lo: k, hi: k });
+    }
+    const out = new Map<string, Record<string, Json>>();
+    await Promise.all(
+      [...byPartition].map(async ([pk, { lo, hi }]) => {
+        const filter = odata`PartitionKey eq ${pk} and RowKey ge ${lo} and RowKey le ${hi}`;
+        for await (const e of this.table.listEntities<Raw>({ queryOptions: { filter } })) if (e.hidden !== true) out.set(e.rowKey ?? "", decodeData(e));
+      }),
+    );
+    return out;
+  }
+
   /** Soft delete: the row leaves the live set but keeps its data for a restore. */
   hideEntity(type: string, id: string, at: string) {
     return { partitionKey: this.partitionOf(type, id), rowKey: safeKey(id), hidden: true, hiddenAt: at };

@@ -46,6 +46,12 @@ export interface StreamState {
   warningsAt?: string | null;
   /** This run's skipped objects, named (a few) for the history warnings. */
   skippedNames?: string[];
+  /** Attribute streams: when the last whole pass ended; the next is due an interval later. */
+  lastPassAt?: string | null;
+  /** Feed streams: the newest entry time of the last whole pass; the next pass reads from it minus the overlap. */
+  newest?: string | null;
+  /** Feed streams: the newest entry time this pass has read; `newest` once the pass ends (a pass cut short is read again). */
+  reading?: string | null;
 }
 
 /** Stream state per tenant and type: PartitionKey tenant, RowKey type (or "preview|type"). */

@@ -14,6 +14,7 @@ export const TABLE_NAMES = [
   "Quota",
   "Previews",
   "Audit",
+  "DirectoryAudits",
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

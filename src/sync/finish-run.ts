@@ -43,7 +43,8 @@ export async function finishRun(stores: SyncStores, input: FinishInput, now: () 
 
   const staged: HeldDeletion[] = [];
   for await (const d of stores.held.list(tenantId)) if (d.runId === runId) staged.push(d);
-  const liveTotal = [...states.values()].reduce((n, s) => n + s.total, 0);
+  // The threshold weighs directory objects: sign-in rows and audit entries are not objects a run can delete.
+  const liveTotal = [...states].reduce((n, [type, s]) => (isSideMode(resourceOf(type).mode) ? n : n + s.total), 0);
   const held = exceeds(input.threshold, staged.length, liveTotal);
   if (!held && staged.length > 0) await applyDeletions(stores, tenantId, staged, now);
   // A restored or purged object's hidden links show again: the link totals are counted anew (soft deletes recount in applyDeletions).
@@ -92,6 +93,8 @@ export async function finishRun(stores: SyncStores, input: FinishInput, now: () 
     fullScan: [...states].some(([type, s]) => s.mode === "full" && resourceOf(type).mode === "delta"),
   };
 }
+
+const isSideMode = (mode: string): boolean => mode === "attribute" || mode === "feed";
 
 /** One bad object must not fail its type on every run: it is skipped, and named here. */
 function skippedWarning(s: StreamState): string[] {

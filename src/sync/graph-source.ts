@@ -55,7 +55,9 @@ export class LicenceRequired extends Error {
   override readonly name = "LicenceRequired";
 }
 
-const LICENCE_CODES = new Set(["aadpremiumlicenserequired"]);
+// signInActivity and the sign-in reports without P1 or P2 answer 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant
+// "Neither tenant is B2C or tenant doesn't have premium license" (MicrosoftDocs/azure-docs#77948).
+const LICENCE_CODES = new Set(["aadpremiumlicenserequired", "authentication_requestfromnonpremiumtenantorb2ctenant"]);
 
 interface RawPage {
   value?: GraphObject[];

@@ -1,4 +1,5 @@
 import type { TableClient } from "@azure/data-tables";
+import { DirectoryAuditStore } from "../store/directory-audit-store.js";
 import { HeldStore } from "../store/held.js";
 import { HistoryStore } from "../store/history-store.js";
 import { MemberStore } from "../store/member-store.js";
@@ -13,6 +14,8 @@ export interface SyncStores {
   readonly state: SyncStateStore;
   readonly held: HeldStore;
   readonly history: HistoryStore;
+  /** The tenant's directory audit feed (live only: a preview reads none). */
+  readonly audits: DirectoryAuditStore;
 }
 
 export function syncStores(tables: Tables, tenantId: string, target: "live" | "preview" = "live"): SyncStores {
@@ -25,5 +28,6 @@ export function syncStores(tables: Tables, tenantId: string, target: "live" | "p
     state: new SyncStateStore(tables.client("SyncState")),
     held: new HeldStore(tables.client("Held")),
     history: new HistoryStore(tables.client("History")),
+    audits: new DirectoryAuditStore(tables.client("DirectoryAudits")),
   };
 }

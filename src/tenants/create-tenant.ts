@@ -2,7 +2,7 @@ import { testSecret } from "../credentials/customer.js";
 import { endpointsOf } from "../credentials/endpoints.js";
 import { discardProfile, newProfile, saveProfile } from "../credentials/profile.js";
 import { releaseResolved, resolveCredential, type ResolvedCredential } from "../credentials/resolve.js";
-import { SYNCED_TYPES } from "../domain/synced.js";
+import { defaultTypesFor } from "../graph/resources/index.js";
 import { nextRunAfter } from "../schedule/next-run.js";
 import { DEFAULT_SCHEDULE } from "../schedule/schema.js";
 import type { Services } from "../services.js";
@@ -81,7 +81,7 @@ async function attach(
     domain: isGuid(input.tenant) ? (report.verifiedDomains[0] ?? null) : input.tenant.toLowerCase(),
     enabled,
     credentialId,
-    objectTypes: input.objectTypes ?? [...SYNCED_TYPES],
+    objectTypes: input.objectTypes ?? defaultTypesFor(input.cloud),
     schedule,
     filters: input.filters ?? {},
     deletionThreshold: input.deletionThreshold ?? null,

@@ -11,7 +11,7 @@ let serial = 0;
 
 /** A fresh simulated tenant of the test's own, so tests never disturb each other. */
 export async function createSimTenant(opts: {
-  readonly spec?: Record<string, number>;
+  readonly spec?: Record<string, number | { readonly p1: boolean; readonly p2: boolean }>;
   readonly grantedPermissions?: readonly string[];
   readonly secretDaysValid?: readonly number[];
 }): Promise<CreatedTenant> {

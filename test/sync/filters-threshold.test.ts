@@ -72,6 +72,24 @@ describe("sync engine: accidental-deletion threshold", () => {
     await expectEqualToTruth(h, ["users"], (_type, o) => users.some((u) => u.id === o.id && u.accountEnabled === false));
   });
 
+  // Regression: the percentage counted sign-in rows and audit entries as live objects, so a run deleting most users was not held.
+  it("weighs the percentage against directory objects only, not sign-in rows or audit entries", async () => {
+    const t = await createSimTenant({ spec: { users: 200, groups: 4 } });
+    const h = await harness(t);
+    await syncOnce(h, { runId: "run-1", types: ["users", "signInActivity", "directoryAudits"] });
+    const users = await truthOf(t.tenantId, "users", "id,accountEnabled");
+    const kept = users.filter((u) => u.accountEnabled === false).length;
+    const deletions = users.length - kept;
+    const sideRows = (await h.stores.state.get(t.tenantId, "signInActivity"))!.total + (await h.stores.state.get(t.tenantId, "directoryAudits"))!.total;
+    // The case only pins the bug while the side rows would pull the share under the percentage.
+    const percent = Math.floor((deletions / users.length) * 100) - 1;
+    expect((deletions / (users.length + sideRows)) * 100).toBeLessThan(percent);
+    const narrow: Filters = { users: { attributes: [{ attribute: "accountEnabled", op: "equals", value: false }] } };
+    const run = await syncOnce(h, { runId: "run-2", types: ["users", "signInActivity", "directoryAudits"], filters: narrow, threshold: { percent } });
+    expect(run.finish.held).toBe(true);
+    expect(run.finish.heldCount).toBe(deletions);
+  });
+
   it("a run within the threshold applies its deletions; reject discards held ones and keeps the objects", async () => {
     const t = await createSimTenant({ spec: { users: 200, groups: 10 } });
     const h = await harness(t);

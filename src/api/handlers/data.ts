@@ -1,14 +1,17 @@
 import { odata } from "@azure/data-tables";
 import { z } from "zod";
-import { linkParentOf, OBJECT_TYPE_NAMES } from "../../graph/resources/index.js";
+import type { Json } from "../../domain/graph-object.js";
+import { linkParentOf, OBJECT_TYPE_NAMES, RESOURCES } from "../../graph/resources/index.js";
 import { MEMBER_BUCKETS, OBJECT_BUCKETS } from "../../store/keys.js";
 import { approveHeld, rejectHeld } from "../../sync/finish-run.js";
+import type { ObjectStore } from "../../store/object-store.js";
 import { syncStores } from "../../sync/stores.js";
 import { isGuid } from "../../tenants/resolve-tenant.js";
 import { RequestError } from "../errors.js";
 import { decodeToken, encodeToken, pageSizeQuery } from "../paging.js";
 import { route, type ApiDeps } from "../route.js";
 import { loadTenant, notFound } from "../tenant-param.js";
+import { auditsPage } from "./audits.js";
 
 const browseQuery = z
   .object({ pageSize: pageSizeQuery(1000, 100), search: z.string().min(1).max(256).optional(), continuationToken: z.string().max(2048).optional() })
@@ -30,6 +33,24 @@ async function page<T extends { key: string }>(pageSize: number, cursor: z.infer
     }
   }
   return { items, next };
+}
+
+/**
+ * Lays each attribute type kept beside users (signInActivity) onto the page's
+ * users. Its rows share the users' buckets and row keys, so a page that walks
+ * a bucket in key order reads them with one range query per bucket; a search
+ * page (sparse in its range) reads them by key, 14 to a query.
+ * Kept apart, a sign-in changes neither the user row nor its content hash.
+ */
+async function withAttributes(store: ObjectStore, items: Array<Record<string, Json> & { key: string }>, dense: boolean): Promise<void> {
+  for (const m of RESOURCES.filter((r) => r.mode === "attribute" && r.of === "users")) {
+    const keys = items.map((i) => i.key);
+    const found = dense ? await store.dataInRange(m.type, keys) : new Map([...(await store.metaOf(m.type, keys, true))].map(([k, v]) => [k, v.data ?? {}]));
+    for (const item of items) {
+      const data = found.get(store.rowKeyOf(item.key));
+      for (const p of m.select) if (data?.[p] !== undefined) item[p] = data[p];
+    }
+  }
 }
 
 /** Approve or reject: either way the tenant is no longer waiting for an admin. */
@@ -54,6 +75,8 @@ export const dataRoutes = [
       const { value: t } = await loadTenant(deps, params.id);
       const type = params.type ?? "";
       if (!OBJECT_TYPE_NAMES.includes(type)) throw notFound(`Object type '${type}'`);
+      // The feed lives in its own table, newest first: the same pages as /audits, unfiltered.
+      if (RESOURCES.some((r) => r.type === type && r.mode === "feed")) return { status: 200, jsonBody: await auditsPage(deps, t.id, query) };
       const cursor = decodeToken(query.continuationToken, cursorSchema);
       const parent = linkParentOf(type)?.members;
       if (parent?.link) {
@@ -71,6 +94,7 @@ export const dataRoutes = [
       const { items, next } = await page(query.pageSize, cursor, OBJECT_BUCKETS, async function* (b, after) {
         for await (const row of store.listBucket(type, b, after, nameFilter)) yield { ...row.data, key: row.id };
       });
+      if (type === "users") await withAttributes(store, items, prefix === undefined);
       return { status: 200, jsonBody: { items: items.map(({ key: _k, ...rest }) => rest), ...(next ? { continuationToken: encodeToken(next) } : {}) } };
     },
   }),

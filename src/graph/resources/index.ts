@@ -1,13 +1,16 @@
+import type { Cloud } from "../../config/clouds.js";
 import { LINK_TYPES, SYNCED_TYPES, type SyncedType } from "../../domain/synced.js";
 import type { ResourceModule, ResourceModuleOf } from "../resource.js";
 import { administrativeUnits } from "./administrative-units.js";
 import { applications } from "./applications.js";
 import { devices } from "./devices.js";
+import { directoryAudits } from "./directory-audits.js";
 import { directoryRoles } from "./directory-roles.js";
 import { groups } from "./groups.js";
 import { oauth2PermissionGrants } from "./oauth2-permission-grants.js";
 import { roleAssignments, roleDefinitions, roleEligibilities } from "./role-management.js";
 import { servicePrincipals } from "./service-principals.js";
+import { signInActivity } from "./sign-in-activity.js";
 import { subscribedSkus } from "./subscribed-skus.js";
 import { users } from "./users.js";
 
@@ -28,6 +31,8 @@ const BY_TYPE: { readonly [T in SyncedType]: ResourceModuleOf<T> } = {
   roleAssignments,
   roleEligibilities,
   oauth2PermissionGrants,
+  signInActivity,
+  directoryAudits,
 };
 
 /** The one list of synced resource types, in catalogue order; everything that fans out iterates this. */
@@ -39,6 +44,9 @@ export function resourceOf(type: SyncedType): ResourceModule {
   if (!r) throw new Error(`unknown resource type ${type}`);
   return r;
 }
+
+/** The types a new tenant syncs when it names none: every type its cloud offers. */
+export const defaultTypesFor = (cloud: Cloud): SyncedType[] => RESOURCES.filter((r) => !r.clouds || r.clouds.includes(cloud)).map((r) => r.type);
 
 /** Every name that keys counts and the browse API: the synced types and their links. */
 export const OBJECT_TYPE_NAMES: readonly string[] = Object.freeze([...SYNCED_TYPES, ...LINK_TYPES]);

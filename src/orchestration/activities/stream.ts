@@ -5,6 +5,7 @@ import type { Services } from "../../services.js";
 import { graphPageSource } from "../../sync/graph-source.js";
 import { liveTarget } from "../../sync/live-sink.js";
 import { previewTarget } from "../../sync/preview-sink.js";
+import { runSideStream } from "../../sync/run-side-stream.js";
 import { buildScope } from "../../sync/scope.js";
 import { runStream, type StreamProgress } from "../../sync/stream.js";
 import type { StreamTaskInput } from "../contract.js";
@@ -22,12 +23,18 @@ export async function streamTask(services: Services, input: StreamTaskInput, ctx
   });
   const graph = graphPageSource(client);
   const m = resourceOf(input.type);
-  const { scope, hash } = await buildScope(graph, m, tenant.value.filters);
   const { stores, sink } = input.mode === "preview" ? previewTarget(services.tables, input.tenantId, input.runId) : liveTarget(services.tables, input.tenantId);
+  const budgetMs = services.config.streamBudgetMs;
   try {
+    const side = await runSideStream(
+      { graph, stores, liveState: services.syncState },
+      { tenantId: input.tenantId, runId: input.runId, module: m, fullScan: input.fullScan, mode: input.mode, cloud: tenant.value.cloud, filters: tenant.value.filters, budgetMs, settings: services.config },
+    );
+    if (side) return side;
+    const { scope, hash } = await buildScope(graph, m, tenant.value.filters);
     return await runStream(
       { graph, stores },
-      { tenantId: input.tenantId, module: m, runId: input.runId, fullScan: input.fullScan, scope, scopeHash: hash, budgetMs: services.config.streamBudgetMs },
+      { tenantId: input.tenantId, module: m, runId: input.runId, fullScan: input.fullScan, scope, scopeHash: hash, budgetMs },
       sink,
     );
   } finally {

@@ -14,6 +14,7 @@ import type { Trigger } from "../../../../src/store/history-store.js";
 import type { Filters } from "../../../../src/domain/filters.js";
 import { finishRun, type FinishResult } from "../../../../src/sync/finish-run.js";
 import type { PageSource } from "../../../../src/sync/graph-source.js";
+import { runSideStream, type SideStreamInput } from "../../../../src/sync/run-side-stream.js";
 import { buildScope } from "../../../../src/sync/scope.js";
 import type { SyncStores } from "../../../../src/sync/stores.js";
 import { runStream, type StreamProgress } from "../../../../src/sync/stream.js";
@@ -36,7 +37,11 @@ export interface SyncDriverOptions {
   /** Called as the fan-in starts, once every stream is done. */
   onStreamsDone?(): void;
   readonly timeoutMs?: number;
+  /** The sign-in interval and the audit feed's retention and overlap (the service's defaults when absent). */
+  readonly settings?: SideStreamInput["settings"];
 }
+
+const SIDE_DEFAULTS: SideStreamInput["settings"] = { signInActivityIntervalMs: 6 * 3_600_000, directoryAudits: { retentionMs: 30 * 86_400_000, overlapMs: 5 * 60_000 } };
 
 export interface SyncDriverRun {
   /** Each type's last stream progress. */
@@ -59,6 +64,14 @@ export async function driveSync(o: SyncDriverOptions): Promise<SyncDriverRun> {
       calls++;
       const graph = o.graphFor(input.type);
       const m = resourceOf(input.type);
+      const side = await runSideStream(
+        { graph, stores: o.stores, liveState: o.stores.state },
+        { tenantId: o.tenantId, runId: input.runId, module: m, fullScan: input.fullScan, mode: "live", cloud: "global", filters: o.filters, budgetMs: o.budgetMs, settings: o.settings ?? SIDE_DEFAULTS },
+      );
+      if (side) {
+        streams.set(input.type, side);
+        return side;
+      }
       const { scope, hash } = await buildScope(graph, m, o.filters);
       const p = await runStream({ graph, stores: o.stores }, { tenantId: o.tenantId, module: m, runId: input.runId, fullScan: input.fullScan, scope, scopeHash: hash, budgetMs: o.budgetMs });
       streams.set(input.type, p);
