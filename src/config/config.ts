@@ -36,6 +36,9 @@ const hostList = z.string().transform((value, ctx) => {
 const optional = <T extends z.ZodTypeAny>(s: T) =>
   z.preprocess((v) => (v === "" ? undefined : v), s.optional());
 
+/** A full pass of each per-parent kind daily: what no change signal showed is caught within a day. */
+export const DEFAULT_FULL_PASS_HOURS = 24;
+
 /**
  * Every environment variable the service reads. infra/ sets each required
  * one in the Function App's app settings (a structural test holds this).
@@ -69,6 +72,8 @@ const envSchema = z.object({
   SYNC_NOW_DAILY_LIMIT: z.coerce.number().int().min(1).max(100).default(4),
   /** Time one stream activity works before it returns a continuation. */
   SYNC_STREAM_BUDGET_SECONDS: z.coerce.number().min(0).max(1800).default(240),
+  /** Hours between full passes of the per-parent kinds (app role assignments); between them only changed parents are read. */
+  SYNC_FULL_PASS_HOURS: z.coerce.number().min(1).max(24 * 30).default(DEFAULT_FULL_PASS_HOURS),
   /** Local runtime only: point every cloud at the simulated Azure. */
   CLOUD_AUTHORITY_HOST_OVERRIDE: optional(httpsUrl),
   CLOUD_GRAPH_BASE_URL_OVERRIDE: optional(httpsUrl),
@@ -107,6 +112,8 @@ export interface Config {
   readonly syncTimerSchedule: string;
   readonly syncNowDailyLimit: number;
   readonly streamBudgetMs: number;
+  /** Longest time between full passes of a per-parent kind. */
+  readonly fullPassMs: number;
   readonly cloudOverride: EndpointOverrides;
   /** `host:port` entries a tenant's endpoint override may use besides its cloud's documented hosts. */
   readonly endpointAllowedHosts: readonly string[];
@@ -169,6 +176,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     syncTimerSchedule: e.SYNC_TIMER_SCHEDULE,
     syncNowDailyLimit: e.SYNC_NOW_DAILY_LIMIT,
     streamBudgetMs: e.SYNC_STREAM_BUDGET_SECONDS * 1000,
+    fullPassMs: e.SYNC_FULL_PASS_HOURS * 3_600_000,
     cloudOverride,
     endpointAllowedHosts: e.ENDPOINT_ALLOWED_HOSTS,
   });

@@ -15,7 +15,8 @@ export type SyncedType =
   | "roleDefinitions"
   | "roleAssignments"
   | "roleEligibilities"
-  | "oauth2PermissionGrants";
+  | "oauth2PermissionGrants"
+  | "appRoleAssignments";
 
 /** Link types stored beside their parent type, browsable through it. */
 export type LinkType = "memberships" | "administrativeUnitMembers";
@@ -28,8 +29,13 @@ export interface ResourceModule {
   readonly type: SyncedType;
   /** Collection path under the version, e.g. "/users". */
   readonly path: string;
-  /** Delta where Graph offers it (concepts/delta-query-overview.md, "Supported resources"), otherwise a full list on every run. */
-  readonly mode: "delta" | "list";
+  /**
+   * Delta where Graph offers it (concepts/delta-query-overview.md, "Supported resources"), otherwise a full list on every run;
+   * "perParent": listed under each object of `parent` (through $batch), refreshing only the parents that changed.
+   */
+  readonly mode: "delta" | "list" | "perParent";
+  /** perParent only: the parent type, and the collection under one parent (`path` then only names it). */
+  readonly parent?: { readonly type: SyncedType; path(id: string): string };
   /** Properties tracked and stored; `id` is implied. */
   readonly select: readonly string[];
   /** The least application permission that reads this type, named in reports. */

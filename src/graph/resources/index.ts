@@ -1,6 +1,7 @@
 import type { ResourceModule, SyncedType } from "../resource.js";
 import { administrativeUnits } from "./administrative-units.js";
 import { applications } from "./applications.js";
+import { appRoleAssignments } from "./app-role-assignments.js";
 import { devices } from "./devices.js";
 import { directoryRoles } from "./directory-roles.js";
 import { groups } from "./groups.js";
@@ -24,6 +25,7 @@ export const RESOURCES: readonly ResourceModule[] = Object.freeze([
   roleAssignments,
   roleEligibilities,
   oauth2PermissionGrants,
+  appRoleAssignments,
 ]);
 
 const byType = new Map<SyncedType, ResourceModule>(RESOURCES.map((r) => [r.type, r]));

@@ -6,6 +6,7 @@ import { previewKey } from "../../store/preview-store.js";
 import { graphPageSource } from "../../sync/graph-source.js";
 import { buildScope } from "../../sync/scope.js";
 import { syncStores } from "../../sync/stores.js";
+import { runPerParent } from "../../sync/per-parent.js";
 import { runStream, type StreamProgress } from "../../sync/stream.js";
 import type { StreamTaskInput } from "../contract.js";
 import { currentRunTenant } from "./guard.js";
@@ -25,20 +26,20 @@ export async function streamTask(services: Services, input: StreamTaskInput, ctx
   const { scope, hash } = await buildScope(graph, m, tenant.value.filters);
   const preview = input.mode === "preview";
   const stores = preview ? syncStores(services.tables, previewKey(input.tenantId, input.runId), "preview") : syncStores(services.tables, input.tenantId);
+  const streamInput = {
+    tenantId: stores.objects.tenantId,
+    module: m,
+    runId: input.runId,
+    fullScan: input.fullScan,
+    scope,
+    scopeHash: hash,
+    budgetMs: services.config.streamBudgetMs,
+    ...(preview ? { previewOf: services.objects(input.tenantId) } : {}),
+  };
   try {
-    return await runStream(
-      { graph, stores },
-      {
-        tenantId: stores.objects.tenantId,
-        module: m,
-        runId: input.runId,
-        fullScan: input.fullScan,
-        scope,
-        scopeHash: hash,
-        budgetMs: services.config.streamBudgetMs,
-        ...(preview ? { previewOf: services.objects(input.tenantId) } : {}),
-      },
-    );
+    // Per-parent kinds (no delta of their own) read their parents' collections through $batch.
+    if (m.mode === "perParent") return await runPerParent({ graph, stores }, { ...streamInput, fullPassMs: services.config.fullPassMs });
+    return await runStream({ graph, stores }, streamInput);
   } finally {
     if (throttled > 0) ctx.log(graphThrottledMessage({ tenantId: input.tenantId, count: throttled }));
   }

@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import type { Json } from "../../src/graph/resource.js";
+import { resourceOf } from "../../src/graph/resources/index.js";
+import { textOf } from "../../src/domain/text.js";
+import { createSimTenant, simGet, simPost } from "../support/sim.js";
+import { harness, syncOnce, type Harness } from "../support/sync.js";
+import { expectedCounts, type Applied } from "../support/mutations.js";
+
+const KINDS = ["servicePrincipals", "appRoleAssignments"] as const;
+const m = resourceOf("appRoleAssignments");
+
+type Row = Record<string, Json>;
+const truthOf = async (tenantId: string): Promise<Row[]> => simGet<Row[]>(`/_sim/${tenantId}/truth/appRoleAssignments`);
+
+/** The store equals the ground truth: count, and every selected property of every assignment. */
+async function expectEqualToTruth(h: Harness): Promise<Row[]> {
+  const truth = await truthOf(h.tenantId);
+  const stored = new Map<string, Row>();
+  for await (const r of h.stores.objects.list("appRoleAssignments")) stored.set(r.id, r.data);
+  expect(stored.size).toBe(truth.length);
+  for (const o of truth) {
+    const want: Row = { id: o.id ?? null };
+    for (const p of m.select) if (o[p] !== undefined) want[p] = o[p];
+    expect(stored.get(textOf(o.id)), textOf(o.id)).toEqual(want);
+  }
+  return truth;
+}
+
+interface Logged {
+  readonly method: string;
+  readonly path: string;
+  readonly start: number;
+}
+const requestsOf = async (tenantId: string): Promise<Logged[]> => (await simGet<{ requests: Logged[] }>(`/_sim/requests?tenantId=${tenantId}`)).requests;
+const assignedToOf = (log: readonly Logged[]): string[] => log.flatMap((r) => /^\/v1\.0\/servicePrincipals\/([^/]+)\/appRoleAssignedTo$/.exec(r.path)?.[1] ?? []);
+
+describe("app role assignments through $batch", () => {
+  it("a first sync equals the ground truth, read in batches of at most 20", async () => {
+    const t = await createSimTenant({ spec: { users: 120, groups: 8, applications: 60 } });
+    const h = await harness(t);
+    await simPost("/_sim/requests", {}, "DELETE").catch(() => undefined);
+    const { streams, finish } = await syncOnce(h, { runId: "run-1", types: KINDS });
+    expect(finish.status).toBe("succeeded");
+    expect(streams.get("appRoleAssignments")).toMatchObject({ status: "done", mode: "full" });
+    const truth = await expectEqualToTruth(h);
+    expect(truth.length).toBeGreaterThan(20);
+    const log = await requestsOf(t.tenantId);
+    const batches = log.filter((r) => r.method === "POST" && r.path === "/v1.0/$batch").length;
+    const items = assignedToOf(log);
+    const sps = (await simGet<Row[]>(`/_sim/${t.tenantId}/truth/servicePrincipals?select=id`)).length;
+    // Every service principal once, never one request per parent outside a batch: ⌈n/20⌉ batches.
+    expect(new Set(items).size).toBe(sps);
+    expect(batches).toBe(Math.ceil(sps / 20));
+    expect(items.length).toBeLessThanOrEqual(batches * 20);
+  });
+
+  it("a delta run after mutations applies exactly them, reading only the service principals they touched", async () => {
+    const t = await createSimTenant({ spec: { users: 150, groups: 8, applications: 80 } });
+    const h = await harness(t);
+    await syncOnce(h, { runId: "run-1", types: KINDS });
+    const before = await truthOf(t.tenantId);
+    const { applied } = (await simPost(`/_sim/${t.tenantId}/mutations`, { seed: 7, count: 120 })) as { applied: Applied[] };
+    const ara = applied.filter((a) => a.type === "appRoleAssignments");
+    expect(ara.length).toBeGreaterThan(0);
+    const since = Date.now();
+    const { streams, finish } = await syncOnce(h, { runId: "run-2", types: KINDS });
+    expect(finish.status).toBe("succeeded");
+    expect(streams.get("appRoleAssignments")?.mode).toBe("delta");
+    await expectEqualToTruth(h);
+
+    // The SPs a change touched: an assignment's own, a changed SP, or one holding a deleted principal's assignment.
+    const deleted = new Set(applied.filter((a) => a.kind === "softDelete" || a.kind === "hardDelete").map((a) => a.id));
+    const touched = new Set([...ara.map((a) => a.parentId ?? ""), ...applied.filter((a) => a.type === "servicePrincipals").map((a) => a.id)]);
+    for (const a of before) if (deleted.has(textOf(a.principalId))) touched.add(textOf(a.resourceId));
+    const read = new Set(assignedToOf((await requestsOf(t.tenantId)).filter((r) => r.start >= since)));
+    for (const sp of ara.map((a) => a.parentId ?? "")) expect(read.has(sp), sp).toBe(true);
+    expect([...read].filter((sp) => !touched.has(sp))).toEqual([]);
+
+    // The history counts what changed: the assignments added and removed.
+    const record = finish.records.find((r) => r.type === "appRoleAssignments");
+    const want = expectedCounts(applied, "appRoleAssignments");
+    expect(record?.changed).toBe(want.changed);
+  });
+
+  it("a delta run with no change reads no service principal's assignments", async () => {
+    const t = await createSimTenant({ spec: { users: 60, groups: 4, applications: 30 } });
+    const h = await harness(t);
+    await syncOnce(h, { runId: "run-1", types: KINDS });
+    const since = Date.now();
+    const { streams } = await syncOnce(h, { runId: "run-2", types: KINDS });
+    expect(streams.get("appRoleAssignments")).toMatchObject({ status: "done", mode: "delta" });
+    expect(assignedToOf((await requestsOf(t.tenantId)).filter((r) => r.start >= since))).toEqual([]);
+    await expectEqualToTruth(h);
+  });
+});
