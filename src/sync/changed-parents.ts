@@ -19,8 +19,9 @@ const AUDIT_PAGE = 999;
 // Entra's activity names (api-reference/v1.0/resources/directoryaudit.md, activityDisplayName):
 // "Add app role assignment grant to user", "Remove app role assignment from user", "Add service principal", …
 const PARENT_ACTIVITY = /app role assignment|service principal/i;
-// A deleted principal's assignments leave its apps' appRoleAssignedTo.
-const PRINCIPAL_DELETED = /^(hard )?delete (user|group|service principal)$/i;
+// A deleted principal's assignments leave its apps' appRoleAssignedTo; a soft-deleted one's come back
+// with a restore (api-reference/v1.0/api/directory-deleteditems-restore.md), so they are hidden, not erased.
+const PRINCIPAL_CHANGE = /^(hard delete|delete|restore) (user|group|service principal)$/i;
 const PRINCIPAL_TYPES = new Set(["User", "Group", "ServicePrincipal"]);
 
 type Raw = Record<string, unknown>;
@@ -79,11 +80,16 @@ interface AuditSignal {
   readonly seen: readonly string[];
   /** Graph refused the audit log: its text. */
   readonly refused: string | null;
+  /** Principals soft-deleted, and deleted for good, since the cursor. */
+  readonly softDeleted: readonly string[];
+  readonly purged: readonly string[];
 }
 
 /** Parents named by audit entries since the cursor: assignment changes (no delta shows them) and deleted principals. */
 async function changedByAudit(graph: PageSource, cursor: ParentCursor, parents: Set<string>, principals: Set<string>): Promise<AuditSignal> {
-  if (cursor.auditSince === null) return { since: null, seen: [], refused: null };
+  if (cursor.auditSince === null) return { since: null, seen: [], refused: null, softDeleted: [], purged: [] };
+  // Each principal's latest delete, hard delete or restore: the log is served newest first, but no order is promised.
+  const last = new Map<string, { at: number; change: string }>();
   const from = new Date(Date.parse(cursor.auditSince) - AUDIT_OVERLAP_MS).toISOString();
   const seenBefore = new Set(cursor.seenAudits);
   const entries: Array<{ id: string; at: string }> = [];
@@ -100,21 +106,29 @@ async function changedByAudit(graph: PageSource, cursor: ParentCursor, parents: 
         for (const t of targets) {
           if (!t || typeof t !== "object" || Array.isArray(t) || typeof t.id !== "string") continue;
           if (PARENT_ACTIVITY.test(activity) && t.type === "ServicePrincipal") parents.add(t.id);
-          if (PRINCIPAL_DELETED.test(activity) && PRINCIPAL_TYPES.has(textOf(t.type))) principals.add(t.id);
+          const change = PRINCIPAL_CHANGE.exec(activity)?.[1]?.toLowerCase();
+          if (!change || !PRINCIPAL_TYPES.has(textOf(t.type))) continue;
+          principals.add(t.id);
+          const ms = Date.parse(at) || 0;
+          if ((last.get(t.id)?.at ?? -1) <= ms) last.set(t.id, { at: ms, change });
         }
       }
       url = page.nextLink;
     }
   } catch (err) {
-    if (err instanceof PermissionDenied || err instanceof GraphRefused || err instanceof LicenceRequired) return { since: cursor.auditSince, seen: cursor.seenAudits, refused: err.message };
+    if (err instanceof PermissionDenied || err instanceof GraphRefused || err instanceof LicenceRequired) return { since: cursor.auditSince, seen: cursor.seenAudits, refused: err.message, softDeleted: [], purged: [] };
     throw err;
   }
   // Instants, not strings: Graph writes up to seven fractional digits, or none.
   const sinceMs = entries.reduce((m, e) => Math.max(m, Date.parse(e.at) || 0), Date.parse(cursor.auditSince));
-  return { since: new Date(sinceMs).toISOString(), seen: entries.filter((e) => Date.parse(e.at) >= sinceMs - AUDIT_OVERLAP_MS).map((e) => e.id), refused: null };
+  return { since: new Date(sinceMs).toISOString(), seen: entries.filter((e) => Date.parse(e.at) >= sinceMs - AUDIT_OVERLAP_MS).map((e) => e.id), refused: null, softDeleted: idsWith(last, "delete"), purged: idsWith(last, "hard delete") };
 }
 
-/** Parents holding a stored row of any of these principals. */
+function idsWith(last: ReadonlyMap<string, { change: string }>, change: string): string[] {
+  return [...last].filter(([, c]) => c.change === change).map(([id]) => id);
+}
+
+/** Parents holding a stored row of any of these principals, hidden rows included (a restored principal's). */
 async function parentsOfPrincipals(stores: SyncStores, type: SyncedType, principals: ReadonlySet<string>, out: Set<string>): Promise<void> {
   if (principals.size === 0) return;
   for (let b = 0; b < OBJECT_BUCKETS; b++) {
@@ -125,8 +139,13 @@ async function parentsOfPrincipals(stores: SyncStores, type: SyncedType, princip
   }
 }
 
-/** The parents to read again since the cursor, and the cursor after them. */
-export async function changedParents(graph: PageSource, stores: SyncStores, m: ResourceModule, cursor: ParentCursor): Promise<{ parents: string[]; next: ParentCursor; note: string | null }> {
+/** The parents to read again since the cursor, the cursor after them, and the principals deleted meanwhile. */
+export async function changedParents(
+  graph: PageSource,
+  stores: SyncStores,
+  m: ResourceModule,
+  cursor: ParentCursor,
+): Promise<{ parents: string[]; next: ParentCursor; note: string | null; softDeleted: readonly string[]; purged: readonly string[] }> {
   const parentType = m.parent?.type;
   if (!parentType) throw new Error(`${m.type} is not a per-parent kind`);
   const parents = new Set<string>();
@@ -140,6 +159,8 @@ export async function changedParents(graph: PageSource, stores: SyncStores, m: R
     parents: [...parents].sort(),
     next: { ...cursor, rowsAfter, fullRun: null, auditSince: audit.since, seenAudits: audit.seen },
     note,
+    softDeleted: audit.softDeleted,
+    purged: audit.purged,
   };
 }
 

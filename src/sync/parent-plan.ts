@@ -26,6 +26,10 @@ export interface ParentPlan {
   readonly next: ParentCursor;
   /** Why a change signal could not be read (the audit log refused); shown in the history. */
   readonly note: string | null;
+  /** Principals soft-deleted since the last pass: their rows are hidden, as a restore brings them back. */
+  readonly softDeleted: readonly string[];
+  /** Principals deleted for good: their hidden rows go. */
+  readonly purged: readonly string[];
 }
 
 interface PlanRow {

@@ -21,7 +21,13 @@ export interface PerParentInput extends StreamInput {
 }
 
 type Raw = Record<string, unknown>;
+
+/** Soft-deleted objects stay restorable for 30 days (api-reference/v1.0/resources/directory.md, deleted items). */
+const RESTORABLE_MS = 30 * 86_400_000;
 interface StoredRow {
+  readonly hidden: boolean;
+  readonly hiddenAt: string;
+  readonly principal: string;
   readonly hash: string;
   readonly run: string;
   readonly seq: number;
@@ -55,6 +61,7 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
   const parent = m.parent;
   const plans = new ParentPlanStore(stores.objects.table);
   const preview = input.previewOf !== undefined;
+  const batchOptions = input.retry ? { retry: input.retry } : {};
 
   const previous = await stores.state.get(tenantId, m.type);
   const row = await plans.get(tenantId, m.type);
@@ -68,14 +75,15 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
     const c = row.cursor;
     const at = new Date(now()).toISOString();
     const due = !c?.lastFullAt || now() - Date.parse(c.lastFullAt) >= input.fullPassMs;
-    const full = preview || input.fullScan || !c || due || previous?.filterHash !== input.scopeHash;
-    if (full) {
-      const rowsAfter = await newestRows(stores, parent.type);
-      plan = { runId, full, parents: await allParents(graph, m), note: null, next: { rowsAfter, fullRun: runId, lastFullAt: at, auditSince: at, auditFloor: at, seenAudits: [] } };
+    const changed = preview || input.fullScan || !c || due || previous?.filterHash !== input.scopeHash ? undefined : await changedParents(graph, stores, m, c);
+    if (changed) {
+      plan = { runId, full: false, parents: changed.parents, note: changed.note, next: changed.next, softDeleted: changed.softDeleted, purged: changed.purged };
     } else {
-      const changed = await changedParents(graph, stores, m, c);
-      plan = { runId, full, parents: changed.parents, note: changed.note, next: changed.next };
+      const rowsAfter = await newestRows(stores, parent.type);
+      const next = { rowsAfter, fullRun: runId, lastFullAt: at, auditSince: at, auditFloor: at, seenAudits: [] };
+      plan = { runId, full: true, parents: await allParents(graph, m), note: null, next, softDeleted: [], purged: [] };
     }
+    const full = plan.full;
     await plans.put(tenantId, m.type, { cursor: c, plan });
     state = {
       type: m.type,
@@ -102,13 +110,25 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
   const checkpointSeq = state.seq;
   const writer = new BatchWriter(stores.objects.table);
   const held = stores.held.writer();
+  // Soft deletes park the ID beside the links (applyDeletions); a restore or purge takes it off.
+  const links = new BatchWriter(stores.members.table);
   const counters = state.counters;
-  const writes = () => ({ transactions: writer.stats.transactions + held.stats.transactions, entities: writer.stats.entities + held.stats.entities });
-  const flush = () => Promise.all([writer.flush(), held.flush()]);
-  const stage = async (id: string): Promise<void> => {
+  const all = [writer, held, links];
+  const writes = () => ({ transactions: all.reduce((n, w) => n + w.stats.transactions, 0), entities: all.reduce((n, w) => n + w.stats.entities, 0) });
+  const flush = () => Promise.all(all.map((w) => w.flush()));
+  const softDeleted = new Set(plan.softDeleted);
+  const purged = new Set(plan.purged);
+  /** A deletion staged for the fan-in; soft: hidden, kept for its principal's restore. */
+  const stage = async (id: string, soft = false): Promise<void> => {
     if (preview) return;
-    await held.upsert(stores.held.entity(tenantId, { type: m.type, id, runId, soft: false }));
+    await held.upsert(stores.held.entity(tenantId, { type: m.type, id, runId, soft }));
     counters.deleted++;
+  };
+  /** A hidden row whose principal is gone for good: already out of the live set and its counts. */
+  const purge = async (id: string): Promise<void> => {
+    if (preview) return;
+    await writer.delete(stores.objects.partitionOf(m.type, id), stores.objects.rowKeyOf(id));
+    await links.delete(stores.members.parkedPartition(), stores.objects.rowKeyOf(id));
   };
 
   /** One group of parents: every page of each, then the stored rows laid against them. */
@@ -116,7 +136,7 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
     const items = new Map<string, GraphObject[]>(ids.map((id) => [id, []]));
     let open = ids.map((id) => ({ id, url: `${parent.path(id)}?$select=${m.select.join(",")}&$top=999` }));
     while (open.length > 0) {
-      const answers = await batchGet(post, open.map((o) => o.url), input.retry ? { retry: input.retry } : {});
+      const answers = await batchGet(post, open.map((o) => o.url), batchOptions);
       counters.pages++;
       const more: typeof open = [];
       for (const [k, a] of answers.entries()) {
@@ -148,7 +168,9 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
         counters.objects++;
         const data: Record<string, Json> = project(m, o);
         const hash = contentHash(data);
-        const s = stored.get(o.id);
+        const row = stored.get(o.id);
+        // A hidden row (its principal was soft-deleted) seen again: restored, so new to the live set.
+        const s = row?.hidden ? undefined : row;
         const countedBefore = s?.run === runId && (s.seq <= checkpointSeq || s.call === call);
         const op: "a" | "u" = s && !(s.run === runId && s.op === "a") ? "u" : "a";
         if (!countedBefore && (!s || s.hash !== hash || (s.run === runId && s.seq > checkpointSeq))) {
@@ -159,12 +181,17 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
           const e = stores.objects.entity(m.type, o.id, { name: m.name(o), hash, run: runId, seq, op, call, scan: runId, data });
           // The parent and principal as columns: a parent's rows, or a deleted principal's, are found by query.
           await writer.upsert({ ...e, parent: pid, principal: textOf(o.principalId) });
+          if (row?.hidden) await links.delete(stores.members.parkedPartition(), stores.objects.rowKeyOf(o.id));
         } else {
           await writer.upsert({ partitionKey: stores.objects.partitionOf(m.type, o.id), rowKey: stores.objects.rowKeyOf(o.id), scan: runId }, "Merge");
         }
       }
     }
-    for (const [id, s] of stored) if (!seen.has(id) && items.has(s.parent)) await stage(id);
+    for (const [id, s] of stored) {
+      if (seen.has(id)) continue;
+      if (!s.hidden) await stage(id, softDeleted.has(s.principal));
+      else if (purged.has(s.principal) || !(now() - Date.parse(s.hiddenAt) < RESTORABLE_MS)) await purge(id);
+    }
     return "ok";
   };
 
@@ -173,10 +200,19 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
     for (let b = 0; b < OBJECT_BUCKETS; b++) {
       const pk = objectPartition(stores.objects.tenantId, m.type, b);
       for (const filter of columnFilters(pk, "parent", ids)) {
-        const it = stores.objects.table.listEntities<Raw>({ queryOptions: { filter, select: ["RowKey", "hash", "run", "seq", "call", "op", "parent", "hidden"] } });
+        const it = stores.objects.table.listEntities<Raw>({ queryOptions: { filter, select: ["RowKey", "hash", "run", "seq", "call", "op", "parent", "principal", "hidden", "hiddenAt"] } });
         for await (const e of it) {
-          if (e.hidden === true) continue;
-          out.set(textOf(e.rowKey), { hash: textOf(e.hash), run: textOf(e.run), seq: Number(e.seq ?? 0), call: textOf(e.call), op: e.op === "a" ? "a" : "u", parent: textOf(e.parent) });
+          out.set(textOf(e.rowKey), {
+            hidden: e.hidden === true,
+            hiddenAt: textOf(e.hiddenAt),
+            principal: textOf(e.principal),
+            hash: textOf(e.hash),
+            run: textOf(e.run),
+            seq: Number(e.seq ?? 0),
+            call: textOf(e.call),
+            op: e.op === "a" ? "a" : "u",
+            parent: textOf(e.parent),
+          });
         }
       }
     }
@@ -211,8 +247,11 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
     }
     if (plan.full && !preview) {
       await writer.flush();
-      // What the full pass did not see belongs to no live parent.
-      for await (const u of stores.objects.unseen(m.type, runId)) await stage(u.id);
+      // What the full pass did not see belongs to no live parent; a hidden row waits out the restore window.
+      for await (const u of stores.objects.unseen(m.type, runId)) {
+        if (u.hiddenAt === undefined) await stage(u.id);
+        else if (!(now() - Date.parse(u.hiddenAt) < RESTORABLE_MS)) await purge(u.id);
+      }
     }
     await flush();
     state.total = plan.full ? await stores.objects.count(m.type) : state.total + counters.added;
@@ -223,7 +262,7 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
     await stores.state.put(tenantId, m.type, state);
     return progressOf(state, writes());
   } catch (err) {
-    await Promise.allSettled([writer.flush(), held.flush()]);
+    await Promise.allSettled(all.map((w) => w.flush()));
     throw err;
   }
 }
