@@ -3,7 +3,7 @@ import type { ResourceModule, SyncedType } from "../graph/resource.js";
 import { textOf } from "../domain/text.js";
 import { OBJECT_BUCKETS, objectPartition } from "../store/keys.js";
 import { GraphRefused, LicenceRequired, PermissionDenied, type PageSource } from "./graph-source.js";
-import { columnFilters, type ParentCursor } from "./parent-plan.js";
+import { columnFilters, type ParentCursor, type ParentPlan } from "./parent-plan.js";
 import type { SyncStores } from "./stores.js";
 
 /**
@@ -177,4 +177,18 @@ export async function allParents(graph: PageSource, m: ResourceModule): Promise<
     url = page.nextLink;
   }
   return [...new Set(out)].sort();
+}
+
+/** This run's pass: every parent when there is no cursor to go on, else the parents changed since it. */
+export async function planPass(graph: PageSource, stores: SyncStores, m: ResourceModule, runId: string, at: string, cursor: ParentCursor | null): Promise<ParentPlan> {
+  if (cursor) {
+    const c = await changedParents(graph, stores, m, cursor);
+    return { runId, full: false, parents: c.parents, note: c.note, next: c.next, softDeleted: c.softDeleted, purged: c.purged };
+  }
+  const parentType = m.parent?.type;
+  if (!parentType) throw new Error(`${m.type} is not a per-parent kind`);
+  // The row cursor starts at the rows stored now; the audit log at this instant (what came before, the pass reads).
+  const rowsAfter = await newestRows(stores, parentType);
+  const next: ParentCursor = { rowsAfter, fullRun: runId, lastFullAt: at, auditSince: at, auditFloor: at, seenAudits: [] };
+  return { runId, full: true, parents: await allParents(graph, m), note: null, next, softDeleted: [], purged: [] };
 }

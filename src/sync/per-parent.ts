@@ -7,7 +7,7 @@ import { OBJECT_BUCKETS, objectPartition } from "../store/keys.js";
 import { zeroCounters, type StreamState } from "../store/sync-state.js";
 import { textOf } from "../domain/text.js";
 import { contentHash } from "./content-hash.js";
-import { allParents, changedParents, newestRows } from "./changed-parents.js";
+import { planPass } from "./changed-parents.js";
 import { GraphRefused, PermissionDenied } from "./graph-source.js";
 import { usableId } from "./page-context.js";
 import { columnFilters, ParentPlanStore, type ParentPlan } from "./parent-plan.js";
@@ -72,29 +72,17 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
     plan = row.plan;
     if (state.status !== "running") return progressOf(state);
   } else {
-    const c = row.cursor;
     const at = new Date(now()).toISOString();
-    const due = !c?.lastFullAt || now() - Date.parse(c.lastFullAt) >= input.fullPassMs;
-    const changed = preview || input.fullScan || !c || due || previous?.filterHash !== input.scopeHash ? undefined : await changedParents(graph, stores, m, c);
-    if (changed) {
-      plan = { runId, full: false, parents: changed.parents, note: changed.note, next: changed.next, softDeleted: changed.softDeleted, purged: changed.purged };
-    } else {
-      const rowsAfter = await newestRows(stores, parent.type);
-      const next = { rowsAfter, fullRun: runId, lastFullAt: at, auditSince: at, auditFloor: at, seenAudits: [] };
-      plan = { runId, full: true, parents: await allParents(graph, m), note: null, next, softDeleted: [], purged: [] };
-    }
-    const full = plan.full;
-    await plans.put(tenantId, m.type, { cursor: c, plan });
-    state = {
+    const fresh = (mode: StreamState["mode"], note: string | null): StreamState => ({
       type: m.type,
       runId,
-      mode: full ? "full" : "delta",
+      mode,
       nextUrl: null,
       deltaLink: null,
       seq: 0,
       counters: zeroCounters(),
       status: "running",
-      error: plan.note,
+      error: note,
       missingPermission: null,
       filterHash: input.scopeHash,
       total: previous?.total ?? 0,
@@ -102,7 +90,23 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
       startedAt: at,
       endedAt: null,
       skippedNames: [],
-    };
+    });
+    const c = row.cursor;
+    const due = !c?.lastFullAt || now() - Date.parse(c.lastFullAt) >= input.fullPassMs;
+    const wantFull = preview || input.fullScan || !c || due || previous?.filterHash !== input.scopeHash;
+    try {
+      plan = await planPass(graph, stores, m, runId, at, wantFull ? null : c);
+    } catch (err) {
+      // Refused while listing the parents: the kind ends here, as it would on a refused batch.
+      if (!(err instanceof PermissionDenied) && !(err instanceof GraphRefused)) throw err;
+      const s = fresh("full", null);
+      const denied = err instanceof PermissionDenied;
+      Object.assign(s, { status: denied ? "skipped" : "failed", error: denied ? `missing permission ${m.permission}` : err.message, missingPermission: denied ? m.permission : null, endedAt: at });
+      await stores.state.put(tenantId, m.type, s);
+      return progressOf(s);
+    }
+    await plans.put(tenantId, m.type, { cursor: c, plan });
+    state = fresh(plan.full ? "full" : "delta", plan.note);
     await stores.state.put(tenantId, m.type, state);
   }
 

@@ -134,4 +134,43 @@ describe("app role assignments through $batch", () => {
     const back = await expectEqualToTruth(h);
     expect(back.some((a) => a.principalId === user)).toBe(true);
   });
+
+  it("a pass cut into many calls by the time budget resumes at its checkpoints and ends equal to the truth", async () => {
+    const t = await createSimTenant({ spec: { users: 60, groups: 4, applications: 70 } });
+    const h = await harness(t);
+    // Budget 0: every call returns after its first group of 20 parents.
+    const { streams, calls } = await syncOnce(h, { runId: "run-1", types: ["appRoleAssignments"], budgetMs: 0 });
+    const sps = (await simGet<Row[]>(`/_sim/${t.tenantId}/truth/servicePrincipals?select=id`)).length;
+    expect(calls).toBe(Math.ceil(sps / 20));
+    expect(streams.get("appRoleAssignments")?.status).toBe("done");
+    await expectEqualToTruth(h);
+  });
+
+  it("without AuditLog.Read.All the delta run follows service principal changes only, and says so", async () => {
+    const t = await createSimTenant({ spec: { users: 60, groups: 4, applications: 30 } });
+    expect(t.apps[0]!.grantedPermissions).toContain("AuditLog.Read.All");
+    await simPost(`/_sim/${t.tenantId}/apps/${t.apps[0]!.clientId}/permissions`, { grantedPermissions: t.apps[0]!.grantedPermissions.filter((p) => p !== "AuditLog.Read.All") }, "PUT");
+    const h = await harness(t);
+    await syncOnce(h, { runId: "run-1", types: KINDS });
+    const sp = textOf((await truthOf(t.tenantId))[0]?.resourceId);
+    await simPost(`/_sim/${t.tenantId}/objects/servicePrincipals/${sp}`, { displayName: "Renamed app" }, "PATCH");
+    const since = Date.now();
+    const { streams, finish } = await syncOnce(h, { runId: "run-2", types: KINDS });
+    expect(finish.status).toBe("succeeded");
+    expect(streams.get("appRoleAssignments")).toMatchObject({ status: "done", mode: "delta" });
+    expect(streams.get("appRoleAssignments")?.error).toContain("the audit log was refused");
+    // The renamed service principal's row changed, so it is read again (in this run or, written after the read, the next).
+    const next = await syncOnce(h, { runId: "run-3", types: KINDS });
+    expect(next.streams.get("appRoleAssignments")?.mode).toBe("delta");
+    expect(assignedToOf((await requestsOf(t.tenantId)).filter((r) => r.start >= since))).toContain(sp);
+  });
+
+  it("without an Application read permission the kind is skipped naming it, and the rest succeed", async () => {
+    const t = await createSimTenant({ spec: { users: 30, groups: 2, applications: 10 }, grantedPermissions: ["User.Read.All"] });
+    const h = await harness(t);
+    const { streams, finish } = await syncOnce(h, { runId: "run-1", types: ["users", "appRoleAssignments"] });
+    expect(streams.get("appRoleAssignments")).toMatchObject({ status: "skipped", missingPermission: "Application.Read.All" });
+    expect(streams.get("users")?.status).toBe("done");
+    expect(finish.records.find((r) => r.type === "appRoleAssignments")?.status).toBe("skipped");
+  });
 });
