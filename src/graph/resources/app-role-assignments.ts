@@ -15,7 +15,7 @@ export const appRoleAssignments: ResourceModule = {
   mode: "perParent",
   parent: { type: "servicePrincipals", path: (id) => `/servicePrincipals/${encodeURIComponent(id)}/appRoleAssignedTo` },
   // Properties of api-reference/v1.0/resources/approleassignment.md.
-  select: ["principalId", "principalType", "principalDisplayName", "resourceId", "resourceDisplayName", "appRoleId", "createdDateTime"],
+  select: ["principalId", "principalType", "principalDisplayName", "resourceId", "resourceDisplayName", "appRoleId", "createdDateTime", "deletedDateTime"],
   permission: "Application.Read.All",
   grantedBy: ["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   name: (o) => textOf(o.principalDisplayName),
