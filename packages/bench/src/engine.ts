@@ -41,6 +41,21 @@ function seeing(graph: PageSource, seen: Seen, container: boolean): PageSource {
       }
       return p;
     },
+    // A per-parent kind's $batch: each answer inside it is a page of one parent's collection; the envelope is not.
+    ...(graph.post
+      ? {
+          async post(path: string, body: unknown): Promise<unknown> {
+            const r = await graph.post!(path, body);
+            const answers = (r as { responses?: Array<{ status?: number; body?: { value?: unknown[] } }> } | undefined)?.responses ?? [];
+            for (const a of answers) {
+              if (a.status !== 200) continue;
+              seen.pages++;
+              seen.objects += a.body?.value?.length ?? 0;
+            }
+            return r;
+          },
+        }
+      : {}),
   };
 }
 
