@@ -141,7 +141,8 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
     let open = ids.map((id) => ({ id, url: `${parent.path(id)}?$select=${m.select.join(",")}&$top=999` }));
     while (open.length > 0) {
       const answers = await batchGet(post, open.map((o) => o.url), batchOptions);
-      counters.pages++;
+      // Each answer inside the batch is one page of a parent's collection (the envelope is not a page).
+      counters.pages += answers.filter((a) => a.status === 200).length;
       const more: typeof open = [];
       for (const [k, a] of answers.entries()) {
         const o = open[k]!;
