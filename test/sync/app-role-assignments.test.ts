@@ -5,6 +5,9 @@ import { textOf } from "../../src/domain/text.js";
 import { createSimTenant, simGet, simPost } from "../support/sim.js";
 import { harness, syncOnce, type Harness } from "../support/sync.js";
 import { expectedCounts, type Applied } from "../support/mutations.js";
+import { everything, scopeHash } from "../../src/domain/filters.js";
+import type { PageSource } from "../../src/sync/graph-source.js";
+import { runPerParent } from "../../src/sync/per-parent.js";
 
 const KINDS = ["servicePrincipals", "appRoleAssignments"] as const;
 const m = resourceOf("appRoleAssignments");
@@ -172,5 +175,27 @@ describe("app role assignments through $batch", () => {
     expect(streams.get("appRoleAssignments")).toMatchObject({ status: "skipped", missingPermission: "Application.Read.All" });
     expect(streams.get("users")?.status).toBe("done");
     expect(finish.records.find((r) => r.type === "appRoleAssignments")?.status).toBe("skipped");
+  });
+
+  it("a call killed after two batches resumes at its checkpoint, counting every assignment once", async () => {
+    const t = await createSimTenant({ spec: { users: 60, groups: 4, applications: 70 } });
+    const h = await harness(t);
+    let posts = 0;
+    const dying: PageSource = {
+      page: (url, select, options) => h.graph.page(url, select, options),
+      async post(path, body) {
+        if (posts++ >= 2) throw new Error("process killed");
+        return h.graph.post!(path, body);
+      },
+    };
+    const input = { tenantId: t.tenantId, module: m, runId: "run-1", fullScan: false, scope: everything, scopeHash: scopeHash(null), budgetMs: 600_000, fullPassMs: 86_400_000 };
+    await expect(runPerParent({ graph: dying, stores: h.stores }, input)).rejects.toThrow("process killed");
+    // Two groups of 20 parents were checkpointed before the kill.
+    expect(await h.stores.state.get(t.tenantId, "appRoleAssignments")).toMatchObject({ status: "running", seq: 2 });
+    const done = await runPerParent({ graph: h.graph, stores: h.stores }, input);
+    expect(done.done).toBe(true);
+    const truth = await truthOf(t.tenantId);
+    expect(done.counters.added).toBe(truth.length);
+    await expectEqualToTruth(h);
   });
 });
