@@ -86,7 +86,7 @@ interface AuditSignal {
 }
 
 /** Parents named by audit entries since the cursor: assignment changes (no delta shows them) and deleted principals. */
-async function changedByAudit(graph: PageSource, cursor: ParentCursor, parents: Set<string>, principals: Set<string>): Promise<AuditSignal> {
+async function changedByAudit(graph: PageSource, cursor: ParentCursor, parents: Set<string>, principals: Set<string>, pages: { n: number }): Promise<AuditSignal> {
   if (cursor.auditSince === null) return { since: null, seen: [], refused: null, softDeleted: [], purged: [] };
   // Each principal's latest delete, hard delete or restore: the log is served newest first, but no order is promised.
   const last = new Map<string, { at: number; change: string }>();
@@ -97,6 +97,7 @@ async function changedByAudit(graph: PageSource, cursor: ParentCursor, parents: 
   try {
     while (url) {
       const page = await graph.page(url);
+      pages.n++;
       for (const a of page.value) {
         const at = textOf(a.activityDateTime);
         entries.push({ id: a.id, at });
@@ -145,12 +146,13 @@ export async function changedParents(
   stores: SyncStores,
   m: ResourceModule,
   cursor: ParentCursor,
+  pages: { n: number } = { n: 0 },
 ): Promise<{ parents: string[]; next: ParentCursor; note: string | null; softDeleted: readonly string[]; purged: readonly string[] }> {
   const parentType = m.parent?.type;
   if (!parentType) throw new Error(`${m.type} is not a per-parent kind`);
   const parents = new Set<string>();
   const principals = new Set<string>();
-  const audit = await changedByAudit(graph, cursor, parents, principals);
+  const audit = await changedByAudit(graph, cursor, parents, principals, pages);
   const rowsAfter = await changedRows(stores, parentType, cursor, parents);
   await parentsOfPrincipals(stores, m.type, principals, parents);
   parents.delete("");
@@ -165,7 +167,7 @@ export async function changedParents(
 }
 
 /** Every parent ID, read from Graph (a full pass must not wait for the parent type's own stream). */
-export async function allParents(graph: PageSource, m: ResourceModule): Promise<string[]> {
+export async function allParents(graph: PageSource, m: ResourceModule, pages: { n: number } = { n: 0 }): Promise<string[]> {
   const parentType = m.parent?.type;
   if (!parentType) throw new Error(`${m.type} is not a per-parent kind`);
   const out: string[] = [];
@@ -173,6 +175,7 @@ export async function allParents(graph: PageSource, m: ResourceModule): Promise<
   let url: string | undefined = `/${parentType}?$select=id&$top=999`;
   while (url) {
     const page = await graph.page(url);
+    pages.n++;
     for (const o of page.value) out.push(o.id);
     url = page.nextLink;
   }
@@ -180,9 +183,10 @@ export async function allParents(graph: PageSource, m: ResourceModule): Promise<
 }
 
 /** This run's pass: every parent when there is no cursor to go on, else the parents changed since it. */
-export async function planPass(graph: PageSource, stores: SyncStores, m: ResourceModule, runId: string, at: string, cursor: ParentCursor | null): Promise<ParentPlan> {
+/** `pages` counts the Graph pages read while planning (the parent list, the audit log). */
+export async function planPass(graph: PageSource, stores: SyncStores, m: ResourceModule, runId: string, at: string, cursor: ParentCursor | null, pages: { n: number }): Promise<ParentPlan> {
   if (cursor) {
-    const c = await changedParents(graph, stores, m, cursor);
+    const c = await changedParents(graph, stores, m, cursor, pages);
     return { runId, full: false, parents: c.parents, note: c.note, next: c.next, softDeleted: c.softDeleted, purged: c.purged };
   }
   const parentType = m.parent?.type;
@@ -190,5 +194,5 @@ export async function planPass(graph: PageSource, stores: SyncStores, m: Resourc
   // The row cursor starts at the rows stored now; the audit log at this instant (what came before, the pass reads).
   const rowsAfter = await newestRows(stores, parentType);
   const next: ParentCursor = { rowsAfter, fullRun: runId, lastFullAt: at, auditSince: at, auditFloor: at, seenAudits: [] };
-  return { runId, full: true, parents: await allParents(graph, m), note: null, next, softDeleted: [], purged: [] };
+  return { runId, full: true, parents: await allParents(graph, m, pages), note: null, next, softDeleted: [], purged: [] };
 }

@@ -94,8 +94,9 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
     const c = row.cursor;
     const due = !c?.lastFullAt || now() - Date.parse(c.lastFullAt) >= input.fullPassMs;
     const wantFull = preview || input.fullScan || !c || due || previous?.filterHash !== input.scopeHash;
+    const planPages = { n: 0 };
     try {
-      plan = await planPass(graph, stores, m, runId, at, wantFull ? null : c);
+      plan = await planPass(graph, stores, m, runId, at, wantFull ? null : c, planPages);
     } catch (err) {
       // Refused while listing the parents: the kind ends here, as it would on a refused batch.
       if (!(err instanceof PermissionDenied) && !(err instanceof GraphRefused)) throw err;
@@ -107,6 +108,7 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
     }
     await plans.put(tenantId, m.type, { cursor: c, plan });
     state = fresh(plan.full ? "full" : "delta", plan.note);
+    state.counters.pages = planPages.n;
     await stores.state.put(tenantId, m.type, state);
   }
 
@@ -187,7 +189,8 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
           // The parent and principal as columns: a parent's rows, or a deleted principal's, are found by query.
           await writer.upsert({ ...e, parent: pid, principal: textOf(o.principalId) });
           if (row?.hidden) await links.delete(stores.members.parkedPartition(), stores.objects.rowKeyOf(o.id));
-        } else {
+        } else if (plan.full) {
+          // Unchanged: only the mark the full pass's sweep reads.
           await writer.upsert({ partitionKey: stores.objects.partitionOf(m.type, o.id), rowKey: stores.objects.rowKeyOf(o.id), scan: runId }, "Merge");
         }
       }
