@@ -36,6 +36,9 @@ const hostList = z.string().transform((value, ctx) => {
 const optional = <T extends z.ZodTypeAny>(s: T) =>
   z.preprocess((v) => (v === "" ? undefined : v), s.optional());
 
+/** A full pass of each per-parent kind daily: what no change signal showed is caught within a day. */
+export const DEFAULT_FULL_PASS_HOURS = 24;
+
 /**
  * Every environment variable the service reads. infra/ sets each required
  * one in the Function App's app settings (a structural test holds this).
@@ -75,6 +78,8 @@ const envSchema = z.object({
   DIRECTORY_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Minutes the feed reads again behind its newest entry, for entries Graph logs late. */
   DIRECTORY_AUDIT_OVERLAP_MINUTES: z.coerce.number().min(0).max(1440).default(5),
+  /** Hours between full passes of the per-parent kinds (app role assignments); between them only changed parents are read. */
+  SYNC_FULL_PASS_HOURS: z.coerce.number().min(1).max(24 * 30).default(DEFAULT_FULL_PASS_HOURS),
   /** Local runtime only: point every cloud at the simulated Azure. */
   CLOUD_AUTHORITY_HOST_OVERRIDE: optional(httpsUrl),
   CLOUD_GRAPH_BASE_URL_OVERRIDE: optional(httpsUrl),
@@ -115,6 +120,8 @@ export interface Config {
   readonly streamBudgetMs: number;
   readonly signInActivityIntervalMs: number;
   readonly directoryAudits: { readonly retentionMs: number; readonly overlapMs: number };
+  /** Longest time between full passes of a per-parent kind. */
+  readonly fullPassMs: number;
   readonly cloudOverride: EndpointOverrides;
   /** `host:port` entries a tenant's endpoint override may use besides its cloud's documented hosts. */
   readonly endpointAllowedHosts: readonly string[];
@@ -179,6 +186,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     streamBudgetMs: e.SYNC_STREAM_BUDGET_SECONDS * 1000,
     signInActivityIntervalMs: e.SIGN_IN_ACTIVITY_INTERVAL_HOURS * 3_600_000,
     directoryAudits: { retentionMs: e.DIRECTORY_AUDIT_RETENTION_DAYS * 86_400_000, overlapMs: e.DIRECTORY_AUDIT_OVERLAP_MINUTES * 60_000 },
+    fullPassMs: e.SYNC_FULL_PASS_HOURS * 3_600_000,
     cloudOverride,
     endpointAllowedHosts: e.ENDPOINT_ALLOWED_HOSTS,
   });

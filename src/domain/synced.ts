@@ -20,6 +20,7 @@ const CATALOGUE = [
   { type: "oauth2PermissionGrants" },
   { type: "signInActivity" },
   { type: "directoryAudits" },
+  { type: "appRoleAssignments" },
 ] as const satisfies readonly { readonly type: string; readonly container?: true; readonly link?: string }[];
 
 type Entry = (typeof CATALOGUE)[number];

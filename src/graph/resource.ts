@@ -13,9 +13,12 @@ export interface ResourceModule {
   /**
    * Delta where Graph offers it (concepts/delta-query-overview.md, "Supported resources"), otherwise a full list on every run;
    * "attribute": a property of another type's objects (`of`), read by a periodic list and stored beside them;
-   * "feed": an append-only log read from a time cursor, kept for a number of days.
+   * "feed": an append-only log read from a time cursor, kept for a number of days;
+   * "perParent": listed under each object of `parent` (through $batch), refreshing only the parents that changed.
    */
-  readonly mode: "delta" | "list" | "attribute" | "feed";
+  readonly mode: "delta" | "list" | "attribute" | "feed" | "perParent";
+  /** perParent only: the parent type, and the collection under one parent (`path` then only names it). */
+  readonly parent?: { readonly type: SyncedType; path(id: string): string };
   /** Attribute mode: the type whose objects carry this property. */
   readonly of?: SyncedType;
   /** `$top` sent on the first page, where Graph's default is smaller than what the type allows. */

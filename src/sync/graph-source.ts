@@ -16,6 +16,8 @@ export interface PageOptions {
 /** Where pages come from: the real Graph client in production and tests, anything in unit tests. */
 export interface PageSource {
   page(urlOrPath: string, select?: readonly string[], options?: PageOptions): Promise<GraphPage>;
+  /** A POST under the version (the `$batch` of per-parent kinds); absent from sources that only page. */
+  post?(path: string, body: unknown): Promise<unknown>;
 }
 
 /** The delta token can no longer be used: drop it and scan in full (concepts/delta-query-overview.md, "Token duration"). */
@@ -125,6 +127,13 @@ export function graphPageSource(client: Client): PageSource {
         ...(raw["@odata.nextLink"] ? { nextLink: raw["@odata.nextLink"] } : {}),
         ...(raw["@odata.deltaLink"] ? { deltaLink: raw["@odata.deltaLink"] } : {}),
       };
+    },
+    async post(path, body) {
+      try {
+        return (await client.api(path).post(body)) as unknown;
+      } catch (err) {
+        throw classify(err);
+      }
     },
   };
 }

@@ -21,13 +21,15 @@ export interface Seen {
   links: number;
 }
 
-function seeing(graph: PageSource, seen: Seen, container: boolean): PageSource {
+/** `perParent`: the kind's objects come in $batch answers; its pages list parents or the audit log. */
+function seeing(graph: PageSource, seen: Seen, container: boolean, perParent = false): PageSource {
   let last: string | undefined;
   const ids = container ? new Set<string>() : undefined;
   return {
     async page(url, select, options) {
       const p: GraphPage = await graph.page(url, select, options);
       seen.pages++;
+      if (perParent) return p;
       for (const o of p.value) {
         if (o["@removed"] !== undefined) {
           seen.removed++;
@@ -41,6 +43,21 @@ function seeing(graph: PageSource, seen: Seen, container: boolean): PageSource {
       }
       return p;
     },
+    // A per-parent kind's $batch: each answer inside it is a page of one parent's collection; the envelope is not.
+    ...(graph.post
+      ? {
+          async post(path: string, body: unknown): Promise<unknown> {
+            const r = await graph.post!(path, body);
+            const answers = (r as { responses?: Array<{ status?: number; body?: { value?: unknown[] } }> } | undefined)?.responses ?? [];
+            for (const a of answers) {
+              if (a.status !== 200) continue;
+              seen.pages++;
+              seen.objects += a.body?.value?.length ?? 0;
+            }
+            return r;
+          },
+        }
+      : {}),
   };
 }
 
@@ -77,7 +94,8 @@ export async function runEngine(
       if (!source) {
         const s: Seen = { pages: 0, objects: 0, removed: 0, links: 0 };
         seen.set(type, s);
-        source = seeing(graph, s, RESOURCES.find((r) => r.type === type)?.members !== undefined);
+        const m = RESOURCES.find((r) => r.type === type);
+        source = seeing(graph, s, m?.members !== undefined, m?.mode === "perParent");
         sources.set(type, source);
       }
       return source;

@@ -23,6 +23,16 @@ export class CountingTransport implements Middleware {
     const r = resourceOfUrl(url);
     this.byResource[r] = (this.byResource[r] ?? 0) + 1;
     this.total++;
+    // Each request inside a $batch is one request to Graph, throttled on its own (concepts/json-batching.md), as the simulator logs it.
+    const body = context.options?.body;
+    if (new URL(url).pathname.endsWith("/$batch") && typeof body === "string") {
+      const items = (JSON.parse(body) as { requests?: Array<{ url?: string }> }).requests ?? [];
+      for (const item of items) {
+        const ir = resourceOfUrl(new URL(`v1.0${item.url ?? ""}`, url.replace(/v1\.0\/\$batch.*$/, "")).href);
+        this.byResource[ir] = (this.byResource[ir] ?? 0) + 1;
+        this.total++;
+      }
+    }
     await this.http.execute(context);
   }
 }

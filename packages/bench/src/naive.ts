@@ -67,12 +67,28 @@ export async function runNaive(o: NaiveOptions): Promise<NaiveResult> {
   const roleIds: string[] = [];
   let roleLinks = 0;
   o.onPhase("lists");
+  const parentIds = new Map<string, string[]>(RESOURCES.flatMap((r) => (r.parent ? [[r.parent.type, []] as [string, string[]]] : [])));
   for (const m of RESOURCES) {
+    let n = 0;
+    if (m.parent) {
+      // A per-parent kind, naively: one request per parent, no $batch.
+      for (const pid of parentIds.get(m.parent.type) ?? []) {
+        const first = (await client.api(m.parent.path(pid)).select(["id", ...m.select]).get()) as PageCollection;
+        await eachItem(client, first, async (g) => {
+          const data = project(m, g);
+          await stores.objects.table.upsertEntity(stores.objects.entity(m.type, g.id, { name: m.name(g), hash: contentHash(data), run: runId, seq: 0, op: "a", call: runId, scan: runId, data }), "Replace");
+          n++;
+        });
+      }
+      objects[m.type] = n;
+      o.log?.(`naive: ${m.type} ${n}`);
+      continue;
+    }
     let req = client.api(m.path).select(["id", ...m.select.filter((p) => p !== "members")]);
     if (TOP_999.has(m.type)) req = req.top(999);
     const first = (await req.get()) as PageCollection;
-    let n = 0;
     await eachItem(client, first, async (g) => {
+      parentIds.get(m.type)?.push(g.id);
       const data = project(m, g);
       await stores.objects.table.upsertEntity(
         stores.objects.entity(m.type, g.id, { name: m.name(g), hash: contentHash(data), run: runId, seq: 0, op: "a", call: runId, scan: runId, data }),

@@ -22,6 +22,8 @@ export type FakeTableKind =
 
 type Row = Record<string, unknown>;
 
+const PER_PARENT_PARTITION = /\|(appRoleAssignments|servicePrincipals)\|(\d+|plan)$/;
+
 const QUERY_PAGE = 1000;
 
 /**
@@ -103,8 +105,17 @@ export class FakeTableService implements HttpClient {
       return this.respond(req, 204);
     }
     const found = this.write(target.table, method, target.pk, target.rk, method === "DELETE" ? "" : bodyText(req));
-    if (method === "DELETE" && !found && this.kindOf(target.table).kind === "store") return this.respond(req, 404, notFound);
+    if (method === "DELETE" && !found && this.kindAt(target.table, target.pk).kind === "store") return this.respond(req, 404, notFound);
     return this.respond(req, 204, undefined, { ETag: this.etag() });
+  }
+
+  /**
+   * A per-parent kind (app role assignments) queries its rows by parent and
+   * principal and its parents' rows by Timestamp, and keeps its plan row
+   * beside them: those partitions, a few thousand rows at most, are kept whole.
+   */
+  private kindAt(table: string, pk: string): FakeTableKind {
+    return PER_PARENT_PARTITION.test(pk) ? { kind: "store" } : this.kindOf(table);
   }
 
   private etag(): string {
@@ -128,7 +139,7 @@ export class FakeTableService implements HttpClient {
 
   /** Applies one write; returns whether the row existed before (true for tables that cannot tell). */
   private write(table: string, method: string, pk: string, rk: string, body: string): boolean {
-    const k = this.kindOf(table);
+    const k = this.kindAt(table, pk);
     if (k.kind === "drop") return true;
     if (k.kind === "count") {
       let t = this.rowCounts.get(table);
@@ -168,7 +179,7 @@ export class FakeTableService implements HttpClient {
     const before = p.get(rk);
     const row = (body ? JSON.parse(body) : {}) as Row;
     const merged = method === "PATCH" || method === "MERGE" ? { ...before, ...row } : row;
-    p.set(own(rk), { ...merged, PartitionKey: own(pk), RowKey: own(rk), Timestamp: new Date().toISOString() });
+    p.set(own(rk), { ...merged, PartitionKey: own(pk), RowKey: own(rk), Timestamp: new Date().toISOString().replace("Z", "0000Z") });
     return before !== undefined;
   }
 
@@ -215,7 +226,7 @@ export class FakeTableService implements HttpClient {
   }
 
   private pointRead(req: PipelineRequest, table: string, pk: string, rk: string): PipelineResponse {
-    const row = this.kindOf(table).kind === "store" ? this.stored.get(table)?.get(pk)?.get(rk) : undefined;
+    const row = this.kindAt(table, pk).kind === "store" ? this.stored.get(table)?.get(pk)?.get(rk) : undefined;
     if (!row) return this.respond(req, 404, notFound);
     const etag = this.etag();
     return this.respond(req, 200, { "odata.metadata": `${table}/@Element`, "odata.etag": etag, ...row }, { ETag: etag });
@@ -223,7 +234,7 @@ export class FakeTableService implements HttpClient {
 
   /** The rows a table can show for a partition (or all partitions), lazily, in a stable order. */
   private *candidates(table: string, pk: string | undefined, rowKeys: readonly string[] | undefined, full: boolean): Generator<Row> {
-    const k = this.kindOf(table);
+    const k = pk === undefined ? this.kindOf(table) : this.kindAt(table, pk);
     if (k.kind === "store") {
       const t = this.stored.get(table);
       for (const p of pk !== undefined ? [t?.get(pk)] : [...(t?.values() ?? [])]) {

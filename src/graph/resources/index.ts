@@ -3,6 +3,7 @@ import { LINK_TYPES, SYNCED_TYPES, type SyncedType } from "../../domain/synced.j
 import type { ResourceModule, ResourceModuleOf } from "../resource.js";
 import { administrativeUnits } from "./administrative-units.js";
 import { applications } from "./applications.js";
+import { appRoleAssignments } from "./app-role-assignments.js";
 import { devices } from "./devices.js";
 import { directoryAudits } from "./directory-audits.js";
 import { directoryRoles } from "./directory-roles.js";
@@ -33,6 +34,7 @@ const BY_TYPE: { readonly [T in SyncedType]: ResourceModuleOf<T> } = {
   oauth2PermissionGrants,
   signInActivity,
   directoryAudits,
+  appRoleAssignments,
 };
 
 /** The one list of synced resource types, in catalogue order; everything that fans out iterates this. */

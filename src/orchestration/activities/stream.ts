@@ -7,6 +7,7 @@ import { liveTarget } from "../../sync/live-sink.js";
 import { previewTarget } from "../../sync/preview-sink.js";
 import { runSideStream } from "../../sync/run-side-stream.js";
 import { buildScope } from "../../sync/scope.js";
+import { runPerParent } from "../../sync/per-parent.js";
 import { runStream, type StreamProgress } from "../../sync/stream.js";
 import type { StreamTaskInput } from "../contract.js";
 import { currentRunTenant } from "./guard.js";
@@ -32,6 +33,11 @@ export async function streamTask(services: Services, input: StreamTaskInput, ctx
     );
     if (side) return side;
     const { scope, hash } = await buildScope(graph, m, tenant.value.filters);
+    // Per-parent kinds (no delta of their own) read their parents' collections through $batch; a preview's under its own key.
+    if (m.mode === "perParent") {
+      const base = { tenantId: stores.objects.tenantId, module: m, runId: input.runId, fullScan: input.fullScan, scope, scopeHash: hash, budgetMs };
+      return await runPerParent({ graph, stores }, { ...base, fullPassMs: services.config.fullPassMs, preview: input.mode === "preview" });
+    }
     return await runStream(
       { graph, stores },
       { tenantId: input.tenantId, module: m, runId: input.runId, fullScan: input.fullScan, scope, scopeHash: hash, budgetMs },

@@ -17,7 +17,9 @@ import type { PageSource } from "../../../../src/sync/graph-source.js";
 import { runSideStream, type SideStreamInput } from "../../../../src/sync/run-side-stream.js";
 import { buildScope } from "../../../../src/sync/scope.js";
 import type { SyncStores } from "../../../../src/sync/stores.js";
+import { runPerParent } from "../../../../src/sync/per-parent.js";
 import { runStream, type StreamProgress } from "../../../../src/sync/stream.js";
+import { DEFAULT_FULL_PASS_HOURS } from "../../../../src/config/config.js";
 import type { DeletionThreshold } from "../../../../src/domain/threshold.js";
 import { DurableBackend, type InstanceStatus } from "./backend.js";
 
@@ -34,6 +36,8 @@ export interface SyncDriverOptions {
   readonly filters?: Filters;
   readonly threshold?: DeletionThreshold | null;
   readonly trigger?: Trigger;
+  /** Longest time between full passes of a per-parent kind (default: the service's). */
+  readonly fullPassMs?: number;
   /** Called as the fan-in starts, once every stream is done. */
   onStreamsDone?(): void;
   readonly timeoutMs?: number;
@@ -73,7 +77,9 @@ export async function driveSync(o: SyncDriverOptions): Promise<SyncDriverRun> {
         return side;
       }
       const { scope, hash } = await buildScope(graph, m, o.filters);
-      const p = await runStream({ graph, stores: o.stores }, { tenantId: o.tenantId, module: m, runId: input.runId, fullScan: input.fullScan, scope, scopeHash: hash, budgetMs: o.budgetMs });
+      const streamInput = { tenantId: o.tenantId, module: m, runId: input.runId, fullScan: input.fullScan, scope, scopeHash: hash, budgetMs: o.budgetMs };
+      // The same branch as the app's stream activity (src/orchestration/activities/stream.ts).
+      const p = m.mode === "perParent" ? await runPerParent({ graph, stores: o.stores }, { ...streamInput, fullPassMs: o.fullPassMs ?? DEFAULT_FULL_PASS_HOURS * 3_600_000 }) : await runStream({ graph, stores: o.stores }, streamInput);
       streams.set(input.type, p);
       return p;
     },
