@@ -19,7 +19,8 @@ const AUDIT_PAGE = 999;
 
 // Entra's activity names (api-reference/v1.0/resources/directoryaudit.md, activityDisplayName):
 // "Add app role assignment grant to user", "Remove app role assignment from user", "Add service principal", …
-const PARENT_ACTIVITY = /app role assignment|service principal/i;
+// Owner changes ("Add owner to service principal") leave the assignments as they are.
+const PARENT_ACTIVITY = /app role assignment|^(add|update|delete|hard delete|restore) service principal$/i;
 // A deleted principal's assignments leave its apps' appRoleAssignedTo; a soft-deleted one's come back
 // with a restore (api-reference/v1.0/api/directory-deleteditems-restore.md), so they are hidden, not erased.
 const PRINCIPAL_CHANGE = /^(hard delete|delete|restore) (user|group|service principal)$/i;

@@ -140,9 +140,9 @@ export function account(records: readonly LoggedRequest[], latencyMs: number, re
   };
 }
 
-/** The resource a Graph URL or path addresses, as the simulator logs it: the first segment after /v1.0, without `(…)`. */
+/** The resource a Graph URL or path addresses, as the simulator logs it (resourceName). */
 export function resourceOfUrl(url: string): string {
-  const path = url.startsWith("http") ? new URL(url).pathname : url.split("?")[0]!;
-  const seg = path.split("/").filter(Boolean);
-  return resourceName(seg.slice(seg.indexOf("v1.0") + 1));
+  const u = new URL(url, "https://graph.invalid");
+  const seg = u.pathname.split("/").filter(Boolean);
+  return resourceName(seg.slice(seg.indexOf("v1.0") + 1), u.searchParams.get("$select"));
 }

@@ -102,7 +102,7 @@ function sendScripted(req: IncomingMessage, res: ServerResponse, e: ScriptedErro
 export async function handleV1(env: GraphEnv, req: IncomingMessage, res: ServerResponse, url: URL, segments: string[]): Promise<void> {
   const start = hrNow();
   const method = req.method ?? "GET";
-  const resource = resourceName(segments);
+  const resource = resourceName(segments, url.searchParams.get("$select"));
   let tenantId: string | null = null;
   let fault: FaultKind | null = null;
   try {

@@ -64,8 +64,14 @@ export class RequestLog {
 /** High-resolution wall-clock milliseconds. */
 export const hrNow = (): number => performance.timeOrigin + performance.now();
 
-/** The logged resource: the first segment, or under /roleManagement/directory/ the collection (three kinds share that root). */
-export function resourceName(segments: readonly string[]): string {
+/**
+ * The logged resource: the first segment; under /roleManagement/directory/ the
+ * collection (three kinds share that root); and `signInActivity` for the
+ * users list that selects it, a stream of its own beside the users delta.
+ */
+export function resourceName(segments: readonly string[], select: string | null = null): string {
   const first = (segments[0] ?? "").replace(/\(.*$/, "");
-  return first === "roleManagement" && segments[2] ? segments[2] : first;
+  if (first === "roleManagement" && segments[2]) return segments[2];
+  if (first === "users" && segments.length === 1 && select !== null && /(^|,)signInActivity(,|$)/.test(select)) return "signInActivity";
+  return first;
 }
