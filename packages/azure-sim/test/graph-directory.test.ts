@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Directory } from "../src/graph/directory.js";
-import { expectedCounts, expectedLinkCounts, expectedRoleLinkCounts } from "../src/graph/expected-changes.js";
+import { expectedCounts, expectedExtraCounts, expectedLinkCounts, expectedRoleLinkCounts } from "../src/graph/expected-changes.js";
 import { memberWriteBlock } from "../src/graph/groupRules.js";
 import { defaultSpec } from "../src/graph/spec.js";
 import type { DirectorySpec, SimApp } from "../src/model.js";
@@ -219,5 +219,18 @@ describe("expected changes oracle", () => {
     const applied = [add("u1"), add("u2"), { type: "users", id: "u2", kind: "softDelete" }, { type: "directoryRoles", id: "r", memberId: "u1", kind: "memberAdd" }];
     expect(expectedLinkCounts(applied)).toEqual({ changed: 1, deleted: 0 });
     expect(expectedRoleLinkCounts(applied)).toEqual({ changed: 1, deleted: 0 });
+  });
+
+  it("counts the new kinds' cascades: hidden and back in one batch is no change, a link per owner and a row per user's manager", () => {
+    const ra = (kind: string, id = "a1") => ({ type: "roleAssignments", id, kind, cascade: true as const });
+    expect(expectedExtraCounts([ra("softDelete"), ra("restore")], "roleAssignments")).toEqual({ changed: 0, deleted: 0, net: 0 });
+    expect(expectedExtraCounts([ra("hardDelete"), ra("hardDelete", "a2")], "roleAssignments")).toEqual({ changed: 0, deleted: 2, net: -2 });
+    // Hidden before the batch (its principal was soft-deleted earlier) and back with the restore.
+    expect(expectedExtraCounts([ra("restore")], "roleAssignments")).toEqual({ changed: 1, deleted: 0, net: 1 });
+    const owner = (kind: string, memberId: string) => ({ type: "owners", id: "g", memberId, kind });
+    expect(expectedExtraCounts([owner("memberAdd", "u1"), owner("memberAdd", "u2"), owner("memberRemove", "u1"), owner("memberRemove", "u3")], "owners")).toEqual({ changed: 1, deleted: 1, net: 0 });
+    const mgr = (kind: string, memberId: string) => ({ type: "managers", id: "u", memberId, kind });
+    expect(expectedExtraCounts([mgr("update", "m1"), mgr("update", "m2")], "managers")).toEqual({ changed: 1, deleted: 0, net: 0 });
+    expect(expectedExtraCounts([mgr("add", "m1"), mgr("hardDelete", "m1")], "managers")).toEqual({ changed: 0, deleted: 0, net: 0 });
   });
 });

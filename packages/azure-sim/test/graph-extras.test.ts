@@ -1,50 +1,10 @@
-import type { Client } from "@microsoft/microsoft-graph-client";
 import { GraphError } from "@microsoft/microsoft-graph-client";
-import { describe, expect, inject, it } from "vitest";
-import { resolveEndpoints } from "../../../src/config/clouds.js";
-import { createGraphClient } from "../../../src/graph/client.js";
-import { customerCredential } from "../../../src/graph/credential.js";
+import { describe, expect, it } from "vitest";
 import { READ_PERMISSIONS } from "../src/model.js";
 import { simGet, simPost } from "../../../test/support/sim.js";
+import { all, extrasTenant, type Page, type Row } from "./extras-support.js";
 
-const sim = inject("sim");
-const endpoints = resolveEndpoints("global", undefined, { authorityHost: sim.authorityHost, graphBaseUrl: sim.graphBaseUrl });
-
-interface Created {
-  tenantId: string;
-  apps: Array<{ clientId: string; clientSecrets: string[] }>;
-  counts: Record<string, number>;
-}
-interface Page<T> {
-  value: T[];
-  "@odata.nextLink"?: string;
-}
-type Row = Record<string, unknown> & { id: string };
-
-let serial = 0;
-async function tenant(opts: { licences?: { p1: boolean; p2: boolean }; permissions?: readonly string[]; spec?: Record<string, number> } = {}): Promise<{ t: Created; client: Client }> {
-  const name = `x14${process.pid}x${++serial}x${Date.now().toString(36)}`;
-  const t = (await simPost("/_sim/tenants", {
-    displayName: name,
-    domain: `${name}.onmicrosoft.com`,
-    spec: { seed: 40 + serial, users: 120, groups: 12, devices: 20, applications: 8, extraServicePrincipals: 4, managedIdentities: 1, administrativeUnits: 3, largeGroupMembers: 30, ...opts.spec, ...(opts.licences ? { licences: opts.licences } : {}) },
-    apps: [{ displayName: "Entra Sync Connector", grantedPermissions: opts.permissions ?? [...READ_PERMISSIONS] }],
-  })) as Created;
-  const app = t.apps[0]!;
-  return { t, client: createGraphClient(customerCredential({ tenantId: t.tenantId, clientId: app.clientId, clientSecret: app.clientSecrets[0]! }, endpoints), endpoints) };
-}
-
-async function all<T>(client: Client, first: string): Promise<{ items: T[]; pages: number }> {
-  let page = (await client.api(first).get()) as Page<T>;
-  const items = [...page.value];
-  let pages = 1;
-  while (page["@odata.nextLink"]) {
-    page = (await client.api(page["@odata.nextLink"]).get()) as Page<T>;
-    items.push(...page.value);
-    pages++;
-  }
-  return { items, pages };
-}
+const tenant = extrasTenant;
 
 async function graphError(p: Promise<unknown>): Promise<GraphError> {
   try {

@@ -61,7 +61,7 @@ describe("simulated Graph through the real Graph client", () => {
     const client = clientOf(t);
     // Every property the mutations change is selected: a change to an unselected one would not bring the user back.
     const first = await drain<{ id: string }>(client, "/users/delta", "id,displayName,department,jobTitle,country,city,usageLocation");
-    const mutation = (await simPost(`/_sim/${t.tenantId}/mutations`, { seed: 7, count: 40 })) as { applied: Applied[]; counts: { users: number } };
+    const mutation = (await simPost(`/_sim/${t.tenantId}/mutations`, { seed: 7, count: 60 })) as { applied: Applied[]; counts: { users: number } };
     const users = mutation.applied.filter((a) => a.type === "users");
     expect(users.length).toBeGreaterThan(0);
 

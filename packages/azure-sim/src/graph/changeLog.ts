@@ -1,4 +1,4 @@
-import type { ChangeKind, ChangeRecord, MemberRef, ObjectType } from "./types.js";
+import type { ChangeKind, ChangeRecord, LinkNav, MemberRef, ObjectType } from "./types.js";
 
 export interface MemberChange {
   readonly member: MemberRef;
@@ -11,6 +11,8 @@ export interface WindowChanges {
   readonly ids: readonly string[];
   /** Final state of every member link touched in the window, per container. */
   readonly members: ReadonlyMap<string, readonly MemberChange[]>;
+  /** The same for the other links delta reports (owners, manager), per navigation property. */
+  readonly navs: ReadonlyMap<LinkNav, ReadonlyMap<string, readonly MemberChange[]>>;
   /** Per object with property changes: the changed names, or "all" when it was added or restored in the window. */
   readonly props: ReadonlyMap<string, ReadonlySet<string> | "all">;
 }
@@ -32,9 +34,9 @@ export class ChangeLog {
     return this.records.length;
   }
 
-  append(type: ObjectType, id: string, kind: ChangeKind, member?: MemberRef, props?: readonly string[]): ChangeRecord {
+  append(type: ObjectType, id: string, kind: ChangeKind, member?: MemberRef, props?: readonly string[], nav?: LinkNav): ChangeRecord {
     const seq = this.records.length + 1;
-    const r: ChangeRecord = member ? { seq, type, id, kind, member } : props ? { seq, type, id, kind, props } : { seq, type, id, kind };
+    const r: ChangeRecord = member ? (nav ? { seq, type, id, kind, member, nav } : { seq, type, id, kind, member }) : props ? { seq, type, id, kind, props } : { seq, type, id, kind };
     this.records.push(r);
     this.stamps.push(Date.now());
     return r;
@@ -59,8 +61,8 @@ export class ChangeLog {
     const order: string[] = [];
     const seen = new Set<string>();
     const props = new Map<string, Set<string> | "all">();
-    // container → member → the last link operation in the window
-    const links = new Map<string, Map<string, MemberChange>>();
+    // nav ("" for members) → container → member → the last link operation in the window
+    const byNav = new Map<string, Map<string, Map<string, MemberChange>>>();
     for (let k = from; k < to; k++) {
       const r = this.records[k]!;
       if (r.type !== type) continue;
@@ -74,19 +76,28 @@ export class ChangeLog {
         else if (had !== "all") props.set(r.id, new Set([...(had ?? []), ...r.props]));
         continue;
       }
+      const key = r.nav ?? "";
+      let links = byNav.get(key);
+      if (!links) {
+        links = new Map();
+        byNav.set(key, links);
+      }
       let byMember = links.get(r.id);
       if (!byMember) {
         byMember = new Map();
         links.set(r.id, byMember);
       }
+      // A manager is single-valued: only its last change in the window counts.
+      if (r.nav === "manager") byMember.clear();
       // Re-inserting keeps first-touch order while the value becomes the last operation.
       byMember.set(r.member.id, { member: r.member, removed: r.kind === "memberRemove" });
     }
     // Every touched link is reported with its final state, even when the
     // operations cancel out: the round before may have shown the state
     // in between (a full round pages live state while mutations land).
-    const members = new Map<string, MemberChange[]>();
-    for (const [container, byMember] of links) members.set(container, [...byMember.values()]);
-    return { ids: order, members, props };
+    const flat = (links: Map<string, Map<string, MemberChange>> | undefined) => new Map([...(links ?? [])].map(([c, byMember]) => [c, [...byMember.values()]]));
+    const navs = new Map<LinkNav, Map<string, MemberChange[]>>();
+    for (const nav of ["owners", "manager"] as const) if (byNav.has(nav)) navs.set(nav, flat(byNav.get(nav)));
+    return { ids: order, members: flat(byNav.get("")), props, navs };
   }
 }

@@ -1,8 +1,8 @@
 import type { Behaviours } from "./behaviours.js";
 import { prng, stableUnit } from "../ids.js";
 import type { Directory } from "./directory.js";
-import { project, wantsMembers } from "./select.js";
-import type { ContainerType, DeltaType, GraphObject, JsonObject, MemberRef } from "./types.js";
+import { project, wantsMembers, wantsNav } from "./select.js";
+import type { DeltaType, GraphObject, JsonObject, LinkNav, MemberDeltaType, MemberRef } from "./types.js";
 import { odataType } from "./types.js";
 
 /**
@@ -51,7 +51,30 @@ interface Round {
   entry(pos: number): Entry | undefined;
 }
 
-const isContainer = (t: DeltaType): t is ContainerType => t === "groups" || t === "directoryRoles";
+const isContainer = (t: DeltaType): t is MemberDeltaType => t === "groups" || t === "directoryRoles" || t === "administrativeUnits";
+
+/**
+ * The small links a round reports inline as `<nav>@delta`: a group's
+ * owners and a user's manager, when selected. applications and
+ * servicePrincipals delta document no relationship tracking
+ * (application-delta.md, serviceprincipal-delta.md): their owners come
+ * from /{type}/{id}/owners, never from delta. `$expand` is ignored:
+ * "The $expand operator has always been ignored with /delta. It is the
+ * $select=manager operator that will include changes to manager"
+ * (maintainer, microsoftgraph/microsoft-graph-docs#6194).
+ */
+function navsOf(type: DeltaType, select: readonly string[] | null): LinkNav[] {
+  if (type === "groups" && wantsNav(select, "owners")) return ["owners"];
+  if (type === "users" && wantsNav(select, "manager")) return ["manager"];
+  return [];
+}
+
+/** The live owners or manager of an object, as a full round reports them. */
+function liveNav(dir: Directory, nav: LinkNav, id: string): MemberRef[] {
+  if (nav === "owners") return dir.extras.ownersOf(id).map((u) => ({ id: u, kind: "user" }));
+  const m = dir.extras.managerOf(id);
+  return m === undefined ? [] : [{ id: m, kind: "user" }];
+}
 
 const linkEntry = (m: MemberRef, removed = false): JsonObject =>
   removed ? { "@odata.type": odataType(m.kind), id: m.id, "@removed": { reason: "deleted" } } : { "@odata.type": odataType(m.kind), id: m.id };
@@ -72,12 +95,17 @@ function fullRound(dir: Directory, cur: DeltaCursor): Round {
   const table = dir.table(cur.type);
   const type = cur.type;
   const withMembers = isContainer(type) && wantsMembers(cur.select);
+  const navs = navsOf(type, cur.select);
   return {
     count: table.end,
     entry(pos) {
       const obj = table.at(pos);
       if (!obj) return undefined;
       const out = project(obj, cur.select);
+      for (const nav of navs) {
+        const refs = liveNav(dir, nav, obj.id);
+        if (refs.length > 0) out[`${nav}@delta`] = refs.map((m) => linkEntry(m));
+      }
       if (!withMembers || !isContainer(type)) return { out };
       return {
         out,
@@ -106,6 +134,7 @@ function changesRound(dir: Directory, cur: DeltaCursor, mode: DeltaMode): Round 
   const withMembers = isContainer(type) && wantsMembers(cur.select);
   const partial = mode.behaviours.partialObjects && (mode.minimal || (type !== "users" && type !== "groups"));
   const idOnlyForMembers = partial || (type === "groups" && mode.behaviours.membershipOnlyGroups);
+  const navs = navsOf(type, cur.select);
   return {
     count: ids.length,
     entry(pos) {
@@ -114,13 +143,19 @@ function changesRound(dir: Directory, cur: DeltaCursor, mode: DeltaMode): Round 
       if (!obj) return { out: { id, "@removed": { reason: table.removedReason(id) ?? "deleted" } } };
       // Soft-deleted members are left out of members@delta (concepts/delta-query-groups.md); removals always show.
       const links = withMembers ? (window.members.get(id) ?? []).filter((c) => c.removed || dir.isLive(c.member)) : [];
+      const navLinks: Array<[LinkNav, JsonObject[]]> = [];
+      for (const nav of navs) {
+        const touched = (window.navs.get(nav)?.get(id) ?? []).filter((c) => c.removed || dir.isLive(c.member));
+        if (touched.length > 0) navLinks.push([nav, touched.map((c) => linkEntry(c.member, c.removed))]);
+      }
       const props = window.props.get(id);
       const changed = props === undefined || props === "all" ? props : cur.select === null ? [...props] : cur.select.filter((p) => props.has(p));
-      if (changed !== "all" && (changed === undefined || changed.length === 0) && links.length === 0) return undefined;
+      if (changed !== "all" && (changed === undefined || changed.length === 0) && links.length === 0 && navLinks.length === 0) return undefined;
       let out: GraphObject;
       if (changed === "all" || (changed && changed.length > 0 && !partial)) out = project(obj, cur.select);
       else if (changed && changed.length > 0) out = project(obj, changed);
       else out = idOnlyForMembers ? { id } : project(obj, cur.select);
+      for (const [nav, entries] of navLinks) out[`${nav}@delta`] = entries;
       if (links.length === 0) return { out };
       return {
         out,

@@ -15,7 +15,7 @@ import { Extras } from "./extras/store.js";
 import type { ExtrasSource } from "./extras/build.js";
 import { ObjectTable, type ObjectView } from "./objectTable.js";
 import { SoftDeletes, type RestorableType } from "./softDeletes.js";
-import type { ContainerType, GraphObject, JsonObject, MemberRef, ObjectType } from "./types.js";
+import type { GraphObject, JsonObject, MemberDeltaType, MemberRef, ObjectType } from "./types.js";
 
 export type { MutationEntry } from "./mutate.js";
 
@@ -85,7 +85,8 @@ export class Directory {
       indexOf: (id: string) => users.source.indexOf(id),
       deadIndexes: () => new Set(users.removedIds().flatMap((id) => users.source.indexOf(id) ?? [])),
     };
-    this.extras = new Extras(src, (from) => this.log.since(from), userIndex, { length: devices.source.count, at: (i) => devices.source.idAt(i) });
+    const devicePool = { length: devices.source.count, at: (i: number) => devices.source.idAt(i) };
+    this.extras = new Extras(src, (from) => this.log.since(from), userIndex, devicePool, (type, id, kind, member, nav) => void this.log.append(type, id, kind, member, undefined, nav));
   }
 
   /** Sequence number of the latest mutation (0 before any). */
@@ -121,8 +122,8 @@ export class Directory {
     return this.tables[type];
   }
 
-  links(type: ContainerType): MemberView {
-    return type === "groups" ? this.groupLinks : this.roleLinks;
+  links(type: MemberDeltaType): MemberView {
+    return type === "groups" ? this.groupLinks : type === "directoryRoles" ? this.roleLinks : this.extras.auLinks;
   }
 
   /** Live objects of a type, generator order then additions. */
@@ -136,7 +137,7 @@ export class Directory {
   }
 
   /** Up to `max` live members from position `from`, skipping hidden ones. */
-  liveSlice(type: ContainerType, containerId: string, from: number, max: number): { members: MemberRef[]; next: number | null } {
+  liveSlice(type: MemberDeltaType, containerId: string, from: number, max: number): { members: MemberRef[]; next: number | null } {
     const links = this.links(type);
     const members: MemberRef[] = [];
     let next: number | null = from;
@@ -269,14 +270,16 @@ export class Directory {
    */
   delete(type: AddableType, id: string, kind: "softDelete" | "hardDelete"): MutationEntry[] | undefined {
     const soft = kind === "softDelete" && (type === "users" || type === "groups" || type === "applications" || type === "servicePrincipals");
+    if (!this.tables[type].get(id)) return undefined;
+    const extras = this.extras.cascade(id, soft ? "softDelete" : "hardDelete");
     if (!this.tables[type].remove(id, soft ? "changed" : "deleted")) return undefined;
     this.log.append(type, id, soft ? "softDelete" : "hardDelete");
     if (soft && type === "users") {
       this.deleted.add(id, type, this.groupLinks.holders({ id, kind: "user" }).length);
-      return [];
+      return extras;
     }
     if (soft && type !== "groups") this.deleted.add(id, type);
-    return this.dropLinks(type, id);
+    return [...this.dropLinks(type, id), ...extras];
   }
 
   /** POST /directory/deletedItems/{id}/restore: the object and, for a user, its links are back. */

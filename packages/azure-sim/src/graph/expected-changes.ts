@@ -10,6 +10,8 @@ export interface AppliedChange {
   readonly groupId?: string;
   readonly memberId?: string;
   readonly parentId?: string;
+  /** A row that went (or came back) with a deleted (restored) object. */
+  readonly cascade?: true;
 }
 
 /**
@@ -90,4 +92,44 @@ function linkCounts(applied: readonly AppliedChange[], type: "memberships" | "di
     if (before === "present" && after === "absent") deleted++;
   }
   return { changed, deleted };
+}
+
+/** The kinds beyond the delta collections whose rows a mutation batch changes. */
+export type ExtraKind = "roleAssignments" | "roleEligibilities" | "appRoleAssignments" | "oauth2PermissionGrants" | "owners" | "managers" | "administrativeUnitMembers";
+
+const PRESENT_AFTER = new Set(["add", "update", "restore", "memberAdd"]);
+const ABSENT_BEFORE = new Set(["add", "restore", "memberAdd"]);
+
+/**
+ * What a sync must change in one of the new kinds after a batch, cascades
+ * included (the simulator lists, per deleted or restored object, the rows
+ * that go or come back with it: extras/cascade.ts). Per row (per link for
+ * owners and administrative-unit members, per user for managers) the first
+ * entry tells the state before the batch (add, memberAdd or a restore
+ * means it was absent or hidden) and the last the state after.
+ * `changed`: present after and new or updated; `deleted`: present before,
+ * absent after; `net`: how far the kind's ground-truth count moves.
+ */
+export function expectedExtraCounts(applied: readonly AppliedChange[], type: ExtraKind): { changed: number; deleted: number; net: number } {
+  const first = new Map<string, string>();
+  const last = new Map<string, string>();
+  const updated = new Set<string>();
+  for (const a of applied) {
+    if (a.type !== type) continue;
+    const key = type === "owners" || type === "administrativeUnitMembers" ? `${a.id}|${a.memberId ?? ""}` : a.id;
+    if (!first.has(key)) first.set(key, a.kind);
+    last.set(key, a.kind);
+    if (a.kind === "update" || a.kind === "add" || a.kind === "memberAdd") updated.add(key);
+  }
+  let changed = 0;
+  let deleted = 0;
+  let net = 0;
+  for (const [key, kind] of last) {
+    const before = !ABSENT_BEFORE.has(first.get(key)!);
+    const after = PRESENT_AFTER.has(kind);
+    if (after && (!before || updated.has(key))) changed++;
+    if (before && !after) deleted++;
+    net += Number(after) - Number(before);
+  }
+  return { changed, deleted, net };
 }

@@ -11,7 +11,17 @@ import type { ChangeKind, ContainerType, GraphObject, JsonObject, MemberRef } fr
  * group (role).
  */
 export interface MutationEntry {
-  readonly type: MutableType | "memberships" | "directoryRoles" | "roleAssignments" | "appRoleAssignments" | "owners" | "managers" | "oauth2PermissionGrants";
+  readonly type:
+    | MutableType
+    | "memberships"
+    | "directoryRoles"
+    | "roleAssignments"
+    | "roleEligibilities"
+    | "appRoleAssignments"
+    | "owners"
+    | "managers"
+    | "oauth2PermissionGrants"
+    | "administrativeUnitMembers";
   readonly id: string;
   readonly kind: ChangeKind;
   readonly groupId?: string;
@@ -118,7 +128,7 @@ const restore =
   (type: RestorableType): Op =>
   (dir, rand) => {
     const id = dir.pickDeleted(type, rand);
-    return id && dir.restore(id) ? [{ type, id, kind: "restore" }] : undefined;
+    return id && dir.restore(id) ? [{ type, id, kind: "restore" }, ...dir.extras.cascade(id, "restore")] : undefined;
   };
 
 /** Patches a random live object of `type` (not a SimApp) with what `patch` returns for it. */

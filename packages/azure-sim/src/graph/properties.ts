@@ -33,6 +33,8 @@ const USER = [
   "securityIdentifier", "serviceProvisioningErrors", "showInAddressList", "signInActivity",
   "signInSessionsValidFromDateTime", "skills", "state", "streetAddress", "surname", "usageLocation",
   "userPrincipalName", "userType",
+  // A relationship $select accepts on delta ("$select also supports manager", concepts/delta-query-overview.md).
+  "manager",
 ] as const;
 
 /** api-reference/v1.0/resources/group.md (members, owners: relationships delta reports as @delta) */

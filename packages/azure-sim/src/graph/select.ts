@@ -11,10 +11,19 @@ export function parseSelect(raw: string | null): string[] | null {
 }
 
 /** Navigation properties delta reports through `<name>@delta`, never as a plain property. */
-const NAVIGATION = new Set(["members", "owners"]);
+const NAVIGATION = new Set(["members", "owners", "manager"]);
 
 export function wantsMembers(select: readonly string[] | null): boolean {
   return select === null || select.includes("members");
+}
+
+/**
+ * Owners and manager only when named: the docs promise them for a
+ * `$select` that lists them (group-delta.md, delta-query-overview.md),
+ * not for a delta without `$select`.
+ */
+export function wantsNav(select: readonly string[] | null, nav: "owners" | "manager"): boolean {
+  return select !== null && select.includes(nav);
 }
 
 /**

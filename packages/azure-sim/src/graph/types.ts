@@ -20,6 +20,15 @@ export type DeltaType = (typeof DELTA_TYPES)[number];
 export type ObjectType = DeltaType | "subscribedSkus";
 /** Resources whose objects carry members. */
 export type ContainerType = "groups" | "directoryRoles";
+/** Resources whose delta reports `members@delta` (group-delta.md, directoryrole-delta.md, administrativeunit-delta.md). */
+export type MemberDeltaType = ContainerType | "administrativeUnits";
+/**
+ * Links other than members that delta reports as `<name>@delta` when
+ * selected: a group's owners (group-delta.md: "selecting any group
+ * relationship of type directoryObject collection") and a user's manager
+ * (concepts/delta-query-overview.md: "$select also supports manager").
+ */
+export type LinkNav = "owners" | "manager";
 
 export type MemberKind = "user" | "group" | "device";
 export interface MemberRef {
@@ -41,4 +50,6 @@ export interface ChangeRecord {
   readonly member?: MemberRef;
   /** The properties an update changed. */
   readonly props?: readonly string[];
+  /** A link change of this navigation property rather than of `members`. */
+  readonly nav?: LinkNav;
 }

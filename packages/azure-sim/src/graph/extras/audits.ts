@@ -50,6 +50,12 @@ export function eventOf(r: ChangeRecord): AuditEvent {
       return { category, activity: `Restore ${noun}`, operationType: "Update", targets: [target] };
     case "memberAdd":
     case "memberRemove": {
+      // A manager change is an update of the user's Manager property; owner changes are their own activities (directoryaudit.md).
+      if (r.nav === "manager") return { category, activity: "Update user", operationType: "Update", targets: [{ ...target, modifiedProperties: ["Manager"] }] };
+      if (r.nav === "owners") {
+        const owner = { id: r.member?.id ?? "", type: "User" };
+        return { category, activity: r.kind === "memberAdd" ? `Add owner to ${noun}` : `Remove owner from ${noun}`, operationType: r.kind === "memberAdd" ? "Assign" : "Unassign", targets: [target, owner] };
+      }
       const verb = r.kind === "memberAdd" ? "Add member to" : "Remove member from";
       const member = { id: r.member?.id ?? "", type: r.member?.kind === "group" ? "Group" : r.member?.kind === "device" ? "Device" : "User" };
       return { category, activity: `${verb} ${noun}`, operationType: r.kind === "memberAdd" ? "Assign" : "Unassign", targets: [target, member] };

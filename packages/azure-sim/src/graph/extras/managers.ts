@@ -52,6 +52,19 @@ export class Managers {
     return true;
   }
 
+  /** The live links `userId` is on: its own manager and its live reports (one scan of the index table). */
+  linksOf(userId: string): Array<{ userId: string; managerId: string }> {
+    const i = this.users.indexOf(userId);
+    if (i === undefined) return [];
+    const dead = this.users.deadIndexes();
+    if (dead.has(i)) return [];
+    const out: Array<{ userId: string; managerId: string }> = [];
+    const own = this.at(i);
+    if (own >= 0 && !dead.has(own)) out.push({ userId, managerId: this.users.idAt(own) });
+    for (let r = 0; r < this.base.length; r++) if (this.at(r) === i && !dead.has(r)) out.push({ userId: this.users.idAt(r), managerId: userId });
+    return out;
+  }
+
   count(): number {
     const dead = this.users.deadIndexes();
     let n = 0;

@@ -57,7 +57,24 @@ const managerSet: Op = (dir, rand) => {
   if (!u) return undefined;
   if (rand() < 0.2) return dir.extras.setManager(u.id, null) ? [{ type: "managers", id: u.id, kind: "hardDelete" }] : undefined;
   const m = dir.pick("users", rand);
-  return m && dir.extras.setManager(u.id, m.id) ? [{ type: "managers", id: u.id, kind: "update", memberId: m.id }] : undefined;
+  const had = dir.extras.managerOf(u.id) !== undefined;
+  return m && dir.extras.setManager(u.id, m.id) ? [{ type: "managers", id: u.id, kind: had ? "update" : "add", memberId: m.id }] : undefined;
+};
+
+/** A user or device joins an administrative unit (administrativeunit-post-members.md). */
+const auMemberAdd: Op = (dir, rand) => {
+  const au = dir.pick("administrativeUnits", rand);
+  const type = rand() < 0.8 ? "users" : "devices";
+  const m = dir.pick(type, rand);
+  if (!au || !m) return undefined;
+  const member = { id: m.id, kind: type === "users" ? "user" : "device" } as const;
+  return dir.extras.addAuMember(au.id, member) ? [{ type: "administrativeUnitMembers", id: au.id, kind: "memberAdd", memberId: m.id, parentId: au.id }] : undefined;
+};
+
+const auMemberRemove: Op = (dir, rand) => {
+  const au = dir.pick("administrativeUnits", rand);
+  const m = au && pickOf(rand, dir.extras.auMembersOf(au.id));
+  return au && m && dir.extras.removeAuMember(au.id, m) ? [{ type: "administrativeUnitMembers", id: au.id, kind: "memberRemove", memberId: m.id, parentId: au.id }] : undefined;
 };
 
 /** An admin consent is granted or revoked (oauth2permissiongrant-delta.md reports both). */
@@ -84,4 +101,6 @@ export const EXTRA_OPS: ReadonlyArray<readonly [Op, number]> = [
   [managerSet, 3],
   [grantAdd, 1],
   [grantRemove, 1],
+  [auMemberAdd, 2],
+  [auMemberRemove, 1],
 ];

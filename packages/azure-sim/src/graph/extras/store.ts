@@ -1,10 +1,46 @@
-import type { ChangeRecord, GraphObject, JsonObject, MemberRef } from "../types.js";
+import { MemberLinks } from "../memberLinks.js";
+import type { ChangeKind, ChangeRecord, GraphObject, JsonObject, LinkNav, MemberRef, ObjectType } from "../types.js";
+import { auBaseMembers } from "./auLinks.js";
+import { cascadeAndUnlink, type CascadeHow } from "./cascade.js";
+import { truthCounts, truthRows } from "./truth.js";
+import type { MutationEntry } from "../mutate.js";
 import { odataType } from "../types.js";
 import { buildAudit, eventOf, type AuditEvent } from "./audits.js";
-import { appRoleAssignment, opaqueId, roleAssignment, type ExtrasSource, type Pool } from "./build.js";
-import { buildExtras, type Built } from "./initial.js";
-import type { UserIndex } from "./managers.js";
+import {
+  appRoleAssignment,
+  buildAppRoleAssignments,
+  buildAuMembers,
+  buildGrants,
+  buildOwners,
+  buildRoleAssignments,
+  buildRoleDefinitions,
+  buildRoleEligibilities,
+  roleAssignment,
+  type ExtrasSource,
+  type Pool,
+  opaqueId,
+} from "./build.js";
+import { Managers, type UserIndex } from "./managers.js";
 import type { ExtraType, OwnedType } from "./kinds.js";
+
+interface Built {
+  readonly roleDefinitions: GraphObject[];
+  readonly roleAssignments: Map<string, GraphObject>;
+  readonly roleEligibilities: GraphObject[];
+  /** resourceId (service principal) → assignment id → assignment */
+  readonly appRoleAssignments: Map<string, Map<string, GraphObject>>;
+  readonly grants: Map<string, GraphObject>;
+  /** parentId → owner user IDs, in order */
+  readonly owners: Map<string, { type: OwnedType; ids: string[] }>;
+  readonly managers: Managers;
+  readonly auMembers: MemberLinks;
+}
+
+/** Appends a link change to the directory's change log (what delta and the audit feed read). */
+export type LinkRecorder = (type: ObjectType, id: string, kind: ChangeKind, member: MemberRef, nav?: LinkNav) => void;
+
+const collect = (g: Generator<string>): string[] => [...g];
+const pool = (ids: readonly string[]): Pool => ({ length: ids.length, at: (i) => ids[i]! });
 
 /**
  * The kinds beyond the delta collections, built from the directory on first
@@ -24,10 +60,41 @@ export class Extras {
     private readonly changes: (from: number) => Generator<{ record: ChangeRecord; at: number }>,
     private readonly baseUsers: UserIndex,
     private readonly baseDevices: Pool,
+    private readonly record: LinkRecorder,
   ) {}
 
   private get b(): Built {
-    this.built ??= buildExtras(this.src, this.baseUsers, this.baseDevices);
+    if (this.built) return this.built;
+    const s = this.src;
+    const u = this.baseUsers;
+    const users: Pool = { length: u.count, at: (i) => u.idAt(i) };
+    const groupIds = collect(s.ids("groups"));
+    const groups = pool(groupIds);
+    const aus = pool(collect(s.ids("administrativeUnits")));
+    const byResource = new Map<string, Map<string, GraphObject>>();
+    for (const a of buildAppRoleAssignments(s, users, groups)) {
+      const rid = a["resourceId"] as string;
+      const m = byResource.get(rid) ?? new Map<string, GraphObject>();
+      m.set(a.id, a);
+      byResource.set(rid, m);
+    }
+    const owners = new Map<string, { type: OwnedType; ids: string[] }>();
+    const parents = { groups: groupIds, applications: collect(s.ids("applications")), servicePrincipals: collect(s.ids("servicePrincipals")) };
+    for (const o of buildOwners(s.seed, parents, users)) {
+      const e = owners.get(o.parentId) ?? { type: o.parentType, ids: [] };
+      if (!e.ids.includes(o.ownerId)) e.ids.push(o.ownerId);
+      owners.set(o.parentId, e);
+    }
+    this.built = {
+      roleDefinitions: buildRoleDefinitions(),
+      roleAssignments: new Map(buildRoleAssignments(s, users, aus).map((a) => [a.id, a])),
+      roleEligibilities: buildRoleEligibilities(s.seed, users, aus),
+      appRoleAssignments: byResource,
+      grants: new Map(buildGrants(s, users).map((g) => [g.id, g])),
+      owners,
+      managers: new Managers(s.seed, u),
+      auMembers: new MemberLinks(auBaseMembers(buildAuMembers(s.seed, aus, users, this.baseDevices))),
+    };
     return this.built;
   }
 
@@ -114,15 +181,47 @@ export class Extras {
     return this.b.managers.all();
   }
 
+  managerLinksOf(userId: string): Array<{ userId: string; managerId: string }> {
+    return this.b.managers.linksOf(userId);
+  }
+
+  /** Live administrative units `member` is in. */
+  auHolders(member: MemberRef): string[] {
+    return this.b.auMembers.holders(member).filter((au) => this.src.live(au));
+  }
+
+  /** The extras' part of deleting or restoring `id` (cascade.ts). */
+  cascade(id: string, how: CascadeHow): MutationEntry[] {
+    return cascadeAndUnlink(this, id, how);
+  }
+
+  /** Members of administrative units, generated and changed, positions stable for delta chunks. */
+  get auLinks(): MemberLinks {
+    return this.b.auMembers;
+  }
+
   auMembersOf(auId: string): MemberRef[] {
-    return (this.b.auMembers.get(auId) ?? []).filter((m) => this.src.live(m.id));
+    return [...this.b.auMembers.members(auId)].filter((m) => this.src.live(m.id));
   }
 
   *administrativeUnitMembers(): Generator<{ administrativeUnitId: string; memberId: string; type: string }> {
-    for (const auId of this.b.auMembers.keys()) {
-      if (!this.src.live(auId)) continue;
+    for (const auId of this.src.ids("administrativeUnits")) {
       for (const m of this.auMembersOf(auId)) yield { administrativeUnitId: auId, memberId: m.id, type: odataType(m.kind) };
     }
+  }
+
+  /** administrativeunit-post-members.md; the change shows as members@delta of the unit. */
+  addAuMember(auId: string, member: MemberRef): boolean {
+    if (!this.src.live(auId) || !this.src.live(member.id) || !this.b.auMembers.add(auId, member)) return false;
+    this.record("administrativeUnits", auId, "memberAdd", member);
+    return true;
+  }
+
+  /** administrativeunit-delete-members.md */
+  removeAuMember(auId: string, member: MemberRef): boolean {
+    if (!this.b.auMembers.remove(auId, member)) return false;
+    this.record("administrativeUnits", auId, "memberRemove", member);
+    return true;
   }
 
   /** The audit log, oldest first: one entry per directory change and per change made here. */
@@ -131,47 +230,17 @@ export class Extras {
     return this.audits;
   }
 
-  /** The ground-truth rows of a kind. */
+  /** The ground-truth rows of a kind (truth.ts). */
   rows(type: ExtraType): Iterable<JsonObject> {
-    switch (type) {
-      case "roleDefinitions":
-        return this.roleDefinitions();
-      case "roleAssignments":
-        return this.roleAssignments();
-      case "roleEligibilities":
-        return this.roleEligibilities();
-      case "appRoleAssignments":
-        return this.appRoleAssignments();
-      case "oauth2PermissionGrants":
-        return this.grants();
-      case "owners":
-        return this.owners();
-      case "managers":
-        return this.managers();
-      case "administrativeUnitMembers":
-        return this.administrativeUnitMembers();
-      case "directoryAudits":
-        return this.directoryAudits();
-    }
+    return truthRows(this, type);
   }
 
   counts(): Record<ExtraType, number> {
-    const n = (it: Iterable<unknown>) => {
-      let k = 0;
-      for (const _ of it) k++;
-      return k;
-    };
-    return {
-      roleDefinitions: this.roleDefinitions().length,
-      roleAssignments: this.roleAssignments().length,
-      roleEligibilities: this.roleEligibilities().length,
-      appRoleAssignments: n(this.appRoleAssignments()),
-      oauth2PermissionGrants: this.grants().length,
-      owners: n(this.owners()),
-      managers: this.b.managers.count(),
-      administrativeUnitMembers: n(this.administrativeUnitMembers()),
-      directoryAudits: this.directoryAudits().length,
-    };
+    return truthCounts(this);
+  }
+
+  managerCount(): number {
+    return this.b.managers.count();
   }
 
   // Mutations: each changes one link or assignment and writes its audit entry.
@@ -217,7 +286,7 @@ export class Extras {
     if (e.ids.includes(ownerId)) return false;
     e.ids.push(ownerId);
     this.b.owners.set(parentId, e);
-    this.audit({ category: parentType === "groups" ? "GroupManagement" : "ApplicationManagement", activity: `Add owner to ${parentType === "groups" ? "group" : parentType === "applications" ? "application" : "service principal"}`, operationType: "Assign", targets: [{ id: parentId, type: "Other" }, { id: ownerId, type: "User" }] });
+    this.record(parentType, parentId, "memberAdd", { id: ownerId, kind: "user" }, "owners");
     return true;
   }
 
@@ -226,15 +295,18 @@ export class Extras {
     const i = e ? e.ids.indexOf(ownerId) : -1;
     if (!e || i < 0) return false;
     e.ids.splice(i, 1);
-    this.audit({ category: e.type === "groups" ? "GroupManagement" : "ApplicationManagement", activity: `Remove owner from ${e.type === "groups" ? "group" : e.type === "applications" ? "application" : "service principal"}`, operationType: "Unassign", targets: [{ id: parentId, type: "Other" }, { id: ownerId, type: "User" }] });
+    this.record(e.type, parentId, "memberRemove", { id: ownerId, kind: "user" }, "owners");
     return true;
   }
 
   /** Sets (or with null removes) a user's manager; false when nothing changes. */
   setManager(userId: string, managerId: string | null): boolean {
     if (!this.src.live(userId) || (managerId !== null && (!this.src.live(managerId) || managerId === userId))) return false;
-    if ((this.managerOf(userId) ?? null) === managerId || !this.b.managers.set(userId, managerId)) return false;
-    this.audit({ category: "UserManagement", activity: "Update user", operationType: "Update", targets: [{ id: userId, type: "User", modifiedProperties: ["Manager"] }] });
+    const before = this.managerOf(userId);
+    if ((before ?? null) === managerId || !this.b.managers.set(userId, managerId)) return false;
+    // One record per change: the manager is single-valued, so delta reports only the last (changeLog.ts).
+    if (managerId !== null) this.record("users", userId, "memberAdd", { id: managerId, kind: "user" }, "manager");
+    else if (before !== undefined) this.record("users", userId, "memberRemove", { id: before, kind: "user" }, "manager");
     return true;
   }
 
