@@ -31,6 +31,7 @@ export function freshState(input: StreamInput, previous: StreamState | undefined
     filterHash: input.scopeHash,
     total: previous?.total ?? 0,
     memberTotal: previous?.memberTotal ?? 0,
+    linkTotals: { ...previous?.linkTotals },
     startedAt: new Date(now()).toISOString(),
     endedAt: null,
     warnings: previous?.warnings ?? [],

@@ -1,5 +1,4 @@
-import type { SyncedType } from "../../../src/domain/synced.js";
-import { RESOURCES } from "../../../src/graph/resources/index.js";
+import { hasMembers, type SyncedType } from "../../../src/domain/synced.js";
 import { driveSync } from "../../local-host/src/durable/sync-driver.js";
 import type { FinishResult } from "../../../src/sync/finish-run.js";
 import type { GraphPage, PageSource } from "../../../src/sync/graph-source.js";
@@ -77,7 +76,7 @@ export async function runEngine(
       if (!source) {
         const s: Seen = { pages: 0, objects: 0, removed: 0, links: 0 };
         seen.set(type, s);
-        source = seeing(graph, s, RESOURCES.find((r) => r.type === type)?.members !== undefined);
+        source = seeing(graph, s, hasMembers(type));
         sources.set(type, source);
       }
       return source;

@@ -55,10 +55,10 @@ export const dataRoutes = [
       const type = params.type ?? "";
       if (!OBJECT_TYPE_NAMES.includes(type)) throw notFound(`Object type '${type}'`);
       const cursor = decodeToken(query.continuationToken, cursorSchema);
-      const parent = linkParentOf(type)?.members;
-      if (parent?.link) {
-        // A link type reads through its parent's links: groupId|memberId, administrativeUnitId|memberId.
-        const { container, link } = parent;
+      const spec = linkParentOf(type);
+      if (spec?.link) {
+        // A link type reads through its parent's links: groupId|memberId, parentId|memberId (owners), userId|memberId (manager).
+        const { store: container, link } = spec;
         const members = deps.services.members(t.id);
         const { items, next } = await page(query.pageSize, cursor, MEMBER_BUCKETS, async function* (b, after) {
           for await (const l of members.listBucket(container, b, after)) yield { [link.parentKey]: l.containerId, memberId: l.memberId, type: l.memberType, key: l.rowKey };
