@@ -6,18 +6,18 @@
  * `links` are the Graph navigation properties whose `<nav>@delta`
  * annotation a type's delta carries (members@delta, owners@delta,
  * manager@delta), each stored as link rows under its own `store` key in
- * the Members table, with the parent's ID under `parentKey`. `link` names
+ * the Members table, browsed with the parent's ID under `parentKey`. `link` names
  * the link type browsable at GET /tenants/{id}/objects/{link} and counted
  * in the history on its own. `single` marks a single-valued navigation (a
  * user has one manager): a new value replaces the stored one.
  */
 const CATALOGUE = [
-  { type: "users", links: [{ nav: "manager", store: "userManagers", link: "managers", parentKey: "userId", single: true }] },
+  { type: "users", links: [{ nav: "manager", store: "userManagers", link: "managers", parentKey: "userId", memberKey: "managerId", single: true }] },
   {
     type: "groups",
     links: [
       { nav: "members", store: "groups", link: "memberships", parentKey: "groupId" },
-      { nav: "owners", store: "groupOwners", link: "owners", parentKey: "parentId" },
+      { nav: "owners", store: "groupOwners", link: "owners", parentKey: "parentId", memberKey: "ownerId" },
     ],
   },
   { type: "devices" },
@@ -32,7 +32,7 @@ const CATALOGUE = [
   { type: "oauth2PermissionGrants" },
 ] as const satisfies readonly {
   readonly type: string;
-  readonly links?: readonly { readonly nav: string; readonly store: string; readonly link?: string; readonly parentKey?: string; readonly single?: true }[];
+  readonly links?: readonly { readonly nav: string; readonly store: string; readonly link?: string; readonly parentKey?: string; readonly memberKey?: string; readonly single?: true }[];
 }[];
 
 type Entry = (typeof CATALOGUE)[number];
@@ -56,7 +56,8 @@ export interface LinkSpec {
   /** The Graph navigation property; its changes come as `<nav>@delta`. */
   readonly nav: string;
   readonly store: Container;
-  readonly link?: { readonly type: LinkType; readonly parentKey: string };
+  /** Browsed as `{ [parentKey]: parent, [memberKey]: target, type }`; memberKey defaults to memberId. */
+  readonly link?: { readonly type: LinkType; readonly parentKey: string; readonly memberKey: string };
   readonly single: boolean;
 }
 
@@ -71,7 +72,7 @@ export const LINK_SPECS: readonly LinkSpec[] = Object.freeze(
           parent: e.type,
           nav: l.nav,
           store: l.store,
-          ...("link" in l ? { link: { type: l.link, parentKey: l.parentKey } } : {}),
+          ...("link" in l ? { link: { type: l.link, parentKey: l.parentKey, memberKey: "memberKey" in l ? l.memberKey : "memberId" } } : {}),
           single: "single" in l,
         }))
       : [],

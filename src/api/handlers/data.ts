@@ -57,11 +57,11 @@ export const dataRoutes = [
       const cursor = decodeToken(query.continuationToken, cursorSchema);
       const spec = linkParentOf(type);
       if (spec?.link) {
-        // A link type reads through its parent's links: groupId|memberId, parentId|memberId (owners), userId|memberId (manager).
+        // A link type reads through its parent's links: groupId|memberId, parentId|ownerId, userId|managerId, as the simulator's truth names them.
         const { store: container, link } = spec;
         const members = deps.services.members(t.id);
         const { items, next } = await page(query.pageSize, cursor, MEMBER_BUCKETS, async function* (b, after) {
-          for await (const l of members.listBucket(container, b, after)) yield { [link.parentKey]: l.containerId, memberId: l.memberId, type: l.memberType, key: l.rowKey };
+          for await (const l of members.listBucket(container, b, after)) yield { [link.parentKey]: l.containerId, [link.memberKey]: l.memberId, type: l.memberType, key: l.rowKey };
         });
         return { status: 200, jsonBody: { items: items.map(({ key: _k, ...rest }) => rest), ...(next ? { continuationToken: encodeToken(next) } : {}) } };
       }
