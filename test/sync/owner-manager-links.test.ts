@@ -1,7 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addTenant, syncAndWait } from "../api/helpers.js";
+import { startApi, type TestApi } from "../support/api.js";
 import type { Harness } from "../support/sync.js";
 import { createSimTenant, simGet, simPost } from "../support/sim.js";
 import { expectEqualToTruth, harness, syncOnce } from "../support/sync.js";
+import { deltaPage, fakeGraph, freshStores, round, stored, tokenOf } from "./fake-graph.js";
 
 interface OwnerRow {
   readonly parentType: string;
@@ -83,5 +86,61 @@ describe("owners and managers as link types, from delta", () => {
     // Memberships keep their own record beside the owners'.
     expect(records.get("memberships")?.total).toBeGreaterThan(0);
     expect(memberships).toBeGreaterThan(0);
+  });
+});
+
+describe("a user's manager, a single-valued link", () => {
+  const ref = (id: string) => ({ "@odata.type": "#microsoft.graph.user", id });
+  const user = (id: string, extra: Record<string, unknown> = {}) => ({ id, displayName: id, userPrincipalName: `${id}@contoso.test`, ...extra });
+
+  it("a new manager replaces the stored one even when Graph sends no removal for the old one, and a deleted user's manager link goes with it", async () => {
+    const { source, calls } = fakeGraph((url) => {
+      if (url.pathname !== "/v1.0/users/delta") throw new Error(`unexpected ${url.pathname}`);
+      const token = tokenOf(url);
+      if (token === "") return deltaPage("users", [user("u1", { "manager@delta": [ref("m1")] }), user("u2", { "manager@delta": [ref("m1")] }), user("m1"), user("m2")], { delta: "d1" });
+      // u1's manager changes to m2 with only the new reference; u2 is deleted for good.
+      return deltaPage("users", [{ id: "u1", "manager@delta": [ref("m2")] }, { id: "u2", "@removed": { reason: "deleted" } }], { delta: "d2" });
+    });
+    const stores = await freshStores("mgr-t");
+    const first = await round(stores, source, "mgr-t", "run-1", ["users"]);
+    expect(calls[0]?.url.searchParams.get("$select")?.split(",")).toContain("manager");
+    expect(first.finish.records.find((r) => r.type === "managers")?.total).toBe(2);
+    const links = async () => {
+      const out: string[] = [];
+      for await (const l of stores.members.all("userManagers")) out.push(`${l.containerId}|${l.memberId}`);
+      return out.sort();
+    };
+    expect(await links()).toEqual(["u1|m1", "u2|m1"]);
+    // The manager is a link, not a property of the user record.
+    expect((await stored(stores, "users")).get("u1")).not.toHaveProperty("manager");
+
+    const second = await round(stores, source, "mgr-t", "run-2", ["users"]);
+    expect(await links()).toEqual(["u1|m2"]);
+    const record = second.finish.records.find((r) => r.type === "managers");
+    expect({ changed: record?.changed, deleted: record?.deleted, total: record?.total }).toEqual({ changed: 1, deleted: 1, total: 1 });
+  });
+});
+
+describe("owners and managers through the API", () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  it("browses group owners and user managers at GET /tenants/{id}/objects/{owners,managers}, named as the truth names them", async () => {
+    const { id } = await addTenant(api, { spec: { users: 50, groups: 5 }, settings: { objectTypes: ["users", "groups"] } });
+    await syncAndWait(api, id);
+    const browse = async <T>(type: string) => ((await (await api.call("GET", `/tenants/${id}/objects/${type}?pageSize=1000`, { token: api.reader })).json()) as { items: T[] }).items;
+    const owners = await browse<{ parentId: string; ownerId: string; type: string }>("owners");
+    const truth = await truthLinks(id);
+    expect(truth.owners.size).toBeGreaterThan(0);
+    expect(truth.managers.size).toBeGreaterThan(0);
+    expect(new Set(owners.map((o) => `${o.parentId}|${o.ownerId}`))).toEqual(truth.owners);
+    expect(owners.every((o) => o.type === "user")).toBe(true);
+    const managers = await browse<{ userId: string; managerId: string }>("managers");
+    expect(new Set(managers.map((m) => `${m.userId}|${m.managerId}`))).toEqual(truth.managers);
   });
 });
