@@ -20,7 +20,7 @@ export function collectLinks(ctx: PageContext, o: GraphObject, out: LinkOp[]): v
     for (const l of refs) {
       if (!l || typeof l !== "object" || Array.isArray(l)) continue;
       if (!usableId(l.id)) {
-        skipBad(ctx, `${spec.nav} of ${o.id}`, l);
+        skipBad(ctx, `${spec.nav.replace(/s$/, "")} of ${o.id}`, l);
         continue;
       }
       const memberType = textOf(l["@odata.type"], "#microsoft.graph.directoryObject").replace("#microsoft.graph.", "");
