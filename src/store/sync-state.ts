@@ -39,6 +39,8 @@ export interface StreamState {
   missingPermission: string | null;
   /** Filters in force for the stored objects; a change forces a full scan. */
   filterHash: string;
+  /** The `$select` the deltaLink was made with; a change forces a full scan (absent in states saved before it existed). */
+  selectHash?: string;
   /** Live objects after the last applied run. */
   total: number;
   memberTotal: number;

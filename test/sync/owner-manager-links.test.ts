@@ -5,6 +5,9 @@ import type { Harness } from "../support/sync.js";
 import { createSimTenant, simGet, simPost } from "../support/sim.js";
 import { expectEqualToTruth, harness, syncOnce } from "../support/sync.js";
 import { deltaPage, fakeGraph, freshStores, round, stored, tokenOf } from "./fake-graph.js";
+import { everything } from "../../src/domain/filters.js";
+import { resourceOf } from "../../src/graph/resources/index.js";
+import { freshState, selectHashOf } from "../../src/sync/stream-state.js";
 
 interface OwnerRow {
   readonly parentType: string;
@@ -142,5 +145,19 @@ describe("owners and managers through the API", () => {
     expect(owners.every((o) => o.type === "user")).toBe(true);
     const managers = await browse<{ userId: string; managerId: string }>("managers");
     expect(new Set(managers.map((m) => `${m.userId}|${m.managerId}`))).toEqual(truth.managers);
+  });
+});
+
+describe("a deltaLink made with another $select", () => {
+  // Regression: a deltaLink saved before owners and manager joined $select would never report them; the select change scans in full once.
+  it("scans in full when the module's select changed since the link was made, and resumes delta when it did not", () => {
+    const users = resourceOf("users");
+    const input = { tenantId: "t", module: users, runId: "run-2", fullScan: false, scope: everything, scopeHash: "h", budgetMs: 1000 };
+    const saved = { ...freshState({ ...input, runId: "run-1" }, undefined, true, Date.now), deltaLink: "https://graph.microsoft.com/v1.0/users/delta?$deltatoken=x" };
+    expect(freshState(input, saved, true, Date.now).mode).toBe("delta");
+    const before = { ...saved, selectHash: selectHashOf(users.select.filter((p) => p !== "manager")) };
+    expect(freshState(input, before, true, Date.now).mode).toBe("full");
+    const { selectHash: _gone, ...older } = saved;
+    expect(freshState(input, older, true, Date.now).mode).toBe("full");
   });
 });

@@ -57,7 +57,7 @@ export const dataRoutes = [
       const cursor = decodeToken(query.continuationToken, cursorSchema);
       const spec = linkParentOf(type);
       if (spec?.link) {
-        // A link type reads through its parent's links: groupId|memberId, parentId|ownerId, userId|managerId, as the simulator's truth names them.
+        // A link type reads through its parent's links: groupId/memberId, administrativeUnitId/memberId, parentId/ownerId, userId/managerId.
         const { store: container, link } = spec;
         const members = deps.services.members(t.id);
         const { items, next } = await page(query.pageSize, cursor, MEMBER_BUCKETS, async function* (b, after) {
