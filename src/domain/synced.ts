@@ -1,19 +1,31 @@
 /**
  * The catalogue of synced object types, declared once. The same names key
  * counts, tables and API paths; every type has exactly one resource module
- * (graph/resources/index.ts checks that at compile time). `container` marks a
- * type whose objects carry `members@delta`, stored as links; `link` names the
- * link type browsable through it.
+ * (graph/resources/index.ts checks that at compile time).
+ *
+ * `links` are the Graph navigation properties whose `<nav>@delta`
+ * annotation a type's delta carries (members@delta, owners@delta,
+ * manager@delta), each stored as link rows under its own `store` key in
+ * the Members table, browsed with the parent's ID under `parentKey`. `link` names
+ * the link type browsable at GET /tenants/{id}/objects/{link} and counted
+ * in the history on its own. `single` marks a single-valued navigation (a
+ * user has one manager): a new value replaces the stored one.
  */
 const CATALOGUE = [
-  { type: "users" },
-  { type: "groups", container: true, link: "memberships" },
+  { type: "users", links: [{ nav: "manager", store: "userManagers", link: "managers", parentKey: "userId", memberKey: "managerId", single: true }] },
+  {
+    type: "groups",
+    links: [
+      { nav: "members", store: "groups", link: "memberships", parentKey: "groupId" },
+      { nav: "owners", store: "groupOwners", link: "owners", parentKey: "parentId", memberKey: "ownerId" },
+    ],
+  },
   { type: "devices" },
   { type: "applications" },
   { type: "servicePrincipals" },
-  { type: "directoryRoles", container: true },
+  { type: "directoryRoles", links: [{ nav: "members", store: "directoryRoles" }] },
   { type: "subscribedSkus" },
-  { type: "administrativeUnits", container: true, link: "administrativeUnitMembers" },
+  { type: "administrativeUnits", links: [{ nav: "members", store: "administrativeUnits", link: "administrativeUnitMembers", parentKey: "administrativeUnitId" }] },
   { type: "roleDefinitions" },
   { type: "roleAssignments" },
   { type: "roleEligibilities" },
@@ -21,9 +33,13 @@ const CATALOGUE = [
   { type: "signInActivity" },
   { type: "directoryAudits" },
   { type: "appRoleAssignments" },
-] as const satisfies readonly { readonly type: string; readonly container?: true; readonly link?: string }[];
+] as const satisfies readonly {
+  readonly type: string;
+  readonly links?: readonly { readonly nav: string; readonly store: string; readonly link?: string; readonly parentKey?: string; readonly memberKey?: string; readonly single?: true }[];
+}[];
 
 type Entry = (typeof CATALOGUE)[number];
+type LinkEntry = Extract<Entry, { readonly links: unknown }>["links"][number];
 
 /** The object types the service syncs. */
 export type SyncedType = Entry["type"];
@@ -31,18 +47,59 @@ export type SyncedType = Entry["type"];
 /** The catalogue entry of one synced type. */
 export type EntryOf<T extends SyncedType> = Extract<Entry, { readonly type: T }>;
 
-/** Synced types whose objects hold members (groups, directory roles, administrative units). */
-export type Container = Extract<Entry, { readonly container: true }>["type"];
+/** A link store: the Members-table key of one (parent type, navigation) pair. */
+export type Container = LinkEntry["store"];
 
 /** Link types stored beside their parent type, browsable through it. */
-export type LinkType = Extract<Entry, { readonly link: string }>["link"];
+export type LinkType = Extract<LinkEntry, { readonly link: string }>["link"];
+
+/** One navigation of a parent type, stored as links. */
+export interface LinkSpec {
+  readonly parent: SyncedType;
+  /** The Graph navigation property; its changes come as `<nav>@delta`. */
+  readonly nav: string;
+  readonly store: Container;
+  /** Browsed as `{ [parentKey]: parent, [memberKey]: target, type }`; memberKey defaults to memberId. */
+  readonly link?: { readonly type: LinkType; readonly parentKey: string; readonly memberKey: string };
+  readonly single: boolean;
+}
 
 /** The synced types in fan-out order. */
 export const SYNCED_TYPES: readonly SyncedType[] = Object.freeze(CATALOGUE.map((e) => e.type));
 
-export const CONTAINERS: readonly Container[] = Object.freeze(CATALOGUE.flatMap((e) => ("container" in e ? [e.type] : [])));
+/** Every link spec, in catalogue order. */
+export const LINK_SPECS: readonly LinkSpec[] = Object.freeze(
+  CATALOGUE.flatMap((e) =>
+    "links" in e
+      ? e.links.map((l): LinkSpec => ({
+          parent: e.type,
+          nav: l.nav,
+          store: l.store,
+          ...("link" in l ? { link: { type: l.link, parentKey: l.parentKey, memberKey: "memberKey" in l ? l.memberKey : "memberId" } } : {}),
+          single: "single" in l,
+        }))
+      : [],
+  ),
+);
 
-export const LINK_TYPES: readonly LinkType[] = Object.freeze(CATALOGUE.flatMap((e) => ("link" in e ? [e.link] : [])));
+export const CONTAINERS: readonly Container[] = Object.freeze(LINK_SPECS.map((l) => l.store));
+
+export const LINK_TYPES: readonly LinkType[] = Object.freeze(LINK_SPECS.flatMap((l) => (l.link ? [l.link.type] : [])));
+
+/** The links a type's objects carry (none for most types). */
+export function linksOf(type: string): readonly LinkSpec[] {
+  return LINK_SPECS.filter((l) => l.parent === type);
+}
+
+/** The spec of a browsable link type, or undefined when the name is not one. */
+export function linkSpecOf(linkType: string): LinkSpec | undefined {
+  return LINK_SPECS.find((l) => l.link?.type === linkType);
+}
+
+/** True when the type's objects carry `members@delta`, which Graph splits over pages (groups, roles, units). */
+export function hasMembers(type: string): boolean {
+  return linksOf(type).some((l) => l.nav === "members");
+}
 
 export function isSyncedType(t: string): t is SyncedType {
   return (SYNCED_TYPES as readonly string[]).includes(t);

@@ -1,6 +1,6 @@
 import type { Cloud } from "../config/clouds.js";
 import type { Json, GraphObject } from "../domain/graph-object.js";
-import type { Container, EntryOf, LinkType, SyncedType } from "../domain/synced.js";
+import { linksOf, type SyncedType } from "../domain/synced.js";
 
 /**
  * One Graph resource type. Every module has this shape and is listed once in
@@ -34,16 +34,6 @@ export interface ResourceModule {
   /** Any of these grants the read (Directory.Read.All covers most). */
   readonly grantedBy: readonly string[];
   /**
-   * Present when objects carry `members@delta`; the members are stored as
-   * links. `link` names the link type where it is browsable and counted on
-   * its own (`GET /tenants/{id}/objects/{link.type}`), with the parent's ID
-   * under `link.parentKey`.
-   */
-  readonly members?: {
-    readonly container: Container;
-    readonly link?: { readonly type: LinkType; readonly parentKey: string };
-  };
-  /**
    * Graph honours `Prefer: return=minimal` on this type's delta: changed
    * objects then carry only their changed properties (user-delta.md,
    * group-delta.md in microsoft-graph-docs-contrib/api-reference/v1.0/api).
@@ -53,17 +43,16 @@ export interface ResourceModule {
   name(o: GraphObject): string;
 }
 
-type LinkOf<E> = E extends { readonly link: infer L } ? { readonly link: { readonly type: L; readonly parentKey: string } } : { readonly link?: undefined };
-type MembersOf<E> = E extends { readonly container: true; readonly type: infer T } ? { readonly members: { readonly container: T } & LinkOf<E> } : { readonly members?: undefined };
-
-/** The module of type T: its `members` are exactly what T's catalogue entry (domain/synced.ts) says. */
-export type ResourceModuleOf<T extends SyncedType> = ResourceModule & { readonly type: T } & MembersOf<EntryOf<T>>;
+/** The module of type T. Its links are the catalogue's (domain/synced.ts `linksOf`); each link's nav is in `select` (checked in test/domain/synced.test.ts). */
+export type ResourceModuleOf<T extends SyncedType> = ResourceModule & { readonly type: T };
 
 /** The stored form of a new object: exactly the selected properties Graph returned, minus annotations. */
 export function project(m: ResourceModule, o: GraphObject): Record<string, Json> {
   const out: Record<string, Json> = { id: o.id };
+  const navs = linksOf(m.type).map((l) => l.nav);
   for (const p of m.select) {
-    if (p === "members") continue;
+    // A navigation comes as `<nav>@delta` and is stored as links, never in the object.
+    if (navs.includes(p)) continue;
     const v = o[p];
     if (v !== undefined) out[p] = v;
   }

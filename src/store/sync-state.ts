@@ -8,8 +8,11 @@ export interface StreamCounters {
   updated: number;
   deleted: number;
   filtered: number;
+  /** Links of the `members` navigation (memberships, role and unit members). */
   memberAdds: number;
   memberRemoves: number;
+  /** Links of every other navigation (owners, manager), by link store (absent in states saved before it existed). */
+  links?: Record<string, { adds: number; removes: number }>;
   /** Objects or links with an unusable ID, skipped (absent in states saved before it existed). */
   skipped?: number;
   /** Soft-deleted objects restored or purged: the visibility of their links changed. */
@@ -36,9 +39,13 @@ export interface StreamState {
   missingPermission: string | null;
   /** Filters in force for the stored objects; a change forces a full scan. */
   filterHash: string;
+  /** The `$select` the deltaLink was made with; a change forces a full scan (absent in states saved before it existed). */
+  selectHash?: string;
   /** Live objects after the last applied run. */
   total: number;
   memberTotal: number;
+  /** Live links of every other navigation, by link store. */
+  linkTotals?: Record<string, number>;
   startedAt: string;
   endedAt: string | null;
   /** Users only: the last warnings read from the whole store, and when. */

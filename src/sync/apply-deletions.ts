@@ -1,6 +1,7 @@
 import { BatchWriter } from "../store/batch-writer.js";
 import type { HeldDeletion } from "../store/held.js";
-import { CONTAINERS, isContainer } from "../domain/synced.js";
+import { linksOf, SYNCED_TYPES, type Container } from "../domain/synced.js";
+import { linkTotal, setLinkTotal } from "./link-counts.js";
 import type { SyncStores } from "./stores.js";
 
 /**
@@ -17,7 +18,7 @@ export async function applyDeletions(stores: SyncStores, tenantId: string, held:
   const links = new BatchWriter(stores.members.table);
   const staged = stores.held.writer();
   const perType = new Map<string, number>();
-  const linksRemoved = new Map<string, number>();
+  const linksRemoved = new Map<Container, number>();
   const at = new Date(now()).toISOString();
   let parkedChanged = false;
   for (const d of held) {
@@ -30,10 +31,11 @@ export async function applyDeletions(stores: SyncStores, tenantId: string, held:
       await objects.delete(stores.objects.partitionOf(d.type, d.id), stores.objects.rowKeyOf(d.id));
       // A parked ID that is now gone for good: its remaining links show again until Graph's removals reach them.
       await links.delete(stores.members.parkedPartition(), stores.objects.rowKeyOf(d.id));
-      if (isContainer(d.type)) {
-        for await (const row of stores.members.members(d.type, d.id, { includeHidden: true })) {
+      // The links it holds as a parent (members, owners, manager) go with it.
+      for (const l of linksOf(d.type)) {
+        for await (const row of stores.members.members(l.store, d.id, { includeHidden: true })) {
           await links.delete(row.partitionKey, row.rowKey);
-          linksRemoved.set(d.type, (linksRemoved.get(d.type) ?? 0) + 1);
+          linksRemoved.set(l.store, (linksRemoved.get(l.store) ?? 0) + 1);
         }
       }
     }
@@ -47,7 +49,7 @@ export async function applyDeletions(stores: SyncStores, tenantId: string, held:
     const s = await stores.state.get(tenantId, type);
     if (!s) continue;
     s.total = Math.max(0, s.total - n);
-    s.memberTotal = Math.max(0, s.memberTotal - (linksRemoved.get(type) ?? 0));
+    for (const l of linksOf(type)) setLinkTotal(s, l, Math.max(0, linkTotal(s, l) - (linksRemoved.get(l.store) ?? 0)));
     await stores.state.put(tenantId, type, s);
   }
   if (parkedChanged) await recountLinks(stores, tenantId);
@@ -55,15 +57,17 @@ export async function applyDeletions(stores: SyncStores, tenantId: string, held:
 }
 
 /**
- * Hiding an object hides links in any group or role, which only a count
- * of the stored links can tell (links are keyed by container). Soft deletes
- * are rare, so the recount runs only in a run that parks an object.
+ * Hiding an object hides links of any parent that points at it, which only
+ * a count of the stored links can tell (links are keyed by parent). Soft
+ * deletes are rare, so the recount runs only in a run that parks an object.
  */
 export async function recountLinks(stores: SyncStores, tenantId: string): Promise<void> {
-  for (const container of CONTAINERS) {
-    const s = await stores.state.get(tenantId, container);
+  for (const type of SYNCED_TYPES) {
+    const specs = linksOf(type);
+    if (specs.length === 0) continue;
+    const s = await stores.state.get(tenantId, type);
     if (!s) continue;
-    s.memberTotal = await stores.members.count(container);
-    await stores.state.put(tenantId, container, s);
+    for (const l of specs) setLinkTotal(s, l, await stores.members.count(l.store));
+    await stores.state.put(tenantId, type, s);
   }
 }

@@ -1,22 +1,14 @@
-import type { GraphObject, Json } from "../domain/graph-object.js";
+import type { Json } from "../domain/graph-object.js";
 import { merge, mergedView, project } from "../graph/resource.js";
-import type { Container } from "../domain/synced.js";
 import type { StoredMeta } from "../store/object-store.js";
 import { contentHash } from "./content-hash.js";
 import type { GraphPage } from "./graph-source.js";
 import { removedReason, skipBad, usableId, type PageContext } from "./page-context.js";
-import { textOf } from "../domain/text.js";
+import { applyLinks, collectLinks, deleteLinksOf, sweepLinks, type LinkOp } from "./apply-links.js";
 
 /** A live page also stages deletions, which the run's fan-in applies or holds. */
 export interface LiveContext extends PageContext {
   stageDeletion(id: string, soft: boolean): Promise<void>;
-}
-
-interface LinkOp {
-  readonly containerId: string;
-  readonly memberId: string;
-  readonly remove: boolean;
-  readonly memberType: string;
 }
 
 /**
@@ -49,7 +41,7 @@ export async function applyLivePage(ctx: LiveContext, page: GraphPage, seq: numb
   });
   // The first full scan into an empty store has nothing to compare with; groups and
   // roles still read, as their repeats on later pages are merged over this run's rows.
-  const needMeta = ctx.everSynced() || delta || ctx.container !== undefined;
+  const needMeta = ctx.everSynced() || delta || ctx.chunked;
   const ids = value.map((o) => o.id);
   const meta = needMeta ? await stores.objects.metaOf(m.type, ids, delta) : new Map<string, StoredMeta>();
   const bases = await basesOf(ctx, { value }, meta);
@@ -104,62 +96,22 @@ export async function applyLivePage(ctx: LiveContext, page: GraphPage, seq: numb
       // Unchanged: only the mark that the full scan saw it.
       await ctx.objectWriter.upsert({ partitionKey: stores.objects.partitionOf(m.type, o.id), rowKey: stores.objects.rowKeyOf(o.id), scan: runId }, "Merge");
     }
-    if (ctx.container) collectLinks(ctx, o, linkOps);
+    collectLinks(ctx, o, linkOps);
   }
-  if (ctx.container && linkOps.length > 0) await applyLinks(ctx, ctx.container, linkOps);
+  if (linkOps.length > 0) await applyLinks(ctx, linkOps);
 }
 
 /**
  * A hidden (soft-deleted) object now deleted for good: it was already out of
- * the live set and its counts. A group's or role's hidden links go with it;
- * a member's go as Graph reports their removal in members@delta.
+ * the live set and its counts. The links it holds as a parent go with it;
+ * those it is the target of go as Graph reports their removal (`<nav>@delta`).
  */
 async function purgeHidden(ctx: PageContext, id: string): Promise<void> {
   const { stores, m } = ctx;
   await ctx.objectWriter.delete(stores.objects.partitionOf(m.type, id), stores.objects.rowKeyOf(id));
   await ctx.linkWriter.delete(stores.members.parkedPartition(), stores.objects.rowKeyOf(id));
-  if (ctx.container) {
-    for await (const row of stores.members.members(ctx.container, id, { includeHidden: true })) await ctx.linkWriter.delete(row.partitionKey, row.rowKey);
-  }
+  await deleteLinksOf(ctx, id);
   ctx.counters.unparked = (ctx.counters.unparked ?? 0) + 1;
-}
-
-function collectLinks(ctx: PageContext, o: GraphObject, out: LinkOp[]): void {
-  const links = o["members@delta"];
-  if (!Array.isArray(links)) return;
-  for (const l of links) {
-    if (!l || typeof l !== "object" || Array.isArray(l)) continue;
-    if (!usableId(l.id)) {
-      skipBad(ctx, `member of ${o.id}`, l);
-      continue;
-    }
-    const memberType = textOf(l["@odata.type"], "#microsoft.graph.directoryObject").replace("#microsoft.graph.", "");
-    out.push({ containerId: o.id, memberId: l.id, remove: l["@removed"] !== undefined, memberType });
-  }
-}
-
-/**
- * Graph reports every link a delta round touched, even when changes cancel
- * out; counting against what is stored keeps the history exact. A full
- * scan recounts from the store at its end instead. A member `@removed`
- * deletes the link, whatever the member's own state.
- */
-async function applyLinks(ctx: PageContext, c: Container, ops: LinkOp[]): Promise<void> {
-  const { stores, counters } = ctx;
-  const stored = ctx.state.mode === "delta" ? await stores.members.existing(c, ops) : undefined;
-  for (const op of ops) {
-    const key = stores.members.rowKey(op.containerId, op.memberId);
-    const present = stored?.has(key) ?? false;
-    if (op.remove) {
-      await ctx.linkWriter.delete(stores.members.partitionOf(c, op.containerId), key);
-      if (present) stored?.delete(key);
-      if (present || !stored) counters.memberRemoves++;
-    } else {
-      await ctx.linkWriter.upsert(stores.members.entity(c, op.containerId, op.memberId, op.memberType, ctx.runId));
-      if (!present) counters.memberAdds++;
-      stored?.add(key);
-    }
-  }
 }
 
 /** Soft-deleted objects stay restorable for 30 days (api-reference/v1.0/resources/directory.md, deleted items). */
@@ -174,16 +126,10 @@ const RESTORABLE_MS = 30 * 86_400_000;
  * Graph, and so from this scan. A row hidden past the restore window goes.
  */
 export async function sweep(ctx: LiveContext): Promise<void> {
-  const { stores, m, counters } = ctx;
+  const { stores, m } = ctx;
   for await (const row of stores.objects.unseen(m.type, ctx.runId)) {
     if (row.hiddenAt === undefined) await ctx.stageDeletion(row.id, true);
     else if (!(ctx.now() - Date.parse(row.hiddenAt) < RESTORABLE_MS)) await purgeHidden(ctx, row.id);
   }
-  if (!ctx.container) return;
-  const parked = await stores.members.parked();
-  for await (const row of stores.members.all(ctx.container, ctx.runId, { includeHidden: true })) {
-    if (parked.has(stores.objects.rowKeyOf(row.memberId)) || parked.has(stores.objects.rowKeyOf(row.containerId))) continue;
-    await ctx.linkWriter.delete(row.partitionKey, row.rowKey);
-    counters.memberRemoves++;
-  }
+  await sweepLinks(ctx);
 }

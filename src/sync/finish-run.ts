@@ -1,4 +1,5 @@
-import type { SyncedType } from "../domain/synced.js";
+import { linksOf, type SyncedType } from "../domain/synced.js";
+import { linkCounts, linkTotal } from "./link-counts.js";
 import { resourceOf } from "../graph/resources/index.js";
 import { runOutcomeOf, type RunOutcome, type TypeOutcome } from "../domain/run-outcome.js";
 import type { HistoryRecord, Trigger } from "../store/history-store.js";
@@ -78,9 +79,11 @@ export async function finishRun(stores: SyncStores, input: FinishInput, now: () 
       ...(s.error ? { error: s.error } : {}),
       ...(warnings.length ? { warnings } : {}),
     });
-    const link = resourceOf(type).members?.link;
-    if (link && status !== "skipped") {
-      records.push({ ...base, type: link.type, startTime: s.startedAt, total: s.memberTotal, changed: c.memberAdds, deleted: c.memberRemoves, filtered: 0, status: status === "held" ? "succeeded" : status });
+    // One record per browsable link type: its own total, adds and removes.
+    for (const l of status === "skipped" ? [] : linksOf(type)) {
+      if (!l.link) continue;
+      const { adds, removes } = linkCounts(c, l);
+      records.push({ ...base, type: l.link.type, startTime: s.startedAt, total: linkTotal(s, l), changed: adds, deleted: removes, filtered: 0, status: status === "held" ? "succeeded" : status });
     }
   }
   for (const r of records) await stores.history.add(tenantId, r);

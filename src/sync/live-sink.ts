@@ -3,6 +3,7 @@ import type { PageContext } from "./page-context.js";
 import type { Tables } from "../store/tables.js";
 import type { PageSink, StreamTarget } from "./page-sink.js";
 import { syncStores, type SyncStores } from "./stores.js";
+import { linkCounts, linkTotal, setLinkTotal } from "./link-counts.js";
 
 /**
  * Pages into the tenant's live store: objects merged and written, links
@@ -28,10 +29,13 @@ export function liveSink(stores: SyncStores, tenantId: string): PageSink {
     writers: [heldWriter],
     apply: (ctx, page, seq) => applyLivePage(live(ctx), page, seq),
     async endRound(ctx) {
-      const { state, counters, m, container } = ctx;
+      const { state, counters, m, links } = ctx;
       if (state.mode !== "full") {
         state.total += counters.added;
-        state.memberTotal += counters.memberAdds - counters.memberRemoves;
+        for (const l of links) {
+          const { adds, removes } = linkCounts(counters, l);
+          setLinkTotal(state, l, linkTotal(state, l) + adds - removes);
+        }
         return;
       }
       await Promise.all([ctx.objectWriter.flush(), ctx.linkWriter.flush()]);
@@ -39,7 +43,7 @@ export function liveSink(stores: SyncStores, tenantId: string): PageSink {
       // A full scan may meet an object twice (concepts/delta-query-overview.md: the same resource may be returned more than once): the store's own count is the truth.
       await Promise.all([ctx.objectWriter.flush(), ctx.linkWriter.flush()]);
       state.total = await stores.objects.count(m.type);
-      if (container) state.memberTotal = await stores.members.count(container);
+      for (const l of links) setLinkTotal(state, l, await stores.members.count(l.store));
       if (!ctx.everSynced()) counters.added = state.total;
     },
   };

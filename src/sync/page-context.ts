@@ -1,7 +1,7 @@
 import type { ResourceModule } from "../graph/resource.js";
 import type { GraphObject, Json } from "../domain/graph-object.js";
 import type { BatchWriter } from "../store/batch-writer.js";
-import type { Container } from "../domain/synced.js";
+import type { LinkSpec } from "../domain/synced.js";
 import type { StreamCounters, StreamState } from "../store/sync-state.js";
 import type { ScopeCheck } from "../domain/filters.js";
 import type { SyncStores } from "./stores.js";
@@ -16,7 +16,10 @@ export interface PageContext {
   readonly state: StreamState;
   readonly counters: StreamCounters;
   readonly scope: ScopeCheck;
-  readonly container: Container | undefined;
+  /** The navigations this type's objects carry as `<nav>@delta`, stored as links. */
+  readonly links: readonly LinkSpec[];
+  /** Objects carry members@delta, split over pages: one object may come again with a further chunk. */
+  readonly chunked: boolean;
   /** This stream call: tells a lost segment from this call's own earlier pages. */
   readonly call: string;
   /** The page count saved at the call's start. */

@@ -8,6 +8,7 @@ import type { GraphPage } from "./graph-source.js";
 import { removedReason, skipBad, usableId, type PageContext } from "./page-context.js";
 import type { PageSink, StreamTarget } from "./page-sink.js";
 import { syncStores } from "./stores.js";
+import { countLink, linkCounts, setLinkTotal } from "./link-counts.js";
 
 /**
  * A preview of the tenant's next sync: every page is classified against
@@ -31,7 +32,7 @@ export function previewTarget(tables: Tables, tenantId: string, runId: string): 
       // A full scan may meet an object twice (concepts/delta-query-overview.md: the same resource may be returned more than once): the store's own count is the truth.
       await Promise.all([ctx.objectWriter.flush(), ctx.linkWriter.flush()]);
       ctx.state.total = await stores.objects.count(ctx.m.type);
-      ctx.state.memberTotal = ctx.counters.memberAdds;
+      for (const l of ctx.links) setLinkTotal(ctx.state, l, linkCounts(ctx.counters, l).adds);
     },
   };
   return { stores, sink };
@@ -52,7 +53,7 @@ async function applyPreviewPage(ctx: PageContext, liveStore: ObjectStore, page: 
   const ids = value.map((o) => o.id);
   const live = await liveStore.metaOf(m.type, ids);
   // A group or role met again on a later page (a further member chunk) merges over what this preview wrote.
-  const written = ctx.container ? await stores.objects.metaOf(m.type, ids, true) : undefined;
+  const written = ctx.chunked ? await stores.objects.metaOf(m.type, ids, true) : undefined;
   for (const o of value) {
     if (removedReason(o) !== undefined) continue;
     counters.objects++;
@@ -72,7 +73,9 @@ async function applyPreviewPage(ctx: PageContext, liveStore: ObjectStore, page: 
     }
     const row = stores.objects.entity(m.type, o.id, { name: m.name(mergedView(data, o)), hash, run: runId, seq, op: change === "add" ? "a" : "u", call: ctx.call, scan: runId, data });
     await ctx.objectWriter.upsert({ ...row, change });
-    const links = o["members@delta"];
-    if (Array.isArray(links)) counters.memberAdds += links.length;
+    for (const l of ctx.links) {
+      const refs = o[`${l.nav}@delta`];
+      if (Array.isArray(refs)) countLink(counters, l, "adds", refs.length);
+    }
   }
 }

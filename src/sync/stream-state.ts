@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { zeroCounters, type StreamCounters, type StreamState } from "../store/sync-state.js";
 import type { StreamInput } from "./stream.js";
 
@@ -13,10 +14,20 @@ export interface StreamProgress {
   readonly writes: { readonly transactions: number; readonly entities: number };
 }
 
+/**
+ * The `$select` a deltaLink was made with: Graph encodes the first request's
+ * parameters into its links (group-delta.md, "Query parameters"), so a link
+ * made before a property or navigation joined `select` (owners, manager)
+ * would never bring it. A changed select scans in full once.
+ */
+export const selectHashOf = (select: readonly string[]): string => createHash("sha1").update(select.join(",")).digest("base64url").slice(0, 16);
+
 /** A run's first call: a full scan unless the stored deltaLink can resume, with the totals carried over. */
 export function freshState(input: StreamInput, previous: StreamState | undefined, deltaRounds: boolean, now: () => number): StreamState {
   const m = input.module;
-  const full = !deltaRounds || input.fullScan || m.mode === "list" || !previous?.deltaLink || previous.filterHash !== input.scopeHash;
+  const selectHash = selectHashOf(m.select);
+  const full =
+    !deltaRounds || input.fullScan || m.mode === "list" || !previous?.deltaLink || previous.filterHash !== input.scopeHash || previous.selectHash !== selectHash;
   return {
     type: m.type,
     runId: input.runId,
@@ -29,8 +40,10 @@ export function freshState(input: StreamInput, previous: StreamState | undefined
     error: null,
     missingPermission: null,
     filterHash: input.scopeHash,
+    selectHash,
     total: previous?.total ?? 0,
     memberTotal: previous?.memberTotal ?? 0,
+    linkTotals: { ...previous?.linkTotals },
     startedAt: new Date(now()).toISOString(),
     endedAt: null,
     warnings: previous?.warnings ?? [],

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { ResourceModule } from "../graph/resource.js";
 import { BatchWriter } from "../store/batch-writer.js";
-import type { Container } from "../domain/synced.js";
+import { hasMembers, linksOf } from "../domain/synced.js";
 import type { StreamState } from "../store/sync-state.js";
 import { everything, type ScopeCheck } from "../domain/filters.js";
 import { DeltaTokenExpired, GraphRefused, LicenceRequired, PermissionDenied, type GraphPage, type PageSource } from "./graph-source.js";
@@ -63,7 +63,8 @@ export async function runStream(deps: StreamDeps, input: StreamInput, sink: Page
   const { stores, graph } = deps;
   const { module: m, tenantId, runId } = input;
   const key = m.type;
-  const container: Container | undefined = m.members?.container;
+  const links = linksOf(m.type);
+  const chunked = hasMembers(m.type);
 
   const previous = await stores.state.get(sink.stateKey, key);
   let state: StreamState;
@@ -91,14 +92,15 @@ export async function runStream(deps: StreamDeps, input: StreamInput, sink: Page
     state,
     counters,
     scope: input.scope,
-    container,
+    links,
+    chunked,
     call: randomUUID(),
     checkpointSeq: state.seq,
     objectWriter,
     linkWriter,
     everSynced: () => everSynced,
     firstSight(k) {
-      if (!container && sink.countOnce === "containers") return true;
+      if (!chunked && sink.countOnce === "containers") return true;
       if (repeats.has(k)) return false;
       repeats.add(k);
       return true;

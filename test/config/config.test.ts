@@ -48,9 +48,7 @@ describe("object type names", () => {
   it("are the same in the simulator's counts, the store and the API", async () => {
     const { OBJECT_TYPES } = await import("../../packages/azure-sim/src/model.js");
     const { OBJECT_TYPE_NAMES } = await import("../../src/graph/resources/index.js");
-    // Kinds the simulator serves that the service does not sync yet (issue 14 in progress): this list only shrinks.
-    const notYetSynced: readonly string[] = ["managers", "owners"];
     // signInActivity is a property of users (resources/signinactivity.md), not a kind the simulator counts.
-    expect([...OBJECT_TYPES].filter((t) => !notYetSynced.includes(t)).sort()).toEqual(OBJECT_TYPE_NAMES.filter((t) => t !== "signInActivity").sort());
+    expect([...OBJECT_TYPES].sort()).toEqual(OBJECT_TYPE_NAMES.filter((t) => t !== "signInActivity").sort());
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CONTAINERS, isContainer, isSyncedType, LINK_TYPES, SYNCED_TYPES } from "../../src/domain/synced.js";
+import { CONTAINERS, isContainer, isSyncedType, LINK_SPECS, LINK_TYPES, linksOf, SYNCED_TYPES } from "../../src/domain/synced.js";
 import { linkParentOf, OBJECT_TYPE_NAMES, RESOURCES, resourceOf } from "../../src/graph/resources/index.js";
 
 // The catalogue is the one list of synced types and containers; the resource modules follow it.
@@ -9,10 +9,12 @@ describe("synced-type catalogue", () => {
     for (const t of SYNCED_TYPES) expect(resourceOf(t).type).toBe(t);
   });
 
-  it("names as containers exactly the modules that store members, and their links", () => {
-    expect(RESOURCES.flatMap((r) => (r.members ? [r.members.container] : []))).toEqual(CONTAINERS);
-    expect(RESOURCES.flatMap((r) => (r.members?.link ? [r.members.link.type] : []))).toEqual(LINK_TYPES);
-    for (const l of LINK_TYPES) expect(linkParentOf(l)?.members?.link?.type).toBe(l);
+  it("gives every link its own store, selects each link's navigation, and names the browsable links", () => {
+    expect(new Set(CONTAINERS).size).toBe(LINK_SPECS.length);
+    // Graph reports `<nav>@delta` only for a selected navigation (group-delta.md).
+    for (const r of RESOURCES) for (const l of linksOf(r.type)) expect(r.select).toContain(l.nav);
+    expect(LINK_SPECS.flatMap((l) => (l.link ? [l.link.type] : []))).toEqual(LINK_TYPES);
+    for (const l of LINK_TYPES) expect(linkParentOf(l)?.link?.type).toBe(l);
     expect(OBJECT_TYPE_NAMES).toEqual([...SYNCED_TYPES, ...LINK_TYPES]);
   });
 

@@ -1,5 +1,5 @@
-import type { SyncedType } from "../../../src/domain/synced.js";
-import { RESOURCES } from "../../../src/graph/resources/index.js";
+import { hasMembers, type SyncedType } from "../../../src/domain/synced.js";
+import { resourceOf } from "../../../src/graph/resources/index.js";
 import { driveSync } from "../../local-host/src/durable/sync-driver.js";
 import type { FinishResult } from "../../../src/sync/finish-run.js";
 import type { GraphPage, PageSource } from "../../../src/sync/graph-source.js";
@@ -94,8 +94,7 @@ export async function runEngine(
       if (!source) {
         const s: Seen = { pages: 0, objects: 0, removed: 0, links: 0 };
         seen.set(type, s);
-        const m = RESOURCES.find((r) => r.type === type);
-        source = seeing(graph, s, m?.members !== undefined, m?.mode === "perParent");
+        source = seeing(graph, s, hasMembers(type), resourceOf(type).mode === "perParent");
         sources.set(type, source);
       }
       return source;

@@ -78,13 +78,13 @@ export const dataRoutes = [
       // The feed lives in its own table, newest first: the same pages as /audits, unfiltered.
       if (RESOURCES.some((r) => r.type === type && r.mode === "feed")) return { status: 200, jsonBody: await auditsPage(deps, t.id, query) };
       const cursor = decodeToken(query.continuationToken, cursorSchema);
-      const parent = linkParentOf(type)?.members;
-      if (parent?.link) {
-        // A link type reads through its parent's links: groupId|memberId, administrativeUnitId|memberId.
-        const { container, link } = parent;
+      const spec = linkParentOf(type);
+      if (spec?.link) {
+        // A link type reads through its parent's links: groupId/memberId, administrativeUnitId/memberId, parentId/ownerId, userId/managerId.
+        const { store: container, link } = spec;
         const members = deps.services.members(t.id);
         const { items, next } = await page(query.pageSize, cursor, MEMBER_BUCKETS, async function* (b, after) {
-          for await (const l of members.listBucket(container, b, after)) yield { [link.parentKey]: l.containerId, memberId: l.memberId, type: l.memberType, key: l.rowKey };
+          for await (const l of members.listBucket(container, b, after)) yield { [link.parentKey]: l.containerId, [link.memberKey]: l.memberId, type: l.memberType, key: l.rowKey };
         });
         return { status: 200, jsonBody: { items: items.map(({ key: _k, ...rest }) => rest), ...(next ? { continuationToken: encodeToken(next) } : {}) } };
       }

@@ -12,6 +12,5 @@ export const administrativeUnits: ResourceModuleOf<"administrativeUnits"> = {
   select: ["displayName", "description", "visibility", "members"],
   permission: "AdministrativeUnit.Read.All",
   grantedBy: ["AdministrativeUnit.Read.All", "AdministrativeUnit.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
-  members: { container: "administrativeUnits", link: { type: "administrativeUnitMembers", parentKey: "administrativeUnitId" } },
   name: (o) => textOf(o.displayName),
 };

@@ -11,6 +11,5 @@ export const directoryRoles: ResourceModuleOf<"directoryRoles"> = {
   select: ["displayName", "description", "roleTemplateId", "members"],
   permission: "RoleManagement.Read.Directory",
   grantedBy: ["RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Directory.Read.All", "Directory.ReadWrite.All"],
-  members: { container: "directoryRoles" },
   name: (o) => textOf(o.displayName),
 };

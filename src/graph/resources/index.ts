@@ -1,5 +1,5 @@
 import type { Cloud } from "../../config/clouds.js";
-import { LINK_TYPES, SYNCED_TYPES, type SyncedType } from "../../domain/synced.js";
+import { LINK_TYPES, linkSpecOf, SYNCED_TYPES, type LinkSpec, type SyncedType } from "../../domain/synced.js";
 import type { ResourceModule, ResourceModuleOf } from "../resource.js";
 import { administrativeUnits } from "./administrative-units.js";
 import { applications } from "./applications.js";
@@ -53,7 +53,7 @@ export const defaultTypesFor = (cloud: Cloud): SyncedType[] => RESOURCES.filter(
 /** Every name that keys counts and the browse API: the synced types and their links. */
 export const OBJECT_TYPE_NAMES: readonly string[] = Object.freeze([...SYNCED_TYPES, ...LINK_TYPES]);
 
-/** The parent module of a link type, or undefined when the name is not one. */
-export function linkParentOf(type: string): ResourceModule | undefined {
-  return RESOURCES.find((r) => r.members?.link?.type === type);
+/** The link spec of a browsable link type, or undefined when the name is not one. */
+export function linkParentOf(type: string): LinkSpec | undefined {
+  return linkSpecOf(type);
 }

@@ -1,6 +1,13 @@
 import type { ResourceModuleOf } from "../resource.js";
 import { textOf } from "../../domain/text.js";
 
+/**
+ * `manager` in `$select` brings manager@delta, an array holding the
+ * manager's reference: "It is the $select=manager operator that will include
+ * changes to manager", `$expand` being ignored on delta (maintainer,
+ * microsoftgraph/microsoft-graph-docs#6194; user-delta.md is silent). The
+ * manager is stored as a link, not in the user record.
+ */
 export const users: ResourceModuleOf<"users"> = {
   type: "users",
   path: "/users",
@@ -10,7 +17,7 @@ export const users: ResourceModuleOf<"users"> = {
   select: [
     "displayName", "givenName", "surname", "userPrincipalName", "mail", "mailNickname", "department", "jobTitle",
     "companyName", "country", "city", "usageLocation", "userType", "accountEnabled", "createdDateTime",
-    "onPremisesSyncEnabled", "onPremisesImmutableId", "employeeId", "assignedLicenses",
+    "onPremisesSyncEnabled", "onPremisesImmutableId", "employeeId", "assignedLicenses", "manager",
   ],
   permission: "User.Read.All",
   grantedBy: ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
