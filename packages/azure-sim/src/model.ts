@@ -1,4 +1,5 @@
 /** Shapes shared by the simulated Entra, Graph and Key Vault. */
+import { EXTRA_TYPES } from "./graph/extras/kinds.js";
 
 /** The object type names, as used in sim.json counts, the store and the API paths. */
 export const OBJECT_TYPES = [
@@ -11,15 +12,7 @@ export const OBJECT_TYPES = [
   "directoryRoles",
   "subscribedSkus",
   "administrativeUnits",
-  "roleDefinitions",
-  "roleAssignments",
-  "roleEligibilities",
-  "appRoleAssignments",
-  "oauth2PermissionGrants",
-  "owners",
-  "managers",
-  "administrativeUnitMembers",
-  "directoryAudits",
+  ...EXTRA_TYPES,
 ] as const;
 export type ObjectTypeName = (typeof OBJECT_TYPES)[number];
 export type Counts = Record<ObjectTypeName, number>;
