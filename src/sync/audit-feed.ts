@@ -4,7 +4,8 @@ import { auditOf, DirectoryAuditStore, type DirectoryAudit } from "../store/dire
 import type { StreamState, SyncStateStore } from "../store/sync-state.js";
 import type { GraphPage, PageSource } from "./graph-source.js";
 import { usableId } from "./page-context.js";
-import { newState, pacer, progressOf, realSleep, refusal } from "./side-stream.js";
+import { newState, pacer, realSleep, refusal } from "./side-stream.js";
+import { progress } from "./stream-state.js";
 import type { StreamProgress } from "./stream.js";
 
 export interface FeedInput {
@@ -47,7 +48,7 @@ export async function runFeedStream(deps: FeedDeps, input: FeedInput): Promise<S
   let state: StreamState;
   if (previous && previous.runId === runId) {
     state = previous;
-    if (state.status !== "running") return progressOf(state, { transactions: 0, entities: 0 });
+    if (state.status !== "running") return progress(state);
   } else {
     state = newState(m, runId, iso(now()), previous);
     const floor = now() - input.retentionMs;
@@ -97,7 +98,7 @@ export async function runFeedStream(deps: FeedDeps, input: FeedInput): Promise<S
         Object.assign(state, r, { endedAt: iso(now()) });
         await writer.flush();
         await deps.state.put(tenantId, key, state);
-        return progressOf(state, writer.stats);
+        return progress(state, writer.stats);
       }
       state.seq++;
       counters.pages++;
@@ -107,7 +108,7 @@ export async function runFeedStream(deps: FeedDeps, input: FeedInput): Promise<S
       if (page.nextLink) {
         state.nextUrl = page.nextLink;
         await deps.state.put(tenantId, key, state);
-        if (now() - started >= input.budgetMs) return progressOf(state, writer.stats);
+        if (now() - started >= input.budgetMs) return progress(state, writer.stats);
         continue;
       }
       const pruned = await audits.prune(tenantId, iso(now() - input.retentionMs));
@@ -119,7 +120,7 @@ export async function runFeedStream(deps: FeedDeps, input: FeedInput): Promise<S
       state.status = "done";
       state.endedAt = iso(now());
       await deps.state.put(tenantId, key, state);
-      return progressOf(state, writer.stats);
+      return progress(state, writer.stats);
     }
   } catch (err) {
     await writer.flush().catch(() => undefined);

@@ -5,7 +5,7 @@ import { batchGet, MAX_BATCH_REQUESTS, relativeToVersion, type BatchAnswer } fro
 import type { RetryPolicy } from "../graph/retry.js";
 import { BatchWriter } from "../store/batch-writer.js";
 import { OBJECT_BUCKETS, objectPartition } from "../store/keys.js";
-import { zeroCounters, type StreamState } from "../store/sync-state.js";
+import type { StreamState } from "../store/sync-state.js";
 import { textOf } from "../domain/text.js";
 import { contentHash } from "./content-hash.js";
 import { planPass } from "./changed-parents.js";
@@ -13,6 +13,7 @@ import { GraphRefused, PermissionDenied } from "./graph-source.js";
 import { usableId } from "./page-context.js";
 import { columnFilters, ParentPlanStore, type ParentPlan } from "./parent-plan.js";
 import type { StreamDeps, StreamInput, StreamProgress } from "./stream.js";
+import { progress, runningState } from "./stream-state.js";
 
 export interface PerParentInput extends StreamInput {
   /** A full pass at least this often (the periodic pass that catches what no signal showed). */
@@ -73,25 +74,14 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
   if (previous?.runId === runId && row.plan?.runId === runId) {
     state = previous;
     plan = row.plan;
-    if (state.status !== "running") return progressOf(state);
+    if (state.status !== "running") return progress(state);
   } else {
     const at = new Date(now()).toISOString();
     const fresh = (mode: StreamState["mode"], note: string | null): StreamState => ({
-      type: m.type,
-      runId,
-      mode,
-      nextUrl: null,
-      deltaLink: null,
-      seq: 0,
-      counters: zeroCounters(),
-      status: "running",
+      ...runningState(m.type, runId, mode, at),
       error: note,
-      missingPermission: null,
       filterHash: input.scopeHash,
       total: previous?.total ?? 0,
-      memberTotal: 0,
-      startedAt: at,
-      endedAt: null,
       skippedNames: [],
     });
     const c = row.cursor;
@@ -107,7 +97,7 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
       const denied = err instanceof PermissionDenied;
       Object.assign(s, { status: denied ? "skipped" : "failed", error: denied ? `missing permission ${m.permission}` : err.message, missingPermission: denied ? m.permission : null, endedAt: at });
       await stores.state.put(tenantId, m.type, s);
-      return progressOf(s);
+      return progress(s);
     }
     await plans.put(tenantId, m.type, { cursor: c, plan });
     state = fresh(plan.full ? "full" : "delta", plan.note);
@@ -237,7 +227,7 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
     state.endedAt = new Date(now()).toISOString();
     await flush();
     await stores.state.put(tenantId, m.type, state);
-    return progressOf(state, writes());
+    return progress(state, writes());
   };
 
   try {
@@ -254,7 +244,7 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
       state.seq++;
       await flush();
       await stores.state.put(tenantId, m.type, state);
-      if (now() - started >= input.budgetMs && state.seq * MAX_BATCH_REQUESTS < plan.parents.length) return progressOf(state, writes());
+      if (now() - started >= input.budgetMs && state.seq * MAX_BATCH_REQUESTS < plan.parents.length) return progress(state, writes());
     }
     if (plan.full && !preview) {
       await writer.flush();
@@ -271,13 +261,9 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
     // The cursor moves only once the pass is whole: a pass cut short is read again from its plan.
     if (!preview) await plans.put(tenantId, m.type, { cursor: plan.next, plan: null });
     await stores.state.put(tenantId, m.type, state);
-    return progressOf(state, writes());
+    return progress(state, writes());
   } catch (err) {
     await Promise.allSettled(all.map((w) => w.flush()));
     throw err;
   }
-}
-
-function progressOf(state: StreamState, writes = { transactions: 0, entities: 0 }): StreamProgress {
-  return { type: state.type, done: state.status !== "running", status: state.status, mode: state.mode, counters: { ...state.counters }, missingPermission: state.missingPermission, error: state.error, writes };
 }

@@ -1,42 +1,18 @@
 import { cloudLabel, type Cloud } from "../config/clouds.js";
 import type { ResourceModule } from "../graph/resource.js";
-import { zeroCounters, type StreamState, type SyncStateStore } from "../store/sync-state.js";
+import type { StreamState, SyncStateStore } from "../store/sync-state.js";
 import { DeltaTokenExpired, GraphRefused, LicenceRequired, PermissionDenied } from "./graph-source.js";
 import type { StreamProgress } from "./stream.js";
+import { progress, runningState } from "./stream-state.js";
 
 /** What the attribute and feed streams share with the others: a StreamState under the type's key, so history and fan-in read them unchanged. */
 export function newState(m: ResourceModule, runId: string, at: string, previous: StreamState | undefined): StreamState {
   return {
-    type: m.type,
-    runId,
-    mode: "full",
-    nextUrl: null,
-    deltaLink: null,
-    seq: 0,
-    counters: zeroCounters(),
-    status: "running",
-    error: null,
-    missingPermission: null,
+    ...runningState(m.type, runId, "full", at),
     filterHash: previous?.filterHash ?? "",
     total: previous?.total ?? 0,
-    memberTotal: 0,
-    startedAt: at,
-    endedAt: null,
     lastPassAt: previous?.lastPassAt ?? null,
     newest: previous?.newest ?? null,
-  };
-}
-
-export function progressOf(state: StreamState, writes: { transactions: number; entities: number }): StreamProgress {
-  return {
-    type: state.type,
-    done: state.status !== "running",
-    status: state.status,
-    mode: state.mode,
-    counters: { ...state.counters },
-    missingPermission: state.missingPermission,
-    error: state.error,
-    writes,
   };
 }
 
@@ -90,5 +66,5 @@ export async function passOver(state: SyncStateStore, key: string, m: ResourceMo
   const at = new Date().toISOString();
   const s: StreamState = { ...newState(m, runId, at, live), ...end, endedAt: at };
   await state.put(key, m.type, s);
-  return progressOf(s, { transactions: 0, entities: 0 });
+  return progress(s);
 }

@@ -7,7 +7,8 @@ import type { StreamState } from "../store/sync-state.js";
 import { contentHash } from "./content-hash.js";
 import type { GraphPage, PageSource } from "./graph-source.js";
 import { usableId } from "./page-context.js";
-import { newState, pacer, progressOf, realSleep, refusal } from "./side-stream.js";
+import { newState, pacer, realSleep, refusal } from "./side-stream.js";
+import { progress } from "./stream-state.js";
 import type { SyncStores } from "./stores.js";
 import type { StreamProgress } from "./stream.js";
 
@@ -50,7 +51,7 @@ export async function runAttributeStream(deps: AttributeDeps, input: AttributeIn
   let state: StreamState;
   if (previous && previous.runId === runId) {
     state = previous;
-    if (state.status !== "running") return progressOf(state, { transactions: 0, entities: 0 });
+    if (state.status !== "running") return progress(state);
   } else {
     state = newState(m, runId, iso(), previous);
     const last = previous?.lastPassAt ? Date.parse(previous.lastPassAt) : undefined;
@@ -59,7 +60,7 @@ export async function runAttributeStream(deps: AttributeDeps, input: AttributeIn
       state.status = "done";
       state.endedAt = iso();
       await stores.state.put(tenantId, type, state);
-      return progressOf(state, { transactions: 0, entities: 0 });
+      return progress(state);
     }
     await stores.state.put(tenantId, type, state);
   }
@@ -101,7 +102,7 @@ export async function runAttributeStream(deps: AttributeDeps, input: AttributeIn
   const end = async (): Promise<StreamProgress> => {
     await writer.flush();
     await stores.state.put(tenantId, type, state);
-    return progressOf(state, writer.stats);
+    return progress(state, writer.stats);
   };
 
   try {
@@ -123,7 +124,7 @@ export async function runAttributeStream(deps: AttributeDeps, input: AttributeIn
         state.nextUrl = page.nextLink;
         await writer.flush();
         await stores.state.put(tenantId, type, state);
-        if (now() - started >= input.budgetMs) return progressOf(state, writer.stats);
+        if (now() - started >= input.budgetMs) return progress(state, writer.stats);
         continue;
       }
       await writer.flush();

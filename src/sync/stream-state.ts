@@ -22,6 +22,27 @@ export interface StreamProgress {
  */
 export const selectHashOf = (select: readonly string[]): string => createHash("sha1").update(select.join(",")).digest("base64url").slice(0, 16);
 
+/** A stream's state at the start of a run, before any carry-over: what every kind of stream begins from. */
+export function runningState(type: string, runId: string, mode: StreamState["mode"], startedAt: string): StreamState {
+  return {
+    type,
+    runId,
+    mode,
+    nextUrl: null,
+    deltaLink: null,
+    seq: 0,
+    counters: zeroCounters(),
+    status: "running",
+    error: null,
+    missingPermission: null,
+    filterHash: "",
+    total: 0,
+    memberTotal: 0,
+    startedAt,
+    endedAt: null,
+  };
+}
+
 /** A run's first call: a full scan unless the stored deltaLink can resume, with the totals carried over. */
 export function freshState(input: StreamInput, previous: StreamState | undefined, deltaRounds: boolean, now: () => number): StreamState {
   const m = input.module;
@@ -29,30 +50,22 @@ export function freshState(input: StreamInput, previous: StreamState | undefined
   const full =
     !deltaRounds || input.fullScan || m.mode === "list" || !previous?.deltaLink || previous.filterHash !== input.scopeHash || previous.selectHash !== selectHash;
   return {
-    type: m.type,
-    runId: input.runId,
-    mode: full ? "full" : "delta",
+    ...runningState(m.type, input.runId, full ? "full" : "delta", new Date(now()).toISOString()),
     nextUrl: full ? null : (previous?.deltaLink ?? null),
     deltaLink: deltaRounds ? (previous?.deltaLink ?? null) : null,
-    seq: 0,
-    counters: zeroCounters(),
-    status: "running",
-    error: null,
-    missingPermission: null,
     filterHash: input.scopeHash,
     selectHash,
     total: previous?.total ?? 0,
     memberTotal: previous?.memberTotal ?? 0,
     linkTotals: { ...previous?.linkTotals },
-    startedAt: new Date(now()).toISOString(),
-    endedAt: null,
     warnings: previous?.warnings ?? [],
     warningsAt: previous?.warningsAt ?? null,
     skippedNames: [],
   };
 }
 
-export function progress(state: StreamState, writes: { transactions: number; entities: number }): StreamProgress {
+/** What a stream call reports; `writes` are the call's own (none for a call that only read its state). */
+export function progress(state: StreamState, writes: { transactions: number; entities: number } = { transactions: 0, entities: 0 }): StreamProgress {
   return {
     type: state.type,
     done: state.status !== "running",
