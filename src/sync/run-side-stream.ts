@@ -35,8 +35,7 @@ export interface SideStreamDeps {
 
 /**
  * The streams that are neither delta nor list (attribute and feed modes), or
- * undefined for those: the one dispatch the stream activity and the local
- * driver share.
+ * undefined for those (runTypeStream then runs them).
  */
 export async function runSideStream(deps: SideStreamDeps, input: SideStreamInput): Promise<StreamProgress | undefined> {
   const m = input.module;

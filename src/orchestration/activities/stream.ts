@@ -5,10 +5,8 @@ import type { Services } from "../../services.js";
 import { graphPageSource } from "../../sync/graph-source.js";
 import { liveTarget } from "../../sync/live-sink.js";
 import { previewTarget } from "../../sync/preview-sink.js";
-import { runSideStream } from "../../sync/run-side-stream.js";
-import { buildScope } from "../../sync/scope.js";
-import { runPerParent } from "../../sync/per-parent.js";
-import { runStream, type StreamProgress } from "../../sync/stream.js";
+import { runTypeStream } from "../../sync/run-type.js";
+import type { StreamProgress } from "../../sync/stream.js";
 import type { StreamTaskInput } from "../contract.js";
 import { currentRunTenant } from "./guard.js";
 
@@ -27,21 +25,9 @@ export async function streamTask(services: Services, input: StreamTaskInput, ctx
   const { stores, sink } = input.mode === "preview" ? previewTarget(services.tables, input.tenantId, input.runId) : liveTarget(services.tables, input.tenantId);
   const budgetMs = services.config.streamBudgetMs;
   try {
-    const side = await runSideStream(
-      { graph, stores, liveState: services.syncState },
-      { tenantId: input.tenantId, runId: input.runId, module: m, fullScan: input.fullScan, mode: input.mode, cloud: tenant.value.cloud, filters: tenant.value.filters, budgetMs, settings: services.config },
-    );
-    if (side) return side;
-    const { scope, hash } = await buildScope(graph, m, tenant.value.filters);
-    // Per-parent kinds (no delta of their own) read their parents' collections through $batch; a preview's under its own key.
-    if (m.mode === "perParent") {
-      const base = { tenantId: stores.objects.tenantId, module: m, runId: input.runId, fullScan: input.fullScan, scope, scopeHash: hash, budgetMs };
-      return await runPerParent({ graph, stores }, { ...base, fullPassMs: services.config.fullPassMs, preview: input.mode === "preview" });
-    }
-    return await runStream(
-      { graph, stores },
-      { tenantId: input.tenantId, module: m, runId: input.runId, fullScan: input.fullScan, scope, scopeHash: hash, budgetMs },
-      sink,
+    return await runTypeStream(
+      { graph, stores, sink, liveState: services.syncState },
+      { tenantId: input.tenantId, runId: input.runId, module: m, fullScan: input.fullScan, mode: input.mode, cloud: tenant.value.cloud, filters: tenant.value.filters, budgetMs, settings: services.config, fullPassMs: services.config.fullPassMs },
     );
   } finally {
     if (throttled > 0) ctx.log(graphThrottledMessage({ tenantId: input.tenantId, count: throttled }));

@@ -14,11 +14,10 @@ import type { Trigger } from "../../../../src/store/history-store.js";
 import type { Filters } from "../../../../src/domain/filters.js";
 import { finishRun, type FinishResult } from "../../../../src/sync/finish-run.js";
 import type { PageSource } from "../../../../src/sync/graph-source.js";
-import { runSideStream, type SideStreamInput } from "../../../../src/sync/run-side-stream.js";
-import { buildScope } from "../../../../src/sync/scope.js";
+import type { SideStreamInput } from "../../../../src/sync/run-side-stream.js";
+import { runTypeStream } from "../../../../src/sync/run-type.js";
 import type { SyncStores } from "../../../../src/sync/stores.js";
-import { runPerParent } from "../../../../src/sync/per-parent.js";
-import { runStream, type StreamProgress } from "../../../../src/sync/stream.js";
+import type { StreamProgress } from "../../../../src/sync/stream.js";
 import { DEFAULT_FULL_PASS_HOURS } from "../../../../src/config/config.js";
 import type { DeletionThreshold } from "../../../../src/domain/threshold.js";
 import { DurableBackend, type InstanceStatus } from "./backend.js";
@@ -68,18 +67,22 @@ export async function driveSync(o: SyncDriverOptions): Promise<SyncDriverRun> {
       calls++;
       const graph = o.graphFor(input.type);
       const m = resourceOf(input.type);
-      const side = await runSideStream(
+      // The app's stream activity runs the same dispatch (src/orchestration/activities/stream.ts).
+      const p = await runTypeStream(
         { graph, stores: o.stores, liveState: o.stores.state },
-        { tenantId: o.tenantId, runId: input.runId, module: m, fullScan: input.fullScan, mode: "live", cloud: "global", filters: o.filters, budgetMs: o.budgetMs, settings: o.settings ?? SIDE_DEFAULTS },
+        {
+          tenantId: o.tenantId,
+          runId: input.runId,
+          module: m,
+          fullScan: input.fullScan,
+          mode: "live",
+          cloud: "global",
+          filters: o.filters,
+          budgetMs: o.budgetMs,
+          settings: o.settings ?? SIDE_DEFAULTS,
+          fullPassMs: o.fullPassMs ?? DEFAULT_FULL_PASS_HOURS * 3_600_000,
+        },
       );
-      if (side) {
-        streams.set(input.type, side);
-        return side;
-      }
-      const { scope, hash } = await buildScope(graph, m, o.filters);
-      const streamInput = { tenantId: o.tenantId, module: m, runId: input.runId, fullScan: input.fullScan, scope, scopeHash: hash, budgetMs: o.budgetMs };
-      // The same branch as the app's stream activity (src/orchestration/activities/stream.ts).
-      const p = m.mode === "perParent" ? await runPerParent({ graph, stores: o.stores }, { ...streamInput, fullPassMs: o.fullPassMs ?? DEFAULT_FULL_PASS_HOURS * 3_600_000 }) : await runStream({ graph, stores: o.stores }, streamInput);
       streams.set(input.type, p);
       return p;
     },
