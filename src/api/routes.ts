@@ -5,6 +5,8 @@ import { dataRoutes } from "./handlers/data.js";
 import { historyRoutes } from "./handlers/history.js";
 import { membershipRoutes } from "./handlers/memberships.js";
 import { previewRoutes } from "./handlers/preview.js";
+import { accountRoutes } from "./handlers/provisioning.js";
+import { roleProvisioningRoutes } from "./handlers/provisioning-roles.js";
 import { syncRoutes } from "./handlers/sync.js";
 import { tenantRoutes } from "./handlers/tenants.js";
 import { openApiDocument } from "./openapi.js";
@@ -44,4 +46,6 @@ export const routes: readonly Route[] = Object.freeze([
   ...dataRoutes,
   ...auditRoutes,
   ...membershipRoutes,
+  ...accountRoutes,
+  ...roleProvisioningRoutes,
 ]);

@@ -1,8 +1,7 @@
 import { GraphError } from "@microsoft/microsoft-graph-client";
-import { decodeJwt } from "jose";
-import { graphScope } from "../config/clouds.js";
-import { customerCredentialOf } from "../credentials/customer.js";
 import { endpointsOf } from "../credentials/endpoints.js";
+import { appGrants } from "../provisioning/app-token.js";
+import type { Actor } from "../provisioning/execute.js";
 import type { Services } from "../services.js";
 import type { AuditEntry } from "../store/audit-store.js";
 import type { TenantRecord } from "../store/tenant-store.js";
@@ -17,10 +16,7 @@ export type WriteOutcome =
   /** Graph refused the request itself (an unknown or invalid member): the caller's input, with Graph's code. */
   | { readonly kind: "graphRejected"; readonly status: 400 | 404; readonly code: string; readonly message: string };
 
-export interface Actor {
-  readonly id: string;
-  readonly name: string | null;
-}
+export type { Actor } from "../provisioning/execute.js";
 
 const DUPLICATE = /added object references already exist/i;
 const MEMBER_TYPES = ["users", "groups", "devices"] as const;
@@ -40,10 +36,8 @@ export async function writeMembership(services: Services, tenant: TenantRecord, 
 
   const group = await objects.get("groups", groupId);
   if (!group) return { kind: "groupNotFound" };
-  const credential = await customerCredentialOf(services, tenant);
   const endpoints = endpointsOf(services.config, tenant);
-  const token = await credential.getToken(graphScope(endpoints));
-  const roles = new Set((token ? (decodeJwt(token.token).roles as string[] | undefined) : undefined) ?? []);
+  const { roles } = await appGrants(services, tenant);
   if (!MEMBERSHIP_WRITE.some((p) => roles.has(p))) {
     await record("refused:MissingPermission");
     return { kind: "missingPermission", permission: MEMBERSHIP_WRITE[0] };

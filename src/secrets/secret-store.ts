@@ -21,8 +21,8 @@ export class SecretStore {
   }
 
   /** Writes a new version; Key Vault keeps the old ones. */
-  async put(name: string, value: string, expiresOn: Date): Promise<string> {
-    const s = await this.client.setSecret(name, value, { expiresOn, contentType: "client-secret" });
+  async put(name: string, value: string, expiresOn: Date, contentType = "client-secret"): Promise<string> {
+    const s = await this.client.setSecret(name, value, { expiresOn, contentType });
     return s.properties.version ?? "";
   }
 

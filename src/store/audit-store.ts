@@ -2,19 +2,39 @@ import { randomUUID } from "node:crypto";
 import { odata, type TableClient } from "@azure/data-tables";
 import { invertedTime } from "./keys.js";
 
+/** Membership writes and provisioning actions (src/provisioning/permissions.ts). */
+export const AUDIT_ACTIONS = [
+  "addMember",
+  "removeMember",
+  "createUser",
+  "setAccountEnabled",
+  "deleteUser",
+  "readInitialPassword",
+  "grantAppRole",
+  "revokeAppRole",
+  "addRoleAssignment",
+  "removeRoleAssignment",
+  "addRoleEligibility",
+  "assignLicences",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export interface AuditEntry {
   readonly at: string;
   readonly tenantId: string;
   readonly actorId: string;
   readonly actorName: string | null;
-  readonly action: "addMember" | "removeMember";
+  readonly action: AuditAction;
+  /** Membership writes: the group and member; empty for other actions. */
   readonly groupId: string;
   readonly memberId: string;
+  /** Provisioning: what was acted on, as `type/id` (e.g. users/{id}); absent for membership writes. */
+  readonly target?: string;
   /** added, alreadyMember, removed, notMember, refused:<code>, or failed:<reason>. */
   readonly result: string;
 }
 
-/** Membership writes, newest first per tenant. */
+/** Membership writes and provisioning actions, newest first per tenant. */
 export class AuditStore {
   constructor(private readonly table: TableClient) {}
 
@@ -30,10 +50,11 @@ export class AuditStore {
         tenantId: String(e.tenantId),
         actorId: String(e.actorId),
         actorName: typeof e.actorName === "string" ? e.actorName : null,
-        action: e.action === "removeMember" ? "removeMember" : "addMember",
+        action: AUDIT_ACTIONS.find((a) => a === e.action) ?? "addMember",
         groupId: String(e.groupId),
         memberId: String(e.memberId),
         result: String(e.result),
+        ...(typeof e.target === "string" ? { target: e.target } : {}),
         rowKey: e.rowKey ?? "",
       };
     }

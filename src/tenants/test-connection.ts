@@ -6,6 +6,7 @@ import { RESOURCES } from "../graph/resources/index.js";
 import type { SyncedType } from "../domain/synced.js";
 import { aadstsOf } from "./aadsts.js";
 import { probeLicences, type LicenceReport } from "./licence-probe.js";
+import { allowedActions, type ProvisioningAction } from "../provisioning/permissions.js";
 
 /** Permissions that let the service write group memberships (membership write-back). */
 export const MEMBERSHIP_WRITE = ["GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"] as const;
@@ -18,6 +19,8 @@ export interface ConnectionReport {
   readonly grantedPermissions: readonly string[];
   readonly missingPermissions: ReadonlyArray<{ readonly permission: string; readonly blocks: readonly SyncedType[] }>;
   readonly canWriteMemberships: boolean;
+  /** Which provisioning actions the granted permissions allow (src/provisioning/permissions.ts). */
+  readonly provisioning: Readonly<Record<ProvisioningAction, boolean>>;
   /** Whether the licence allows sign-in activity and PIM; absent when sign-in failed. */
   readonly licence?: LicenceReport;
   readonly error?: { readonly code: string; readonly message: string; readonly fix: string };
@@ -29,7 +32,7 @@ export interface ConnectionReport {
  * out, and the organization's name and domains.
  */
 export async function testConnection(credential: TokenCredential, endpoints: CloudEndpoints, tenantId: string): Promise<ConnectionReport> {
-  const empty = { tenantId, tenantName: null, verifiedDomains: [], grantedPermissions: [], missingPermissions: [], canWriteMemberships: false };
+  const empty = { tenantId, tenantName: null, verifiedDomains: [], grantedPermissions: [], missingPermissions: [], canWriteMemberships: false, provisioning: allowedActions(new Set()) };
   let token: string;
   try {
     const t = await credential.getToken(graphScope(endpoints));
@@ -48,6 +51,7 @@ export async function testConnection(credential: TokenCredential, endpoints: Clo
   const missingPermissions = [...missing.entries()].map(([permission, blocks]) => ({ permission, blocks }));
   const granted = [...roles].sort();
   const canWriteMemberships = MEMBERSHIP_WRITE.some((p) => roles.has(p));
+  const provisioning = allowedActions(roles);
   try {
     const client = createGraphClient(credential, endpoints, { retry: { maxRetries: 2, baseDelayMs: 200, maxDelayMs: 1000 } });
     const org = (await client.api("/organization").select(["id", "displayName", "verifiedDomains"]).get()) as {
@@ -63,12 +67,13 @@ export async function testConnection(credential: TokenCredential, endpoints: Clo
       grantedPermissions: granted,
       missingPermissions,
       canWriteMemberships,
+      provisioning,
       licence,
     };
   } catch (err) {
     // Signed in, but the organization is unreadable (no Organization.Read.All): still a working connection.
     const status = (err as { statusCode?: number }).statusCode;
-    if (status === 403) return { ...empty, ok: true, grantedPermissions: granted, missingPermissions, canWriteMemberships };
+    if (status === 403) return { ...empty, ok: true, grantedPermissions: granted, missingPermissions, canWriteMemberships, provisioning };
     throw err;
   }
 }

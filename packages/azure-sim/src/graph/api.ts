@@ -14,6 +14,7 @@ import { stableTokenKey } from "./tokens.js";
 import { DELTA_TYPES, type DeltaType } from "./types.js";
 import { extraRoute } from "./extras/routes.js";
 import { handleBatch } from "./extras/batch.js";
+import { writeRoute } from "./writes/routes.js";
 
 const GRAPH_AUDIENCES = ["https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"];
 const APP_BY_APP_ID = /^applications\(appId='([^']+)'\)$/;
@@ -31,6 +32,8 @@ interface Route {
 function route(method: string, seg: readonly string[], url: URL): Route | { status: number; code: string; message: string } {
   const extra = extraRoute(method, seg, url);
   if (extra) return extra;
+  const write = writeRoute(method, seg);
+  if (write) return write;
   const [a, b, c, d, e] = seg;
   const len = seg.length;
   if (method === "GET") {

@@ -15,7 +15,11 @@ export type GraphOperation =
   | "roleManagement"
   | "roleEligibility"
   | "oauth2PermissionGrants"
-  | "auditLogs";
+  | "auditLogs"
+  | ProvisioningOperation;
+
+/** Provisioning writes (writes/routes.ts). */
+export type ProvisioningOperation = "userCreate" | "userEnableDisable" | "userDelete" | "licenceAssign" | "appRoleAssignmentWrite" | "roleAssignmentWrite" | "roleEligibilityWrite";
 
 /**
  * Application permissions (token `roles`) that allow each operation; any
@@ -50,6 +54,20 @@ export const GRAPH_PERMISSIONS: Readonly<Record<GraphOperation, readonly string[
   oauth2PermissionGrants: ["DelegatedPermissionGrant.Read.All", "DelegatedPermissionGrant.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   // directoryaudit-list.md.
   auditLogs: ["AuditLog.Read.All"],
+  // user-post-users.md.
+  userCreate: ["User.ReadWrite.All", "Directory.ReadWrite.All"],
+  // user-update.md: accountEnabled alone needs only User.EnableDisableAccount.All (other properties: User.ReadWrite.All, checked in writes/users.ts).
+  userEnableDisable: ["User.EnableDisableAccount.All", "User.ReadWrite.All", "Directory.ReadWrite.All"],
+  // user-delete.md.
+  userDelete: ["User.DeleteRestore.All", "User.ReadWrite.All", "Directory.ReadWrite.All"],
+  // user-assignlicense.md.
+  licenceAssign: ["LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"],
+  // serviceprincipal-post-approleassignedto.md, serviceprincipal-delete-approleassignedto.md.
+  appRoleAssignmentWrite: ["AppRoleAssignment.ReadWrite.All", "Directory.ReadWrite.All"],
+  // rbacapplication-post-roleassignments.md, unifiedroleassignment-delete.md.
+  roleAssignmentWrite: ["RoleManagement.ReadWrite.Directory"],
+  // rbacapplication-post-roleeligibilityschedulerequests.md.
+  roleEligibilityWrite: ["RoleEligibilitySchedule.ReadWrite.Directory", "RoleManagement.ReadWrite.Directory"],
 });
 
 export function permitted(op: GraphOperation, roles: readonly string[]): boolean {

@@ -112,10 +112,10 @@ export function buildRoleEligibilities(seed: number, users: Pool, aus: Pool): Gr
 /** The default access role, for apps that define none (api-reference/v1.0/resources/approleassignment.md). */
 export const DEFAULT_APP_ROLE = "00000000-0000-0000-0000-000000000000";
 
-export function appRoleAssignment(seed: number, resource: GraphObject, principal: GraphObject, principalType: "User" | "Group" | "ServicePrincipal", createdDateTime: string): GraphObject {
+export function appRoleAssignment(seed: number, resource: GraphObject, principal: GraphObject, principalType: "User" | "Group" | "ServicePrincipal", createdDateTime: string, appRoleId = DEFAULT_APP_ROLE): GraphObject {
   return {
-    id: opaqueId(seed, "appRoleAssignment", resource.id, principal.id),
-    appRoleId: DEFAULT_APP_ROLE,
+    id: appRoleId === DEFAULT_APP_ROLE ? opaqueId(seed, "appRoleAssignment", resource.id, principal.id) : opaqueId(seed, "appRoleAssignment", resource.id, principal.id, appRoleId),
+    appRoleId,
     createdDateTime,
     deletedDateTime: null,
     principalDisplayName: (principal["displayName"] as string | undefined) ?? null,

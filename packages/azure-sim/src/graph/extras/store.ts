@@ -202,14 +202,22 @@ export class Extras {
     return a;
   }
 
-  addAppRoleAssignment(resource: GraphObject, principal: GraphObject, principalType: "User" | "Group" | "ServicePrincipal"): GraphObject | undefined {
-    const a = appRoleAssignment(this.src.seed, resource, principal, principalType, new Date().toISOString().replace(/\.\d+Z$/, "Z"));
+  addAppRoleAssignment(resource: GraphObject, principal: GraphObject, principalType: "User" | "Group" | "ServicePrincipal", appRoleId?: string): GraphObject | undefined {
+    const a = appRoleAssignment(this.src.seed, resource, principal, principalType, new Date().toISOString().replace(/\.\d+Z$/, "Z"), appRoleId);
     const m = this.b.appRoleAssignments.get(resource.id) ?? new Map<string, GraphObject>();
     if (m.has(a.id)) return undefined;
     m.set(a.id, a);
     this.b.appRoleAssignments.set(resource.id, m);
     this.audit({ category: "ApplicationManagement", activity: `Add app role assignment to ${principalType === "Group" ? "group" : "user"}`, operationType: "Assign", targets: [{ id: resource.id, type: "ServicePrincipal" }, { id: principal.id, type: principalType }] });
     return a;
+  }
+
+  /** A PIM eligibility granted by an adminAssign request (writes/roles.ts). */
+  addRoleEligibility(e: GraphObject): boolean {
+    if (this.b.roleEligibilities.some((x) => x.id === e.id)) return false;
+    this.b.roleEligibilities.push(e);
+    this.audit({ category: "RoleManagement", activity: "Add eligible member to role", operationType: "Assign", targets: [{ id: e["roleDefinitionId"] as string, type: "Role" }, { id: e["principalId"] as string, type: "User" }] });
+    return true;
   }
 
   removeAppRoleAssignment(resourceId: string, id: string): GraphObject | undefined {

@@ -3,6 +3,7 @@ import type { GenContext } from "./context.js";
 import { rngFor } from "./idCodec.js";
 import { FIRST_PARTY_APPS } from "./names.js";
 import { randomGuid } from "./random.js";
+import { stableGuid } from "../../ids.js";
 
 /** Microsoft's own tenant, owner of first-party apps and managed identities. */
 const MICROSOFT_TENANT = "f8cdef31-a31e-4b4a-93e4-5f571e91255a";
@@ -29,7 +30,21 @@ export function buildAppServicePrincipal(ctx: GenContext, id: string, appId: str
     appOwnerOrganizationId: ctx.tenant.tenantId,
     servicePrincipalNames: [appId],
     alternativeNames: [],
+    appRoles: appRolesOf(appId),
   };
+}
+
+/** Two app roles users and groups can hold (api-reference/v1.0/resources/approle.md), IDs stable per app. */
+export function appRolesOf(appId: string) {
+  return (["Reader", "Approver"] as const).map((value) => ({
+    id: stableGuid(appId, "appRole", value),
+    allowedMemberTypes: ["User"],
+    description: `${value}s of the app.`,
+    displayName: value,
+    isEnabled: true,
+    origin: "Application",
+    value,
+  }));
 }
 
 /** Extra service principal k: managed identities first, then first-party apps. */
