@@ -55,7 +55,7 @@ export const membershipRoutes = [
     method: "GET",
     path: "tenants/{id}/audit",
     access: "reader",
-    summary: "Audit of membership writes: who, when, group, member, action, result; newest first",
+    summary: "Audit of membership writes and provisioning: who, when, group and member or target, action, result; newest first",
     query: auditQuery,
     responses: { 200: "A page of audit entries", 404: "No such tenant" },
     async handler({ deps, params, query }) {
