@@ -30,7 +30,7 @@ export interface AuditEntry {
   readonly memberId: string;
   /** Provisioning: what was acted on, as `type/id` (e.g. users/{id}); absent for membership writes. */
   readonly target?: string;
-  /** added, alreadyMember, removed, notMember, refused:<code>, or failed:<reason>. */
+  /** What happened: added, alreadyMember, removed, notMember, created, disabled, granted, … (the action's own words), refused:<code>, or failed:<reason>. */
   readonly result: string;
 }
 

@@ -8,6 +8,7 @@ import { CLOUDS } from "../../src/config/clouds.js";
 import { SYNCED_TYPES } from "../../src/domain/synced.js";
 import { startApi, type TestApi } from "../support/api.js";
 import { createSimTenant, type CreatedTenant } from "../support/sim.js";
+import { ABSENT_TARGETS } from "../provisioning/support.js";
 import { addTenant, expectErrorShape, fillPath, inAYear, snapshotRows, syncAndWait, type AddedTenant, type Json } from "./helpers.js";
 
 /**
@@ -327,7 +328,7 @@ describe("portal API: property-based fuzz of bad input", () => {
 
   function pathOf(r: Route, id?: string): string {
     const own = r.path.startsWith("credentials/") ? credentialId : t.id;
-    return fillPath(r.path, { id: id ?? own, type: "users", groupId, memberId });
+    return fillPath(r.path, { id: id ?? own, type: "users", groupId, memberId, ...ABSENT_TARGETS });
   }
 
   /** A body the route would accept, for the inputs that are invalid by their query or path instead. */

@@ -12,6 +12,9 @@ export const PROVISIONING_GRANTS = [
 ];
 export const readAndWrite = (): string[] => [...inject("sim").tenants[0]!.grantedPermissions, ...PROVISIONING_GRANTS];
 
+/** Path values for the provisioning routes naming objects no tenant has (route-table-wide tests). */
+export const ABSENT_TARGETS = { userId: "0badc0de-0000-4000-8000-000000000001", spId: "0badc0de-0000-4000-8000-000000000002", assignmentId: "absentAssignment", secretName: "ipw-absent" } as const;
+
 /** Graph writes the simulator logged for a tenant: every non-GET /v1.0 request but `$batch` (whose items are reads). */
 export async function graphWrites(tenantId: string): Promise<number> {
   const log = await simGet<{ requests: Array<{ method: string; path: string }> }>(`/_sim/requests?tenantId=${tenantId}`);
