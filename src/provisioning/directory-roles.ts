@@ -75,7 +75,8 @@ export function removeRoleAssignment(services: Services, tenant: TenantRecord, a
 
 /**
  * A PIM eligibility (rbacapplication-post-roleeligibilityschedulerequests.md,
- * action adminAssign). Graph's RoleAssignmentExists counts as done; without
+ * action adminAssign), written through as the instance Graph then lists
+ * (rbacapplication-list-roleeligibilityscheduleinstances.md). Graph's RoleAssignmentExists counts as done; without
  * Entra ID P2 Graph answers AadPremiumLicenseRequired, refused as such.
  */
 export function addRoleEligibility(services: Services, tenant: TenantRecord, actor: Actor, t: RoleTarget & { readonly endDateTime?: string; readonly justification?: string }): Promise<Outcome<{ requestId: string | null }>> {
@@ -92,6 +93,10 @@ export function addRoleEligibility(services: Services, tenant: TenantRecord, act
           directoryScopeId: t.directoryScopeId,
           scheduleInfo: { startDateTime: new Date().toISOString(), expiration },
         })) as Record<string, Json>;
+        // The request is not the eligibility: read the instance back (its own $filter on principalId) for the store.
+        const page = (await ctx.client.api("/roleManagement/directory/roleEligibilityScheduleInstances").filter(`principalId eq '${t.principalId}'`).get()) as { value: Array<Record<string, Json>> };
+        const instance = page.value.find((e) => e.roleDefinitionId === t.roleDefinitionId && e.directoryScopeId === t.directoryScopeId);
+        if (instance) await putObject(services, tenant.id, "roleEligibilities", textOf(instance.id), instance);
         return { changed: true, result: "eligible", value: { requestId: textOf(r.id) } };
       } catch (err) {
         if (isGraphError(err, 400) && err.code === "RoleAssignmentExists") return { changed: false, result: "alreadyEligible", value: { requestId: null } };

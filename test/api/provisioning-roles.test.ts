@@ -119,10 +119,15 @@ describe("provisioning: app role assignments and directory roles", () => {
     expect(first.status, JSON.stringify(first.body)).toBe(200);
     expect(first.body).toMatchObject({ result: "eligible", changed: true });
     expect((await post(`/tenants/${t.id}/roleEligibilities`, body)).body).toMatchObject({ result: "alreadyEligible", changed: false });
+    const eligible = async () => {
+      const rows = [];
+      for await (const r of api.services.objects(t.id).list("roleEligibilities")) if (r.data.principalId === principalId && r.data.roleDefinitionId === SECURITY_READER) rows.push(r.id);
+      return rows;
+    };
+    const atOnce = await eligible();
+    expect(atOnce).toHaveLength(1);
     await syncAndWait(api, t.id);
-    const rows = [];
-    for await (const r of api.services.objects(t.id).list("roleEligibilities")) rows.push(r.data);
-    expect(rows.some((r) => r.principalId === principalId && r.roleDefinitionId === SECURITY_READER)).toBe(true);
+    expect(await eligible()).toEqual(atOnce);
 
     const p1 = await createSimTenant({ spec: { users: 20, groups: 3, licences: { p1: true, p2: false } }, grantedPermissions: readAndWrite() });
     const app = p1.apps[0]!;
