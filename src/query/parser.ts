@@ -158,6 +158,8 @@ class FilterParser extends EmbeddedActionsParser {
 // One instance: building a parser analyses the grammar; parsing is synchronous, so it is never shared mid-parse.
 const parser = new FilterParser();
 
+export const MAX_DEPTH = 32;
+
 const shown = (t: IToken): string => (t.tokenType === EOF ? "end of the filter" : `'${t.image.slice(0, 40)}'`);
 
 /** Parses a filter, or throws a FilterError naming the position (0-based characters). */
@@ -167,6 +169,12 @@ export function parseFilter(text: string): Expr {
   if (bad) {
     const quote = text[bad.offset] === "'";
     throw new FilterError("InvalidFilter", quote ? `Unterminated string at position ${bad.offset}.` : `Unexpected character '${text.slice(bad.offset, bad.offset + 1)}' at position ${bad.offset}.`);
+  }
+  // Parentheses nest at most this deep: the parser recurses per level.
+  let depth = 0;
+  for (const t of lexed.tokens) {
+    depth += t.tokenType === LParen ? 1 : t.tokenType === RParen ? -1 : 0;
+    if (depth > MAX_DEPTH) throw new FilterError("InvalidFilter", `Parentheses nest deeper than ${MAX_DEPTH} at position ${t.startOffset}.`);
   }
   parser.input = lexed.tokens;
   const expr = parser.filter();

@@ -20,7 +20,7 @@ const browseQuery = z
     pageSize: pageSizeQuery(1000, 100),
     search: z.string().min(1).max(256).optional(),
     // The OData subset of src/query/parser.ts, on the type's queryable properties (README, "Filters").
-    filter: z.string().min(1).max(1024).optional(),
+    filter: z.string().min(1).max(1024).describe("eq, ne, startswith, in, any, and, or on the type's queryable properties (README, Filters)").optional(),
     continuationToken: z.string().max(2048).optional(),
   })
   .strict();
