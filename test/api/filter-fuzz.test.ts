@@ -48,7 +48,7 @@ describe("?filter= fuzz", () => {
     api = await startApi();
     t = await addTenant(api, { spec: { users: 25, groups: 6 } });
     await syncAndWait(api, t.id);
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => api?.stop());
 
   const get = async (filter: string) => {
@@ -68,7 +68,7 @@ describe("?filter= fuzz", () => {
       }),
       { numRuns: 250 },
     );
-  }, 120_000);
+  }, 240_000);
 
   it("answers every well-typed filter on queryable properties with 200", async () => {
     await fc.assert(
@@ -78,7 +78,7 @@ describe("?filter= fuzz", () => {
       }),
       { numRuns: 150 },
     );
-  }, 120_000);
+  }, 240_000);
 
   it("answers deep nesting and an over-long filter with a 4xx, not a crash", async () => {
     // Regression: 500 levels of parentheses overflowed the parser's recursion (a 500); nesting is now bounded.

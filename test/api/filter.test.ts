@@ -84,7 +84,7 @@ describe("GET /tenants/{id}/objects/{type}?filter=", () => {
     t = await addTenant(api, { spec: { users: 80, groups: 25, devices: 20, applications: 5, extraServicePrincipals: 5, largeGroupMembers: 30, avgGroupMembers: 4 } });
     await syncAndWait(api, t.id);
     for (const type of ["users", "groups", "devices", "servicePrincipals"] as const) truth.set(type, await truthOf(type));
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => api?.stop());
 
   it.each(["users", "groups", "devices", "servicePrincipals"] as const)("each operator on each queryable property of %s matches the simulator's truth", async (type) => {
@@ -95,7 +95,7 @@ describe("GET /tenants/{id}/objects/{type}?filter=", () => {
         expect(await ids(type, c.filter), `${type}: ${c.filter}`).toEqual(expected);
       }
     }
-  }, 120_000);
+  }, 240_000);
 
   it("combines terms with and, or and parentheses, each object once, with search on top", async () => {
     const users = truth.get("users")!;
@@ -115,7 +115,7 @@ describe("GET /tenants/{id}/objects/{type}?filter=", () => {
       expect(u.userType).toBe("Member");
       expect(textOf(u.displayName).toLowerCase().startsWith("a")).toBe(true);
     }
-  }, 120_000);
+  }, 240_000);
 
   it("serves eq, in, startswith and any from index rows, and ne and booleans by reading the type", async () => {
     const store = api.services.objects(t.id);
@@ -141,7 +141,7 @@ describe("GET /tenants/{id}/objects/{type}?filter=", () => {
     expect(await ids("users", "department eq 'filter test dept'")).toEqual([id]);
     expect(await ids("users", `department eq ${q(textOf(u!.department))}`)).not.toContain(id);
     expect(await ids("users", `userPrincipalName eq ${q(textOf(gone!.userPrincipalName))}`)).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it.each([
     ["department eq", "InvalidFilter", "position 13"],
