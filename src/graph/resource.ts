@@ -2,6 +2,9 @@ import type { Cloud } from "../config/clouds.js";
 import type { Json, GraphObject } from "../domain/graph-object.js";
 import { linksOf, type SyncedType } from "../domain/synced.js";
 
+/** The kind of a queryable property: what operators apply to it. */
+export type QueryableKind = "string" | "boolean" | "strings";
+
 /**
  * One Graph resource type. Every module has this shape and is listed once in
  * resources/index.ts; the engine and the orchestrator fan out over that list.
@@ -39,6 +42,12 @@ export interface ResourceModule {
    * group-delta.md in microsoft-graph-docs-contrib/api-reference/v1.0/api).
    */
   readonly minimal?: boolean;
+  /**
+   * Properties `?filter=` may name, by kind (src/query): a string, a boolean,
+   * or a collection of strings (matched with `any`). String kinds get index
+   * rows (src/query/index-keys.ts); booleans are matched over the rows read.
+   */
+  readonly queryable?: Readonly<Record<string, QueryableKind>>;
   /** Text that browse/search matches by prefix. */
   name(o: GraphObject): string;
 }

@@ -17,17 +17,19 @@ export interface StoredMeta {
   readonly scan: string;
   /** Soft-deleted (removed with reason `changed`): out of the live set, kept for a restore. */
   readonly hidden: boolean;
+  /** The stems of the object's filter index rows (src/query/index-writer.ts); absent on rows stored before indexing. */
+  readonly ix?: string;
   /** The stored properties; read only when asked for (a delta round merges over them). */
   readonly data?: Record<string, Json>;
 }
 
-export interface ObjectRow extends Omit<StoredMeta, "call" | "scan" | "hidden" | "data"> {
+export interface ObjectRow extends Omit<StoredMeta, "call" | "scan" | "hidden" | "data" | "ix"> {
   readonly id: string;
   readonly name: string;
   readonly data: Record<string, Json>;
 }
 
-const META = ["RowKey", "hash", "run", "seq", "op", "call", "scan", "hidden"];
+const META = ["RowKey", "hash", "run", "seq", "op", "call", "scan", "hidden", "ix"];
 
 type Raw = Record<string, unknown>;
 
@@ -40,6 +42,7 @@ const metaOf = (e: Raw): Omit<StoredMeta, "data"> => ({
   call: textOf(e.call),
   scan: textOf(e.scan),
   hidden: e.hidden === true,
+  ...(typeof e.ix === "string" ? { ix: e.ix } : {}),
 });
 
 const rowOf = (e: Raw & { rowKey?: string }): ObjectRow => {
@@ -180,6 +183,24 @@ export class ObjectStore {
       for await (const e of this.table.listEntities<Raw>({ queryOptions: { filter: odata`PartitionKey eq ${pk}`, select: ["RowKey", "hidden"] } })) if (e.hidden !== true) n++;
     }
     return n;
+  }
+
+  /** The live rows of these IDs (absent and soft-deleted ones left out): a few key queries per bucket, run together. */
+  async liveRows(type: string, ids: readonly string[]): Promise<Map<string, ObjectRow>> {
+    const byPartition = new Map<string, string[]>();
+    for (const id of ids) {
+      const pk = this.partitionOf(type, id);
+      byPartition.set(pk, [...(byPartition.get(pk) ?? []), safeKey(id)]);
+    }
+    const out = new Map<string, ObjectRow>();
+    await Promise.all(
+      [...byPartition].flatMap(([pk, keys]) =>
+        keyFilters(pk, keys).map(async (filter) => {
+          for await (const e of this.table.listEntities<Raw>({ queryOptions: { filter } })) if (e.hidden !== true) out.set(e.rowKey ?? "", rowOf(e));
+        }),
+      ),
+    );
+    return out;
   }
 
   /** A live row, or undefined (a soft-deleted object is not live). */

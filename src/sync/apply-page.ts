@@ -5,6 +5,7 @@ import { contentHash } from "./content-hash.js";
 import type { GraphPage } from "./graph-source.js";
 import { removedReason, skipBad, usableId, type PageContext } from "./page-context.js";
 import { applyLinks, collectLinks, deleteLinksOf, sweepLinks, type LinkOp } from "./apply-links.js";
+import { indexObject } from "../query/index-writer.js";
 
 /** A live page also stages deletions, which the run's fan-in applies or holds. */
 export interface LiveContext extends PageContext {
@@ -85,16 +86,20 @@ export async function applyLivePage(ctx: LiveContext, page: GraphPage, seq: numb
       if (op === "a") counters.added++;
       else counters.updated++;
     }
+    // Filter index rows on the same write path; `ix` on the row names them.
+    const index = await indexObject(ctx, o.id, stored, data);
     if (!stored || stored.hash !== hash || restored || repeatOnPage) {
       // Replace: the row is the merged object, and a restored one is no longer hidden.
-      await ctx.objectWriter.upsert(stores.objects.entity(m.type, o.id, { name: m.name(mergedView(data, o)), hash, run: runId, seq, op, call: ctx.call, scan: runId, data }));
+      await ctx.objectWriter.upsert({ ...stores.objects.entity(m.type, o.id, { name: m.name(mergedView(data, o)), hash, run: runId, seq, op, call: ctx.call, scan: runId, data }), ...index.column });
       if (restored) {
         await ctx.linkWriter.delete(stores.members.parkedPartition(), stores.objects.rowKeyOf(o.id));
         counters.unparked = (counters.unparked ?? 0) + 1;
       }
     } else if (state.mode === "full" && stored.scan !== runId) {
       // Unchanged: only the mark that the full scan saw it.
-      await ctx.objectWriter.upsert({ partitionKey: stores.objects.partitionOf(m.type, o.id), rowKey: stores.objects.rowKeyOf(o.id), scan: runId }, "Merge");
+      await ctx.objectWriter.upsert({ partitionKey: stores.objects.partitionOf(m.type, o.id), rowKey: stores.objects.rowKeyOf(o.id), scan: runId, ...(index.stale ? index.column : {}) }, "Merge");
+    } else if (index.stale) {
+      await ctx.objectWriter.upsert({ partitionKey: stores.objects.partitionOf(m.type, o.id), rowKey: stores.objects.rowKeyOf(o.id), ...index.column }, "Merge");
     }
     collectLinks(ctx, o, linkOps);
   }

@@ -12,9 +12,17 @@ import { decodeToken, encodeToken, pageSizeQuery } from "../paging.js";
 import { route, type ApiDeps } from "../route.js";
 import { loadTenant, notFound } from "../tenant-param.js";
 import { auditsPage } from "./audits.js";
+import { filterFor } from "../../query/filter.js";
+import { filterPage } from "../../query/filter-page.js";
 
 const browseQuery = z
-  .object({ pageSize: pageSizeQuery(1000, 100), search: z.string().min(1).max(256).optional(), continuationToken: z.string().max(2048).optional() })
+  .object({
+    pageSize: pageSizeQuery(1000, 100),
+    search: z.string().min(1).max(256).optional(),
+    // The OData subset of src/query/parser.ts, on the type's queryable properties (README, "Filters").
+    filter: z.string().min(1).max(1024).describe("eq, ne, startswith, in, any, and, or on the type's queryable properties (README, Filters)").optional(),
+    continuationToken: z.string().max(2048).optional(),
+  })
   .strict();
 
 const cursorSchema = z.object({ b: z.number().int().min(0), after: z.string() });
@@ -68,13 +76,21 @@ export const dataRoutes = [
     method: "GET",
     path: "tenants/{id}/objects/{type}",
     access: "reader",
-    summary: "Browse synced objects under their Graph property names; search by name prefix",
+    summary: "Browse synced objects under their Graph property names; search by name prefix; filter on queryable properties",
     query: browseQuery,
-    responses: { 200: "A page of objects", 404: "No such tenant or type" },
+    responses: { 200: "A page of objects", 400: "A malformed filter, or a property that is not queryable", 404: "No such tenant or type" },
     async handler({ deps, params, query }) {
       const { value: t } = await loadTenant(deps, params.id);
       const type = params.type ?? "";
       if (!OBJECT_TYPE_NAMES.includes(type)) throw notFound(`Object type '${type}'`);
+      if (query.filter !== undefined) {
+        const { m, expr } = filterFor(type, query.filter);
+        const store = deps.services.objects(t.id);
+        const found = await filterPage(store, m, expr, { pageSize: query.pageSize, continuationToken: query.continuationToken, namePrefix: query.search?.toLowerCase() });
+        const items = found.items.map((row) => ({ ...row.data, key: row.id }));
+        if (type === "users") await withAttributes(store, items, false);
+        return { status: 200, jsonBody: { items: items.map(({ key: _k, ...rest }) => rest), ...(found.continuationToken ? { continuationToken: found.continuationToken } : {}) } };
+      }
       // The feed lives in its own table, newest first: the same pages as /audits, unfiltered.
       if (RESOURCES.some((r) => r.type === type && r.mode === "feed")) return { status: 200, jsonBody: await auditsPage(deps, t.id, query) };
       const cursor = decodeToken(query.continuationToken, cursorSchema);

@@ -10,6 +10,7 @@ export const administrativeUnits: ResourceModuleOf<"administrativeUnits"> = {
   // `members` makes delta report members@delta, as the example in
   // api-reference/v1.0/api/administrativeunit-delta.md shows: the members ride on the units' delta.
   select: ["displayName", "description", "visibility", "members"],
+  queryable: { displayName: "string" },
   permission: "AdministrativeUnit.Read.All",
   grantedBy: ["AdministrativeUnit.Read.All", "AdministrativeUnit.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   name: (o) => textOf(o.displayName),

@@ -11,6 +11,7 @@ export const devices: ResourceModuleOf<"devices"> = {
     "deviceId", "displayName", "operatingSystem", "operatingSystemVersion", "trustType", "isCompliant", "isManaged",
     "accountEnabled", "approximateLastSignInDateTime", "registrationDateTime",
   ],
+  queryable: { displayName: "string", deviceId: "string", operatingSystem: "string", accountEnabled: "boolean" },
   permission: "Device.Read.All",
   grantedBy: ["Device.Read.All", "Device.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   name: (o) => textOf(o.displayName),

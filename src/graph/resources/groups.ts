@@ -21,6 +21,7 @@ export const groups: ResourceModuleOf<"groups"> = {
     "membershipRule", "membershipRuleProcessingState", "onPremisesSyncEnabled", "isAssignableToRole",
     "createdDateTime", "visibility", "members", "owners",
   ],
+  queryable: { displayName: "string", mail: "string", mailEnabled: "boolean", securityEnabled: "boolean", groupTypes: "strings" },
   permission: "GroupMember.Read.All",
   grantedBy: ["GroupMember.Read.All", "Group.Read.All", "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   minimal: true,

@@ -19,6 +19,7 @@ export const users: ResourceModuleOf<"users"> = {
     "companyName", "country", "city", "usageLocation", "userType", "accountEnabled", "createdDateTime",
     "onPremisesSyncEnabled", "onPremisesImmutableId", "employeeId", "assignedLicenses", "manager",
   ],
+  queryable: { displayName: "string", userPrincipalName: "string", mail: "string", department: "string", userType: "string", accountEnabled: "boolean", onPremisesSyncEnabled: "boolean" },
   permission: "User.Read.All",
   grantedBy: ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   minimal: true,
