@@ -1,4 +1,3 @@
-import "./node20.js";
 import { createToken, EmbeddedActionsParser, EOF, Lexer, type IToken, type TokenType } from "chevrotain";
 import { FilterError, type Expr, type Literal } from "./ast.js";
 
