@@ -15,7 +15,8 @@ export type GraphOperation =
   | "roleManagement"
   | "roleEligibility"
   | "oauth2PermissionGrants"
-  | "auditLogs";
+  | "auditLogs"
+  | "subscriptions";
 
 /**
  * Application permissions (token `roles`) that allow each operation; any
@@ -50,6 +51,8 @@ export const GRAPH_PERMISSIONS: Readonly<Record<GraphOperation, readonly string[
   oauth2PermissionGrants: ["DelegatedPermissionGrant.Read.All", "DelegatedPermissionGrant.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
   // directoryaudit-list.md.
   auditLogs: ["AuditLog.Read.All"],
+  // subscription-post-subscriptions.md: the read permission of the subscribed resource; routes.ts checks which.
+  subscriptions: ["User.Read.All", "User.ReadWrite.All", "Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
 });
 
 export function permitted(op: GraphOperation, roles: readonly string[]): boolean {
