@@ -1,5 +1,6 @@
+import { ClientSecretCredential } from "@azure/identity";
 import { createServer } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startApi, type TestApi } from "../support/api.js";
 import { createSimTenant, simGet, simPost, type CreatedTenant } from "../support/sim.js";
 
@@ -211,6 +212,36 @@ describe("continuous sync from Graph change notifications", () => {
     expect(reauth.counts.reauthorized).toBe(after.counts.reauthorized + 1);
     expect(reauth.value.find((s) => s.id === groups.id)!.needsReauth).toBe(false);
   }, 30_000);
+
+  it("a subscription Graph refuses over its quota is recorded with Graph's 403, and the tenant is still added", async () => {
+    const simQ = await createSimTenant({ spec: { users: 3, groups: 1 } });
+    const app = simQ.apps[0]!;
+    const contract = inject("sim");
+    const cred = new ClientSecretCredential(simQ.tenantId, app.clientId, app.clientSecrets[0]!, { authorityHost: contract.authorityHost, disableInstanceDiscovery: true });
+    const token = (await cred.getToken("https://graph.microsoft.com/.default")).token;
+    // The app's 100 subscriptions in this tenant (change-notifications-overview.md: 100 per app and tenant), made by someone else.
+    for (let i = 0; i < 100; i++) {
+      const r = await fetch(`${contract.graphBaseUrl}/v1.0/subscriptions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ changeType: "updated", notificationUrl, resource: "users", expirationDateTime: new Date(Date.now() + 86_400_000).toISOString(), clientState: "other" }),
+      });
+      expect(r.status).toBe(201);
+    }
+    const add = await api.call("POST", "/tenants", {
+      body: { tenant: simQ.tenantId, cloud: "global", credential: { clientId: app.clientId, clientSecret: app.clientSecrets[0], secretExpiresOn: new Date(Date.now() + 90 * 86_400_000).toISOString() }, schedule: { kind: "continuous" } },
+    });
+    expect(add.status).toBe(201);
+    const t = (await (await api.call("GET", `/tenants/${simQ.tenantId}`)).json()) as { subscriptions: { items: Array<{ state: string; lastError: string | null; subscriptionId: string | null }> } };
+    expect(t.subscriptions.items).toHaveLength(2);
+    for (const i of t.subscriptions.items) {
+      expect(i.state).toBe("failed");
+      expect(i.subscriptionId).toBeNull();
+      expect(i.lastError).toMatch(/HTTP 403.*Subscription limit per app and tenant/);
+    }
+    await until("no run going", async () => (((await (await api.call("GET", `/tenants/${simQ.tenantId}/sync`)).json()) as { status: string }).status !== "running" ? true : undefined), 30_000);
+    expect((await api.call("DELETE", `/tenants/${simQ.tenantId}`)).status).toBe(204);
+  }, 90_000);
 
   it("turning the tenant off deletes its subscriptions; turning it back on and deleting it deletes them again", async () => {
     const before = (await subsAtSim()).counts.deleted;
