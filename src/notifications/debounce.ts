@@ -52,12 +52,17 @@ export function* notifyDebounceOrchestrator(context: OrchestrationContext): Gene
   const status = (phase: DebounceStatus["phase"], due: number | null, runId: string | null = null): void =>
     context.df.setCustomStatus({ phase, types: [...types], firstAt: new Date(firstAt).toISOString(), dueAt: due === null ? null : new Date(due).toISOString(), runId } satisfies DebounceStatus);
 
+  // One wait at a time, kept across turns until an event completes it: durable-js hands an event
+  // to the newest open wait of its name, or to a stale one a timer beat (lib/src/orchestrations/
+  // TaskOrchestrationExecutor.js, openEvents), so a new wait per turn could lose events to old ones.
+  let pending: Task | undefined;
   /** Waits for an event or `until`; true when an event came (its types are added). */
   function* waitUntil(until: number): Generator<Task, boolean, unknown> {
-    const event = context.df.waitForExternalEvent(NOTIFIED_EVENT);
+    const event = (pending ??= context.df.waitForExternalEvent(NOTIFIED_EVENT));
     const timer = context.df.createTimer(new Date(until));
     const winner = (yield context.df.Task.any([event, timer])) as Task;
     if (winner !== event) return false;
+    pending = undefined;
     timer.cancel();
     for (const t of (event.result as NotifiedEvent | undefined)?.types ?? []) types.add(t);
     return true;
