@@ -85,6 +85,12 @@ const envSchema = z.object({
   CLOUD_GRAPH_BASE_URL_OVERRIDE: optional(httpsUrl),
   /** Hosts a tenant's endpoint override may name beyond its cloud's documented ones (the local runtime: the simulator). */
   ENDPOINT_ALLOWED_HOSTS: hostList.default([]),
+  /** Where Graph posts change notifications; default PUBLIC_BASE_URL + /api/notifications/graph. */
+  NOTIFICATION_URL: optional(anyUrl),
+  /** Continuous sync: a tenant's run starts once no notification came for this long… */
+  NOTIFICATION_QUIET_SECONDS: z.coerce.number().min(0).max(600).default(10),
+  /** …or this long after the first one of a burst. */
+  NOTIFICATION_MAX_DELAY_SECONDS: z.coerce.number().min(0).max(3600).default(60),
 });
 
 export const REQUIRED_SETTINGS: readonly string[] = Object.freeze(
@@ -125,6 +131,8 @@ export interface Config {
   readonly cloudOverride: EndpointOverrides;
   /** `host:port` entries a tenant's endpoint override may use besides its cloud's documented hosts. */
   readonly endpointAllowedHosts: readonly string[];
+  /** Continuous sync (src/notifications/). */
+  readonly notifications: { readonly url: string | undefined; readonly quietMs: number; readonly maxDelayMs: number };
 }
 
 function deepFreeze<T>(o: T): T {
@@ -189,6 +197,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     fullPassMs: e.SYNC_FULL_PASS_HOURS * 3_600_000,
     cloudOverride,
     endpointAllowedHosts: e.ENDPOINT_ALLOWED_HOSTS,
+    notifications: {
+      url: e.NOTIFICATION_URL ?? (e.PUBLIC_BASE_URL ? `${e.PUBLIC_BASE_URL}/api/notifications/graph` : undefined),
+      quietMs: e.NOTIFICATION_QUIET_SECONDS * 1000,
+      maxDelayMs: e.NOTIFICATION_MAX_DELAY_SECONDS * 1000,
+    },
   });
 }
 

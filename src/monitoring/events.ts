@@ -38,7 +38,7 @@
  *     tenantId, runId (the orchestration instance/run ID),
  *     type     "full" | "delta" | "preview"
  *     status   "succeeded" | "partial" (some streams failed) | "failed"
- *     trigger  "schedule" | "manual"
+ *     trigger  "schedule" | "manual" | "notification"
  *   Alert: the last 3 non-preview runs of a tenant all have status "failed" (severity 2).
  *
  *   EVENT_GRAPH_THROTTLED: when a unit of work (activity invocation) saw Graph 429s.
@@ -103,7 +103,7 @@ export interface CredentialExpiryEvent {
 }
 
 export const SYNC_RUN_TYPES = Object.freeze(["full", "delta", "preview"] as const);
-export const SYNC_RUN_TRIGGERS = Object.freeze(["schedule", "manual"] as const);
+export const SYNC_RUN_TRIGGERS = Object.freeze(["schedule", "manual", "notification"] as const);
 export type SyncRunType = (typeof SYNC_RUN_TYPES)[number];
 export type SyncRunTrigger = (typeof SYNC_RUN_TRIGGERS)[number];
 

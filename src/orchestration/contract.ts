@@ -31,6 +31,8 @@ export interface RunInput {
   readonly runId: string;
   readonly trigger: Trigger;
   readonly mode: RunMode;
+  /** Only these of the tenant's types (a notification run); absent: all of them. */
+  readonly types?: readonly SyncedType[];
 }
 
 export interface RunPlan {

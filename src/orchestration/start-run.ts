@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { SyncedType } from "../domain/synced.js";
 import type { Trigger } from "../store/history-store.js";
 import type { TenantStore } from "../store/tenant-store.js";
 import { mayHaveLeftTypes, terminateTypes } from "./children.js";
@@ -44,6 +45,8 @@ export async function startRun(
   now: () => number = Date.now,
   /** Runs once the claim is won, before the start; if it throws, the claim is released and the error passes on. */
   beforeStart?: () => Promise<void>,
+  /** Only these types (a notification run); absent: every type of the tenant. */
+  types?: readonly SyncedType[],
 ): Promise<StartResult> {
   const cur = await tenants.get(tenantId);
   // A tenant being erased is as good as gone.
@@ -63,7 +66,7 @@ export async function startRun(
     await beforeStart?.();
     // A type the last run left running still holds the instance ID this run's child of that type will use.
     if (previous && client.terminate && mayHaveLeftTypes(previous)) await terminateTypes(client, tenantId, "A new run of the tenant started");
-    await client.startNew(ORCHESTRATOR, { instanceId, input: { tenantId, runId, trigger, mode } });
+    await client.startNew(ORCHESTRATOR, { instanceId, input: { tenantId, runId, trigger, mode, ...(types ? { types } : {}) } });
   } catch (err) {
     await tenants.update(tenantId, (x) => (x.lastRunId === runId ? { ...x, status: t.status, lastRunId: t.lastRunId, lastTrigger: t.lastTrigger, lastSyncStart: t.lastSyncStart } : undefined));
     throw err;

@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 import { WEEKDAYS, type Schedule } from "./schema.js";
 
-type CalendarSchedule = Exclude<Schedule, { kind: "none" | "interval" }>;
+type CalendarSchedule = Exclude<Schedule, { kind: "none" | "interval" | "continuous" }>;
 interface LocalTime {
   readonly hour: number;
   readonly minute: number;
@@ -11,6 +11,7 @@ interface LocalTime {
  * When `schedule` next wants a sync.
  *
  * - `none`: null, never on its own.
+ * - `continuous`: its floor, as `interval` with `floorMinutes`.
  * - `interval`: elapsed time, not wall-clock. Never run (no `lastRunStart`)
  *   means due now, so `after` itself; otherwise `lastRunStart + minutes`, or
  *   `after` when that is already past (an overdue run is due now, not skipped).
@@ -26,9 +27,12 @@ export function nextRunAfter(schedule: Schedule, after: Date, lastRunStart?: Dat
   switch (schedule.kind) {
     case "none":
       return null;
-    case "interval": {
+    case "interval":
+    case "continuous": {
+      // continuous: the floor, timed like an interval; notification runs leave it where it is (finish-live.ts).
       if (lastRunStart === undefined) return new Date(after.getTime());
-      const due = DateTime.fromJSDate(lastRunStart).plus({ minutes: schedule.minutes }).toJSDate();
+      const minutes = schedule.kind === "interval" ? schedule.minutes : schedule.floorMinutes;
+      const due = DateTime.fromJSDate(lastRunStart).plus({ minutes }).toJSDate();
       return due > after ? due : new Date(after.getTime());
     }
     default:

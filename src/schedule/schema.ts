@@ -21,6 +21,10 @@ export const scheduleSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("none") }),
   // Continuous: every `minutes` after the previous run started. 5 is the service timer's period.
   z.strictObject({ kind: z.literal("interval"), minutes: z.int().min(5).max(10_080), timeZone }),
+  // Graph change notifications start delta runs of the notified types (src/notifications/); every
+  // `floorMinutes` after the last run that was not one of those, a run of every type, because
+  // directory notifications give no "missed" signal.
+  z.strictObject({ kind: z.literal("continuous"), floorMinutes: z.int().min(5).max(10_080).default(60), timeZone }),
   // startTime, startTime + everyHours, … up to midnight; restarts at startTime each local day.
   z.strictObject({
     kind: z.literal("hourly"),

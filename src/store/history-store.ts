@@ -4,8 +4,8 @@ import { textOf } from "../domain/text.js";
 import { invertedTime } from "./keys.js";
 import { allOf } from "./odata-compose.js";
 
-/** Who started a run: the timer or an admin (Sync Now, or the first sync of a new tenant). */
-export type Trigger = "schedule" | "manual";
+/** Who started a run: the timer, an admin (Sync Now, or the first sync of a new tenant), or Graph change notifications. */
+export type Trigger = "schedule" | "manual" | "notification";
 
 /** One history record: one run, one object type. */
 export interface HistoryRecord {

@@ -20,6 +20,8 @@ export interface TestApi {
   readonly reader: string;
   /** Every log line the API and its activities wrote. */
   readonly logs: string[];
+  /** Fires a registered timer function once, as its schedule would. */
+  fireTimer(name: string): Promise<void>;
   call(method: string, path: string, opts?: { token?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -65,7 +67,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<TestAp
   await services.ready();
   const logs: string[] = [];
   setLogSink((_level, _category, message) => void logs.push(message));
-  const host = await startLocalHost({ functions: await loadApp(PROJECT_ROOT), port: 0, timers: false, timerScale: 0.0001, log: (_l, msg) => logs.push(msg) });
+  const host = await startLocalHost({ functions: await loadApp(PROJECT_ROOT), port: env.LOCAL_API_PORT ? Number(env.LOCAL_API_PORT) : 0, timers: false, timerScale: env.LOCAL_TIMER_SCALE ? Number(env.LOCAL_TIMER_SCALE) : 0.0001, log: (_l, msg) => logs.push(msg) });
   const durable = host.backend;
   const [admin, reader] = await Promise.all([apiToken("admin"), apiToken("reader")]);
   return {
@@ -86,6 +88,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<TestAp
       }
       return fetch(`${host.apiBaseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
     },
+    fireTimer: (name) => host.timers.fire(name),
     stop: () => host.stop(),
   };
 }

@@ -1,5 +1,6 @@
 import { instanceIdOf } from "../../orchestration/contract.js";
 import { readRunProgress } from "../../orchestration/progress.js";
+import { notificationsView } from "../../notifications/view.js";
 import { isActive, isRunning, startRun } from "../../orchestration/start-run.js";
 import { utcDay, type QuotaResult } from "../../store/quota-store.js";
 import { RequestError } from "../errors.js";
@@ -80,6 +81,7 @@ export const syncRoutes = [
           endedAt: running ? null : t.lastSyncEnd,
           lastSyncStatus: t.lastSyncStatus,
           syncNowRemainingToday: Math.max(0, deps.services.config.syncNowDailyLimit - (await quota.used(t.id))),
+          notifications: await notificationsView(deps.services, deps.orchestration, t),
         },
       };
     },

@@ -14,6 +14,8 @@ import { route, type ApiDeps } from "../route.js";
 import { checkIfMatch, loadTenant } from "../tenant-param.js";
 import { tenantView } from "../views.js";
 import { apiBaseUrl } from "../public-url.js";
+import { reconcileSubscriptions } from "../../notifications/manager.js";
+import { subscriptionsView } from "../../notifications/view.js";
 
 const listQuery = z.object({ pageSize: pageSizeQuery(1000, 100), continuationToken: z.string().max(2048).optional() }).strict();
 
@@ -57,6 +59,8 @@ export const tenantRoutes = [
       const r = await createTenant(deps.services, body);
       switch (r.kind) {
         case "created":
+          // Continuous sync: its Graph subscriptions; a refusal is recorded on them, not a failed add.
+          await reconcileSubscriptions(deps.services, r.tenant);
           return {
             status: 201,
             headers: { Location: `${apiBaseUrl(deps.services.config, url)}/tenants/${r.tenant.id}` },
@@ -86,7 +90,7 @@ export const tenantRoutes = [
     responses: { 200: "The tenant, with its ETag", 404: "No such tenant" },
     async handler({ deps, params }) {
       const t = await loadTenant(deps, params.id);
-      return { status: 200, headers: { ETag: t.etag }, jsonBody: await withView(deps, t.value) };
+      return { status: 200, headers: { ETag: t.etag }, jsonBody: { ...(await withView(deps, t.value)), subscriptions: await subscriptionsView(deps.services, t.value) } };
     },
   }),
   route({
@@ -103,6 +107,8 @@ export const tenantRoutes = [
       const r = await updateTenant(deps.services, cur, body);
       switch (r.kind) {
         case "updated":
+          // Turned continuous, off, disabled or enabled: its Graph subscriptions follow.
+          await reconcileSubscriptions(deps.services, r.tenant);
           return { status: 200, headers: { ETag: r.etag }, jsonBody: await withView(deps, r.tenant) };
         case "deleting":
           throw new RequestError(409, "TenantDeleting", "The tenant is being deleted.");
@@ -134,7 +140,10 @@ export const tenantRoutes = [
     responses: { 204: "Erased", 404: "No such tenant", 409: "A sync is running or starting" },
     async handler({ deps, params }) {
       const cur = await loadTenant(deps, params.id);
+      // Its Graph subscriptions go first, while its credential still exists; back if the erase does not happen.
+      await reconcileSubscriptions(deps.services, { ...cur.value, enabled: false });
       const outcome = await eraseTenant(deps.services, deps.orchestration, cur);
+      if (outcome !== "erased") await reconcileSubscriptions(deps.services, cur.value);
       if (outcome === "running") throw new RequestError(409, "SyncRunning", "A sync of this tenant is running or starting; delete it once the sync has ended.");
       if (outcome === "changed") throw new RequestError(409, "TenantChanged", "The tenant changed while it was being deleted (a sync may be starting); retry.");
       return { status: 204 };

@@ -22,14 +22,15 @@ export async function finishLive(services: Services, input: FinishTaskInput, thr
   }, now);
   const endedAt = new Date(now());
   await services.tenants.update(input.tenantId, (t) => {
-    const next = nextRunAfter(t.schedule, endedAt, t.lastSyncStart ? new Date(t.lastSyncStart) : undefined);
+    // A notification run covers only the notified types: the floor of a continuous schedule stays.
+    const next = input.trigger === "notification" ? (t.nextRunAt ? new Date(t.nextRunAt) : null) : nextRunAfter(t.schedule, endedAt, t.lastSyncStart ? new Date(t.lastSyncStart) : undefined);
     return {
       ...t,
       status: result.status,
       lastSyncEnd: endedAt.toISOString(),
       lastSyncStatus: result.status,
       nextRunAt: next ? next.toISOString() : null,
-      fullScanNextRun: false,
+      fullScanNextRun: input.trigger === "notification" ? t.fullScanNextRun : false,
       deletionsPending: t.deletionsPending || result.held,
     };
   });

@@ -29,10 +29,12 @@ export async function planRun(services: Services, input: RunInput, now: () => nu
       summary: {},
     });
   }
-  const wanted = new Set(t.objectTypes);
+  const only = input.types === undefined ? undefined : new Set(input.types);
+  const wanted = new Set(t.objectTypes.filter((type) => only === undefined || only.has(type)));
   return {
     types: RESOURCES.map((r) => r.type).filter((type) => wanted.has(type)),
-    fullScan: input.mode === "live" && t.fullScanNextRun,
+    // A notification run covers a few types: the full scan waits for a run of all of them.
+    fullScan: input.mode === "live" && t.fullScanNextRun && input.types === undefined,
     startedAt,
   };
 }

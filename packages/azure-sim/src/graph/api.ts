@@ -15,6 +15,7 @@ import { DELTA_TYPES, type DeltaType } from "./types.js";
 import { extraRoute } from "./extras/routes.js";
 import { handleBatch } from "./extras/batch.js";
 import { writeRoute } from "./writes/routes.js";
+import { subscriptionRoute } from "./subscriptions/routes.js";
 
 const GRAPH_AUDIENCES = ["https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"];
 const APP_BY_APP_ID = /^applications\(appId='([^']+)'\)$/;
@@ -30,7 +31,7 @@ interface Route {
 
 /** The route for a method and decoded path segments after /v1.0, or an error to answer. */
 function route(method: string, seg: readonly string[], url: URL): Route | { status: number; code: string; message: string } {
-  const extra = extraRoute(method, seg, url);
+  const extra = extraRoute(method, seg, url) ?? subscriptionRoute(method, seg);
   if (extra) return extra;
   const write = writeRoute(method, seg);
   if (write) return write;

@@ -15,7 +15,7 @@ import { Extras } from "./extras/store.js";
 import type { ExtrasSource } from "./extras/build.js";
 import { ObjectTable, type ObjectView } from "./objectTable.js";
 import { SoftDeletes, type RestorableType } from "./softDeletes.js";
-import type { GraphObject, JsonObject, MemberDeltaType, MemberRef, ObjectType } from "./types.js";
+import type { ChangeRecord, GraphObject, JsonObject, MemberDeltaType, MemberRef, ObjectType } from "./types.js";
 
 export type { MutationEntry } from "./mutate.js";
 
@@ -92,6 +92,11 @@ export class Directory {
   /** Sequence number of the latest mutation (0 before any). */
   get seq(): number {
     return this.log.seq;
+  }
+
+  /** Change-log records after position `from`, for change notifications. */
+  changesSince(from: number): Generator<{ record: ChangeRecord; at: number }> {
+    return this.log.since(from);
   }
 
   counts(): Counts {

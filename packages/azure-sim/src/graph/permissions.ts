@@ -16,6 +16,7 @@ export type GraphOperation =
   | "roleEligibility"
   | "oauth2PermissionGrants"
   | "auditLogs"
+  | "subscriptions"
   | ProvisioningOperation;
 
 /** Provisioning writes (writes/routes.ts). */
@@ -68,6 +69,8 @@ export const GRAPH_PERMISSIONS: Readonly<Record<GraphOperation, readonly string[
   roleAssignmentWrite: ["RoleManagement.ReadWrite.Directory"],
   // rbacapplication-post-roleeligibilityschedulerequests.md.
   roleEligibilityWrite: ["RoleEligibilitySchedule.ReadWrite.Directory", "RoleManagement.ReadWrite.Directory"],
+  // subscription-post-subscriptions.md: the read permission of the subscribed resource; routes.ts checks which.
+  subscriptions: ["User.Read.All", "User.ReadWrite.All", "Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
 });
 
 export function permitted(op: GraphOperation, roles: readonly string[]): boolean {

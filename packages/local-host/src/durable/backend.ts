@@ -34,6 +34,7 @@ import "../worker/core.js";
 import df from "durable-functions";
 import { captureRegistrations, triggerOf, type FunctionRegistry } from "../worker/core.js";
 import { invokeFunction, typedDataToJson } from "../worker/invoke.js";
+import type { RpcParameterBinding } from "../worker/types.js";
 import { orchestratorFailure, type EngineState, type HistoryEvent } from "./engine.js";
 import { Instance, type Host } from "./instance.js";
 import {
@@ -69,6 +70,12 @@ export interface DurableBackendOptions {
   log?: (level: LogLevel, msg: string) => void;
   /** Called once when a top-level instance finishes (Completed, Failed or Terminated). */
   onFinished?: (status: InstanceStatus) => void;
+  /**
+   * Inputs the host adds to an activity's invocation besides its trigger: a
+   * durableClient binding on an activity (durable-functions-bindings.md: the
+   * client binding may be used by any function).
+   */
+  extraInputs?: (name: string) => RpcParameterBinding[];
 }
 
 
@@ -88,9 +95,11 @@ export class DurableBackend {
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopped = false;
   private readonly host: Host;
+  private readonly extraInputs: (name: string) => RpcParameterBinding[];
 
   constructor(opts: DurableBackendOptions) {
     this.functions = opts.functions ?? registerHandlers({ ...opts.orchestrators, ...opts.orchestrations }, opts.activities ?? {});
+    this.extraInputs = opts.extraInputs ?? (() => []);
     const max = opts.maxConcurrentActivities ?? 10;
     if (!Number.isInteger(max) || max < 1) throw new RangeError("maxConcurrentActivities must be a positive integer");
     this.semaphore = new Semaphore(max);
@@ -231,7 +240,7 @@ export class DurableBackend {
     const binding = this.triggerName(name, "activityTrigger");
     const release = await this.semaphore.acquire();
     try {
-      const res = await invokeFunction(this.functions, name, [{ name: binding, data: { json: JSON.stringify(input) ?? "null" } }]);
+      const res = await invokeFunction(this.functions, name, [{ name: binding, data: { json: JSON.stringify(input) ?? "null" } }, ...this.extraInputs(name)]);
       return typedDataToJson(res.returnValue);
     } finally {
       release();

@@ -92,6 +92,8 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
     timerScale: opts.timerScale,
     maxConcurrentActivities: opts.maxConcurrentActivities,
     onFinished: opts.onFinished,
+    // Declared below; called only once activities run.
+    extraInputs: (name) => extraInputs(name),
   });
 
   const server = createServer();
