@@ -1,9 +1,11 @@
+import { accessRoutes } from "./handlers/access.js";
 import { auditRoutes } from "./handlers/audits.js";
 import { cancelRoutes } from "./handlers/cancel.js";
 import { credentialRoutes } from "./handlers/credentials.js";
 import { dataRoutes } from "./handlers/data.js";
 import { historyRoutes } from "./handlers/history.js";
 import { membershipRoutes } from "./handlers/memberships.js";
+import { objectRoutes } from "./handlers/objects.js";
 import { previewRoutes } from "./handlers/preview.js";
 import { syncRoutes } from "./handlers/sync.js";
 import { tenantRoutes } from "./handlers/tenants.js";
@@ -44,4 +46,6 @@ export const routes: readonly Route[] = Object.freeze([
   ...dataRoutes,
   ...auditRoutes,
   ...membershipRoutes,
+  ...objectRoutes,
+  ...accessRoutes,
 ]);

@@ -12,6 +12,7 @@ import { defaultSpec, partialSpecSchema } from "./spec.js";
 import { streamJsonArray } from "./streamJson.js";
 import { odataType } from "./types.js";
 import { EXTRA_TYPES } from "./extras/kinds.js";
+import { nestingRoute } from "./extras/nesting.js";
 
 const tenantInputSchema = z.strictObject({
   displayName: z.string().min(1),
@@ -111,7 +112,7 @@ async function tenantRoute(env: GraphEnv, req: IncomingMessage, res: ServerRespo
     const app = appOf(t, b);
     app.grantedPermissions = [...(await body(req, permissionsSchema)).grantedPermissions];
     sendJson(res, 200, { clientId: app.clientId, grantedPermissions: app.grantedPermissions });
-  } else return objectRoute(env, req, res, url, t, rest);
+  } else return nestingRoute(req, res, t, rest) || objectRoute(env, req, res, url, t, rest);
   return true;
 }
 
