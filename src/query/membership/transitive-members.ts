@@ -91,12 +91,15 @@ export async function transitiveMembersPage(
     const after = i === start && cursor ? cursor.after : "";
     const earlier = groups.slice(0, i);
     let batch: Array<{ memberId: string; memberType: string }> = [];
+    // Where this group's listing stopped: a page that fills with the previous group's members resumes here from its start.
+    let lastHere = after;
     const drain = async (): Promise<boolean> => {
       const dupes = await heldByAny(members, earlier, batch.map((b) => b.memberId));
       for (const b of batch) {
         if (b.memberId === root || dupes.has(b.memberId)) continue;
         if (items.length === pageSize) return true;
         items.push({ id: b.memberId, type: b.memberType, direct: i === 0, via: i === 0 ? null : group.id, depth: group.depth + 1 });
+        lastHere = b.memberId;
       }
       batch = [];
       return false;
@@ -104,9 +107,9 @@ export async function transitiveMembersPage(
     for await (const m of members.members(GROUP_MEMBERS, group.id)) {
       if (m.memberId <= after) continue;
       batch.push({ memberId: m.memberId, memberType: m.memberType });
-      if (batch.length >= pageSize && (await drain())) return { items, next: { g: group.id, after: items.at(-1)?.id ?? after } };
+      if (batch.length >= pageSize && (await drain())) return { items, next: { g: group.id, after: lastHere } };
     }
-    if (await drain()) return { items, next: { g: group.id, after: items.at(-1)?.id ?? after } };
+    if (await drain()) return { items, next: { g: group.id, after: lastHere } };
   }
   return { items };
 }
