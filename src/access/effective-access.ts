@@ -25,8 +25,8 @@ const list = (v: Json | undefined): Obj[] => (Array.isArray(v) ? v.filter((x): x
  * groups it is a direct member of: role-assignable groups take no nested
  * groups ("Group nesting isn't supported",
  * entra/identity/role-based-access-control/groups-concept.md), and app roles
- * assigned to a group reach only its direct members ("nested group
- * memberships aren't supported for group-based assignment to applications",
+ * assigned to a group reach only its direct members ("The assignment
+ * doesn't cascade to nested groups",
  * entra/identity/enterprise-apps/assign-user-or-group-access-portal.md).
  */
 export async function effectiveAccess(objects: ObjectStore, members: MemberStore, principalId: string) {

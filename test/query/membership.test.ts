@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addTenant, syncAndWait, type AddedTenant } from "../api/helpers.js";
 import { startApi, type TestApi } from "../support/api.js";
 import { simGet, simPost } from "../support/sim.js";
+import { odata } from "@azure/data-tables";
+import { ReverseLinks } from "../../src/store/reverse-links.js";
 import { syncStores } from "../../src/sync/stores.js";
 
 interface Scenario {
@@ -195,5 +197,30 @@ describe("one object, memberOf and transitive membership, effective access (nest
     // A soft-deleted user is absent: 404, and out of every membership answer (its links are parked).
     expect((await getJson<{ error: { code: string } }>(api, `/tenants/${t.id}/objects/users/${gone}`, 404)).error.code).toBe("ObjectNotFound");
     expect((await getJson<{ error: { code: string } }>(api, `/tenants/${t.id}/principals/${gone}/access`, 404)).error.code).toBe("PrincipalNotFound");
+  });
+  it("a full scan fills the reverse index for links stored before it existed, and sweeps reverse rows with no link", async () => {
+    const members = api.services.members(t.id);
+    const table = members.table;
+    const filter = odata`PartitionKey ge ${`${t.id}|reverse|`} and PartitionKey lt ${`${t.id}|reverse|~`}`;
+    let n = 0;
+    for await (const e of table.listEntities({ queryOptions: { filter, select: ["PartitionKey", "RowKey"] } })) {
+      await table.deleteEntity(e.partitionKey ?? "", e.rowKey ?? "");
+      n++;
+    }
+    expect(n).toBeGreaterThan(0);
+    // A reverse row whose forward link does not exist (a group the user is not in).
+    const truth = await simGet<Ref[]>(`/_sim/${t.id}/truth/transitiveMemberOf/${s.userId}`);
+    const groups = await simGet<Array<{ id: string }>>(`/_sim/${t.id}/truth/groups?select=id`);
+    const stranger = groups.find((g) => !truth.some((x) => x.id === g.id))!.id;
+    await table.upsertEntity(new ReverseLinks(members).entity({ store: "groups", parent: "groups" }, stranger, s.userId, "user", "before-the-index"), "Replace");
+    expect((await allPages<MemberOfItem>(api, `/tenants/${t.id}/objects/users/${s.userId}/memberOf`)).map((i) => i.id)).toEqual([stranger]);
+
+    const res = await api.call("PATCH", `/tenants/${t.id}`, { body: { fullScanNextRun: true } });
+    expect(res.status, await res.clone().text()).toBe(200);
+    await syncAndWait(api, t.id);
+    expect((await syncStores(api.services.tables, t.id).state.get(t.id, "groups"))?.mode).toBe("full");
+    const trans = await allPages<MemberOfItem>(api, `/tenants/${t.id}/objects/users/${s.userId}/memberOf?transitive=true`);
+    expect(keys(trans)).toEqual(keys(await simGet<Ref[]>(`/_sim/${t.id}/truth/transitiveMemberOf/${s.userId}`)));
+    expect(trans.map((i) => i.id)).not.toContain(stranger);
   });
 });
