@@ -92,7 +92,7 @@ describe("portal API: authorization matrix over every route", () => {
   function pathOf(r: Route): string {
     const onCredential = r.path.startsWith("credentials/");
     const id = onCredential ? (destructive(r) ? cred2 : cred1) : destructive(r) ? t2.id : t1.id;
-    return fillPath(r.path, { id, type: "users", groupId, memberId });
+    return fillPath(r.path, { id, type: "users", groupId, memberId, objectId: memberId });
   }
 
   /** A plausible body for the routes that take one; the rest get none. */
