@@ -92,6 +92,7 @@ describe("portal API: secrets never leak, and a deleted tenant leaves nothing", 
   });
   afterAll(async () => api?.stop());
 
+  // Two syncs and every GET route over both tenants: longer than the default on a loaded machine.
   it("the client secret appears in no response, log line or table entity", async () => {
     // Tenant A: an inline credential, later rotated to the app's second secret.
     const simA = await createSimTenant({ spec: { users: 30, groups: 4 }, secretDaysValid: [365, 365] });
@@ -155,7 +156,6 @@ describe("portal API: secrets never leak, and a deleted tenant leaves nothing", 
     expect(seen.length).toBeGreaterThan(40);
     expect(api.logs.length).toBeGreaterThan(0);
     expect(await leaks()).toEqual([]);
-    // Two syncs and every GET route over both tenants: longer than the default on a loaded machine.
   }, 180_000);
 
   it("DELETE /tenants/{id} erases every row of the tenant in every table and its inline secret", async () => {
