@@ -1,9 +1,11 @@
+import { accessRoutes } from "./handlers/access.js";
 import { auditRoutes } from "./handlers/audits.js";
 import { cancelRoutes } from "./handlers/cancel.js";
 import { credentialRoutes } from "./handlers/credentials.js";
 import { dataRoutes } from "./handlers/data.js";
 import { historyRoutes } from "./handlers/history.js";
 import { membershipRoutes } from "./handlers/memberships.js";
+import { objectRoutes } from "./handlers/objects.js";
 import { previewRoutes } from "./handlers/preview.js";
 import { accountRoutes } from "./handlers/provisioning.js";
 import { roleProvisioningRoutes } from "./handlers/provisioning-roles.js";
@@ -48,4 +50,6 @@ export const routes: readonly Route[] = Object.freeze([
   ...membershipRoutes,
   ...accountRoutes,
   ...roleProvisioningRoutes,
+  ...objectRoutes,
+  ...accessRoutes,
 ]);

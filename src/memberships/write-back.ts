@@ -4,6 +4,7 @@ import { appGrants } from "../provisioning/app-token.js";
 import type { Actor } from "../provisioning/execute.js";
 import type { Services } from "../services.js";
 import type { AuditEntry } from "../store/audit-store.js";
+import { ReverseLinks } from "../store/reverse-links.js";
 import type { TenantRecord } from "../store/tenant-store.js";
 import { MEMBERSHIP_WRITE } from "../tenants/test-connection.js";
 import { refusalFor, type Refusal } from "./guards.js";
@@ -81,12 +82,14 @@ export async function writeMembership(services: Services, tenant: TenantRecord, 
       }
     }
     await members.table.upsertEntity(members.entity("groups", groupId, memberId, memberType, "write-back"), "Replace");
+    await members.table.upsertEntity(new ReverseLinks(members).entity({ store: "groups", parent: "groups" }, groupId, memberId, memberType, "write-back"), "Replace");
   } else {
     try {
       await members.table.deleteEntity(members.partitionOf("groups", groupId), members.rowKey(groupId, memberId));
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 404) throw err;
     }
+    await new ReverseLinks(members).dropNow("groups", groupId, memberId);
   }
   const result = action === "add" ? (changed ? "added" : "alreadyMember") : changed ? "removed" : "notMember";
   await record(result);

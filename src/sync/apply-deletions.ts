@@ -1,4 +1,5 @@
 import { BatchWriter } from "../store/batch-writer.js";
+import { ReverseLinks } from "../store/reverse-links.js";
 import type { HeldDeletion } from "../store/held.js";
 import { linksOf, SYNCED_TYPES, type Container } from "../domain/synced.js";
 import { linkTotal, setLinkTotal } from "./link-counts.js";
@@ -35,6 +36,7 @@ export async function applyDeletions(stores: SyncStores, tenantId: string, held:
       for (const l of linksOf(d.type)) {
         for await (const row of stores.members.members(l.store, d.id, { includeHidden: true })) {
           await links.delete(row.partitionKey, row.rowKey);
+          await new ReverseLinks(stores.members).drop(links, l.store, d.id, row.memberId);
           linksRemoved.set(l.store, (linksRemoved.get(l.store) ?? 0) + 1);
         }
       }

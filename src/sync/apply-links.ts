@@ -1,6 +1,7 @@
 import type { GraphObject } from "../domain/graph-object.js";
 import type { LinkSpec } from "../domain/synced.js";
 import { textOf } from "../domain/text.js";
+import { ReverseLinks } from "../store/reverse-links.js";
 import { countLink } from "./link-counts.js";
 import { skipBad, usableId, type PageContext } from "./page-context.js";
 
@@ -48,15 +49,18 @@ export async function applyLinks(ctx: PageContext, ops: readonly LinkOp[]): Prom
 async function applyMany(ctx: PageContext, spec: LinkSpec, ops: readonly LinkOp[]): Promise<void> {
   const { stores, counters } = ctx;
   const stored = ctx.state.mode === "delta" ? await stores.members.existing(spec.store, ops) : undefined;
+  const reverse = new ReverseLinks(stores.members);
   for (const op of ops) {
     const key = stores.members.rowKey(op.containerId, op.memberId);
     const present = stored?.has(key) ?? false;
     if (op.remove) {
       await ctx.linkWriter.delete(stores.members.partitionOf(spec.store, op.containerId), key);
+      await reverse.drop(ctx.linkWriter, spec.store, op.containerId, op.memberId);
       if (present) stored?.delete(key);
       if (present || !stored) countLink(counters, spec, "removes");
     } else {
       await ctx.linkWriter.upsert(stores.members.entity(spec.store, op.containerId, op.memberId, op.memberType, ctx.runId));
+      await reverse.put(ctx.linkWriter, spec, op.containerId, op.memberId, op.memberType, ctx.runId);
       if (!present) countLink(counters, spec, "adds");
       stored?.add(key);
     }
@@ -71,6 +75,7 @@ async function applyMany(ctx: PageContext, spec: LinkSpec, ops: readonly LinkOp[
  */
 async function applySingle(ctx: PageContext, spec: LinkSpec, ops: readonly LinkOp[]): Promise<void> {
   const { stores, counters } = ctx;
+  const reverse = new ReverseLinks(stores.members);
   const byParent = new Map<string, LinkOp[]>();
   for (const op of ops) byParent.set(op.containerId, [...(byParent.get(op.containerId) ?? []), op]);
   for (const [parent, mine] of byParent) {
@@ -84,11 +89,13 @@ async function applySingle(ctx: PageContext, spec: LinkSpec, ops: readonly LinkO
       }
       if (value || removed.has(row.memberId)) {
         await ctx.linkWriter.delete(row.partitionKey, row.rowKey);
+        await reverse.drop(ctx.linkWriter, spec.store, parent, row.memberId);
         countLink(counters, spec, "removes");
       }
     }
     if (!value) continue;
     await ctx.linkWriter.upsert(stores.members.entity(spec.store, parent, value.memberId, value.memberType, ctx.runId));
+    await reverse.put(ctx.linkWriter, spec, parent, value.memberId, value.memberType, ctx.runId);
     if (!kept) countLink(counters, spec, "adds");
   }
 }
@@ -96,7 +103,10 @@ async function applySingle(ctx: PageContext, spec: LinkSpec, ops: readonly LinkO
 /** The links an object holds as a parent, in every one of its type's link stores. */
 export async function deleteLinksOf(ctx: PageContext, id: string): Promise<void> {
   for (const spec of ctx.links) {
-    for await (const row of ctx.stores.members.members(spec.store, id, { includeHidden: true })) await ctx.linkWriter.delete(row.partitionKey, row.rowKey);
+    for await (const row of ctx.stores.members.members(spec.store, id, { includeHidden: true })) {
+      await ctx.linkWriter.delete(row.partitionKey, row.rowKey);
+      await new ReverseLinks(ctx.stores.members).drop(ctx.linkWriter, spec.store, id, row.memberId);
+    }
   }
 }
 
@@ -105,11 +115,15 @@ export async function sweepLinks(ctx: PageContext): Promise<void> {
   if (ctx.links.length === 0) return;
   const { stores } = ctx;
   const parked = await stores.members.parked();
+  const reverse = new ReverseLinks(stores.members);
   for (const spec of ctx.links) {
     for await (const row of stores.members.all(spec.store, ctx.runId, { includeHidden: true })) {
       if (parked.has(stores.objects.rowKeyOf(row.memberId)) || parked.has(stores.objects.rowKeyOf(row.containerId))) continue;
       await ctx.linkWriter.delete(row.partitionKey, row.rowKey);
+      await reverse.drop(ctx.linkWriter, spec.store, row.containerId, row.memberId);
       countLink(ctx.counters, spec, "removes");
     }
+    // The scan rewrote the reverse row of every live link (which fills the index for links stored before it existed): the rest are stale.
+    await reverse.sweep(ctx.linkWriter, spec.store, ctx.runId, parked);
   }
 }

@@ -94,7 +94,7 @@ describe("portal API: authorization matrix over every route", () => {
     const onCredential = r.path.startsWith("credentials/");
     const id = onCredential ? (destructive(r) ? cred2 : cred1) : destructive(r) ? t2.id : t1.id;
     // Provisioning routes act on IDs Graph does not know: an admin's call is then a harmless 200 (already gone) or 4xx.
-    return fillPath(r.path, { id, type: "users", groupId, memberId, ...ABSENT_TARGETS });
+    return fillPath(r.path, { id, type: "users", groupId, memberId, objectId: memberId, ...ABSENT_TARGETS });
   }
 
   /** A plausible body for the routes that take one; the rest get none. */

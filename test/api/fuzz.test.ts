@@ -328,7 +328,7 @@ describe("portal API: property-based fuzz of bad input", () => {
 
   function pathOf(r: Route, id?: string): string {
     const own = r.path.startsWith("credentials/") ? credentialId : t.id;
-    return fillPath(r.path, { id: id ?? own, type: "users", groupId, memberId, ...ABSENT_TARGETS });
+    return fillPath(r.path, { id: id ?? own, type: "users", groupId, memberId, objectId: memberId, ...ABSENT_TARGETS });
   }
 
   /** A body the route would accept, for the inputs that are invalid by their query or path instead. */
@@ -524,10 +524,10 @@ describe("portal API: property-based fuzz of bad input", () => {
       { numRuns: 150 },
     );
     // And bad {type} / {groupId} on the reads that have them.
-    const reads = routes.filter((r) => r.method === "GET" && (r.path.includes("{type}") || r.path.includes("{groupId}")));
+    const reads = routes.filter((r) => r.method === "GET" && (r.path.includes("{type}") || r.path.includes("{groupId}") || r.path.includes("{objectId}")));
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...reads), fc.oneof(anyString.filter((s) => s.length > 0 && s !== "." && s !== ".."), guid), async (r, junk) => {
-        const path = fillPath(r.path, { id: t.id, type: (SYNCED_TYPES as readonly string[]).includes(junk) || junk === "memberships" ? `${junk}x` : junk, groupId: junk === groupId ? `${junk}x` : junk, memberId });
+        const path = fillPath(r.path, { id: t.id, type: (SYNCED_TYPES as readonly string[]).includes(junk) || junk === "memberships" ? `${junk}x` : junk, groupId: junk === groupId ? `${junk}x` : junk, memberId, objectId: junk === memberId ? `${junk}x` : junk });
         const code = expectRefused(await send(r.method, path), `${r.method} ${path.slice(0, 120)}`);
         count(`path ${key(r)}: ${code}`);
       }),
@@ -581,7 +581,7 @@ describe("portal API: property-based fuzz of bad input", () => {
     const wrong = new Map<string, string[]>();
     for (const r of routes.filter((x) => x.path.includes("{id}"))) {
       for (const bad of ["%", "%E0%A4%A", "%ZZ", "abc%"]) {
-        const path = `/${r.path.replace("{id}", bad).replace("{type}", "users").replace("{groupId}", groupId).replace("{memberId}", memberId)}`;
+        const path = `/${r.path.replace("{id}", bad).replace("{type}", "users").replace("{groupId}", groupId).replace("{memberId}", memberId).replace("{objectId}", memberId)}`;
         const res = await send(r.method, path);
         if (res.status < 400 || res.status >= 500) wrong.set(`${bad} → ${res.status}`, [...(wrong.get(`${bad} → ${res.status}`) ?? []), key(r)]);
         else expectErrorShape(res.status, res.text, path);

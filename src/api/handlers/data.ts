@@ -14,6 +14,7 @@ import { loadTenant, notFound } from "../tenant-param.js";
 import { auditsPage } from "./audits.js";
 import { filterFor } from "../../query/filter.js";
 import { filterPage } from "../../query/filter-page.js";
+import { flagQuery, transitiveMembersAnswer } from "./objects.js";
 
 const browseQuery = z
   .object({
@@ -120,13 +121,14 @@ export const dataRoutes = [
     path: "tenants/{id}/groups/{groupId}/members",
     access: "reader",
     summary: "Members of a synced group",
-    query: browseQuery.omit({ search: true }),
-    responses: { 200: "A page of members", 404: "No such tenant or group" },
+    query: browseQuery.omit({ search: true }).extend({ transitive: flagQuery }),
+    responses: { 200: "A page of members; with transitive=true every member through nested groups, each direct or via a named group", 404: "No such tenant or group" },
     async handler({ deps, params, query }) {
       const { value: t } = await loadTenant(deps, params.id);
       const groupId = (params.groupId ?? "").toLowerCase();
       if (!isGuid(groupId) || !(await deps.services.objects(t.id).get("groups", groupId))) throw notFound(`Group '${params.groupId ?? ""}'`);
       const members = deps.services.members(t.id);
+      if (query.transitive) return { status: 200, jsonBody: await transitiveMembersAnswer(members, groupId, query.pageSize, query.continuationToken) };
       const cursor = decodeToken(query.continuationToken, cursorSchema);
       const { items, next } = await page(query.pageSize, cursor, 1, async function* (_b, after) {
         for await (const m of members.members("groups", groupId)) if (m.memberId > after) yield { id: m.memberId, type: m.memberType, key: m.memberId };

@@ -13,6 +13,7 @@ import { streamJsonArray } from "./streamJson.js";
 import { odataType } from "./types.js";
 import { EXTRA_TYPES } from "./extras/kinds.js";
 import { subscriptionControl } from "./subscriptions/control.js";
+import { nestingRoute } from "./extras/nesting.js";
 
 const tenantInputSchema = z.strictObject({
   displayName: z.string().min(1),
@@ -113,7 +114,7 @@ async function tenantRoute(env: GraphEnv, req: IncomingMessage, res: ServerRespo
     app.grantedPermissions = [...(await body(req, permissionsSchema)).grantedPermissions];
     sendJson(res, 200, { clientId: app.clientId, grantedPermissions: app.grantedPermissions });
   } else if (a === "subscriptions") return subscriptionControl(env, req, res, t, rest);
-  else return objectRoute(env, req, res, url, t, rest);
+  else return nestingRoute(req, res, t, rest) || objectRoute(env, req, res, url, t, rest);
   return true;
 }
 
