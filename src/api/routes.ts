@@ -1,5 +1,6 @@
 import { auditRoutes } from "./handlers/audits.js";
 import { cancelRoutes } from "./handlers/cancel.js";
+import { changeRoutes } from "./handlers/changes.js";
 import { credentialRoutes } from "./handlers/credentials.js";
 import { dataRoutes } from "./handlers/data.js";
 import { historyRoutes } from "./handlers/history.js";
@@ -44,4 +45,5 @@ export const routes: readonly Route[] = Object.freeze([
   ...dataRoutes,
   ...auditRoutes,
   ...membershipRoutes,
+  ...changeRoutes,
 ]);

@@ -15,6 +15,7 @@ export const TABLE_NAMES = [
   "Previews",
   "Audit",
   "DirectoryAudits",
+  "ChangeFeed",
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

@@ -48,17 +48,23 @@ export async function applyLinks(ctx: PageContext, ops: readonly LinkOp[]): Prom
 async function applyMany(ctx: PageContext, spec: LinkSpec, ops: readonly LinkOp[]): Promise<void> {
   const { stores, counters } = ctx;
   const stored = ctx.state.mode === "delta" ? await stores.members.existing(spec.store, ops) : undefined;
+  // The feed lists only real changes: a full scan over a store it may already hold reads what is there.
+  const known = stored ?? (ctx.feed && ctx.everSynced() ? await stores.members.existing(spec.store, ops) : undefined);
   for (const op of ops) {
     const key = stores.members.rowKey(op.containerId, op.memberId);
     const present = stored?.has(key) ?? false;
+    const wasThere = known?.has(key) ?? false;
     if (op.remove) {
       await ctx.linkWriter.delete(stores.members.partitionOf(spec.store, op.containerId), key);
       if (present) stored?.delete(key);
       if (present || !stored) countLink(counters, spec, "removes");
+      if (wasThere || !known) await ctx.feed?.link(spec, op.containerId, op.memberId, op.memberType, "deleted", ctx.runId);
     } else {
       await ctx.linkWriter.upsert(stores.members.entity(spec.store, op.containerId, op.memberId, op.memberType, ctx.runId));
       if (!present) countLink(counters, spec, "adds");
+      if (!wasThere) await ctx.feed?.link(spec, op.containerId, op.memberId, op.memberType, "added", ctx.runId);
       stored?.add(key);
+      if (known !== stored) known?.add(key);
     }
   }
 }
@@ -85,11 +91,13 @@ async function applySingle(ctx: PageContext, spec: LinkSpec, ops: readonly LinkO
       if (value || removed.has(row.memberId)) {
         await ctx.linkWriter.delete(row.partitionKey, row.rowKey);
         countLink(counters, spec, "removes");
+        await ctx.feed?.link(spec, parent, row.memberId, undefined, "deleted", ctx.runId);
       }
     }
     if (!value) continue;
     await ctx.linkWriter.upsert(stores.members.entity(spec.store, parent, value.memberId, value.memberType, ctx.runId));
     if (!kept) countLink(counters, spec, "adds");
+    if (!kept) await ctx.feed?.link(spec, parent, value.memberId, value.memberType, "added", ctx.runId);
   }
 }
 
@@ -110,6 +118,7 @@ export async function sweepLinks(ctx: PageContext): Promise<void> {
       if (parked.has(stores.objects.rowKeyOf(row.memberId)) || parked.has(stores.objects.rowKeyOf(row.containerId))) continue;
       await ctx.linkWriter.delete(row.partitionKey, row.rowKey);
       countLink(ctx.counters, spec, "removes");
+      await ctx.feed?.link(spec, row.containerId, row.memberId, undefined, "deleted", ctx.runId);
     }
   }
 }
