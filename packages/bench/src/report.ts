@@ -72,6 +72,15 @@ export function targets(runs: readonly RunReport[], sizes: readonly SizeResult[]
       note: "flat taken as ≤ 25% growth of peak RSS; live heap = heapUsed after a full GC when the streams end",
     });
   }
+  for (const r of [full, delta].filter((x): x is RunReport => x?.writeAmplification !== undefined)) {
+    const w = r.writeAmplification!;
+    out.push({
+      target: `change feed: ≤ 1 extra entity per change (${r.name})`,
+      value: `${w.changes} changes: ${w.entitiesPerChangeWithFeed} entities per change with the feed, ${w.entitiesPerChangeWithoutFeed} without (${w.feedEntities} feed rows, ${w.feedEntitiesPerChange} per change)`,
+      met: w.changes === 0 ? null : w.feedEntitiesPerChange <= 1,
+      note: "changes: the history's changed + deleted over every type and link type; a full run's changes are every object and link it wrote",
+    });
+  }
   if (delta && full && delta.changes) {
     const e = delta.changes.entries;
     const reqShare = delta.graphRequests / full.graphRequests;
