@@ -57,8 +57,17 @@ describe("change feed store and cursor (Azurite)", () => {
       expect(got.ids.filter((i) => i.startsWith("d"))).toEqual(["d0", "d1", "d2", "d3", "d4"]);
       expect(got.ids).toHaveLength(28);
     }
-    // "now" is after everything written: nothing comes back.
+    // "now" is after everything written, over calls of any length: nothing comes back, and the next row does.
     expect((await all(feed, await nowCursor(feed, [], Date.now()), 10)).ids).toEqual([]);
+    await new Promise((r) => setTimeout(r, 5));
+    const again = new FeedWriter(feed, "users");
+    for (let i = 0; i < 137; i++) await again.object("users", `v${i}`, "updated", "r2");
+    await again.writer.flush();
+    const now = await nowCursor(feed, [], Date.now());
+    expect((await all(feed, now, 50)).ids).toEqual([]);
+    await again.object("users", "last", "updated", "r2");
+    await again.writer.flush();
+    expect((await all(feed, now, 50)).ids).toEqual(["last"]);
   });
 
   it("answers 410 past the retention, keeps an idle lane's position fresh, and prunes only expired rows", async () => {

@@ -90,9 +90,12 @@ function build(
   };
 }
 
+/** Kinds the change feed does not list: the side streams and the per-parent kinds (README, "Change feed"). */
+const UNFED = new Set<string>(RESOURCES.filter((r) => r.mode === "attribute" || r.mode === "feed" || r.mode === "perParent").map((r) => r.type));
+
 /** Entities per applied change with and without the change feed's rows (ChangeFeed is the feed's only table). */
 function amplification(tc: TableCounts, run: EngineRun): NonNullable<RunReport["writeAmplification"]> {
-  const changes = run.finish.records.reduce((n, r) => n + r.changed + r.deleted, 0);
+  const changes = run.finish.records.filter((r) => !UNFED.has(r.type)).reduce((n, r) => n + r.changed + r.deleted, 0);
   const feed = tc.entitiesByTable["ChangeFeed"] ?? 0;
   const per = (x: number) => (changes > 0 ? round(x / changes, 3) : 0);
   return { changes, feedEntities: feed, entitiesPerChangeWithFeed: per(tc.entities), entitiesPerChangeWithoutFeed: per(tc.entities - feed), feedEntitiesPerChange: per(feed) };

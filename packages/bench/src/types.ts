@@ -81,7 +81,7 @@ export interface RunReport {
   };
   /**
    * Entities written per change the run applied (the history's changed +
-   * deleted over every type and link type), with the change feed's rows
+   * deleted over the types and link types the feed lists), with the change feed's rows
    * and without them: the feed's cost is `feedEntitiesPerChange`.
    */
   readonly writeAmplification?: {
