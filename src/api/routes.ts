@@ -1,6 +1,7 @@
 import { accessRoutes } from "./handlers/access.js";
 import { auditRoutes } from "./handlers/audits.js";
 import { cancelRoutes } from "./handlers/cancel.js";
+import { changeRoutes } from "./handlers/changes.js";
 import { credentialRoutes } from "./handlers/credentials.js";
 import { dataRoutes } from "./handlers/data.js";
 import { historyRoutes } from "./handlers/history.js";
@@ -52,4 +53,5 @@ export const routes: readonly Route[] = Object.freeze([
   ...roleProvisioningRoutes,
   ...objectRoutes,
   ...accessRoutes,
+  ...changeRoutes,
 ]);

@@ -78,6 +78,8 @@ const envSchema = z.object({
   DIRECTORY_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Minutes the feed reads again behind its newest entry, for entries Graph logs late. */
   DIRECTORY_AUDIT_OVERLAP_MINUTES: z.coerce.number().min(0).max(1440).default(5),
+  /** Days the change feed (GET /tenants/{id}/changes) keeps its entries; an older cursor answers 410. */
+  CHANGE_FEED_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   /** Hours between full passes of the per-parent kinds (app role assignments); between them only changed parents are read. */
   SYNC_FULL_PASS_HOURS: z.coerce.number().min(1).max(24 * 30).default(DEFAULT_FULL_PASS_HOURS),
   /** Local runtime only: point every cloud at the simulated Azure. */
@@ -126,6 +128,7 @@ export interface Config {
   readonly streamBudgetMs: number;
   readonly signInActivityIntervalMs: number;
   readonly directoryAudits: { readonly retentionMs: number; readonly overlapMs: number };
+  readonly changeFeed: { readonly retentionMs: number };
   /** Longest time between full passes of a per-parent kind. */
   readonly fullPassMs: number;
   readonly cloudOverride: EndpointOverrides;
@@ -194,6 +197,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     streamBudgetMs: e.SYNC_STREAM_BUDGET_SECONDS * 1000,
     signInActivityIntervalMs: e.SIGN_IN_ACTIVITY_INTERVAL_HOURS * 3_600_000,
     directoryAudits: { retentionMs: e.DIRECTORY_AUDIT_RETENTION_DAYS * 86_400_000, overlapMs: e.DIRECTORY_AUDIT_OVERLAP_MINUTES * 60_000 },
+    changeFeed: { retentionMs: e.CHANGE_FEED_RETENTION_DAYS * 86_400_000 },
     fullPassMs: e.SYNC_FULL_PASS_HOURS * 3_600_000,
     cloudOverride,
     endpointAllowedHosts: e.ENDPOINT_ALLOWED_HOSTS,

@@ -16,6 +16,7 @@ export const TABLE_NAMES = [
   "Audit",
   "DirectoryAudits",
   "Subscriptions",
+  "ChangeFeed",
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

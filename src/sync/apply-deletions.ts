@@ -4,6 +4,7 @@ import type { HeldDeletion } from "../store/held.js";
 import { linksOf, SYNCED_TYPES, type Container } from "../domain/synced.js";
 import { linkTotal, setLinkTotal } from "./link-counts.js";
 import type { SyncStores } from "./stores.js";
+import { FeedWriter } from "../feed/feed-writer.js";
 
 /**
  * Takes the given held objects out of the live set and off the stream
@@ -14,7 +15,9 @@ import type { SyncStores } from "./stores.js";
  * the links it has, as a member or as a container, stay stored but hidden
  * until a restore brings them back.
  */
-export async function applyDeletions(stores: SyncStores, tenantId: string, held: readonly HeldDeletion[], now: () => number = Date.now): Promise<Map<string, number>> {
+export async function applyDeletions(stores: SyncStores, tenantId: string, held: readonly HeldDeletion[], now: () => number = Date.now, lane: "~fanin" | "~approvals" = "~fanin"): Promise<Map<string, number>> {
+  // The feed lists a deletion only once applied: a held one when approved, a rejected one never.
+  const feed = stores.feed ? new FeedWriter(stores.feed, lane) : undefined;
   const objects = new BatchWriter(stores.objects.table);
   const links = new BatchWriter(stores.members.table);
   const staged = stores.held.writer();
@@ -24,6 +27,7 @@ export async function applyDeletions(stores: SyncStores, tenantId: string, held:
   let parkedChanged = false;
   for (const d of held) {
     perType.set(d.type, (perType.get(d.type) ?? 0) + 1);
+    await feed?.object(d.type, d.id, "deleted", d.runId);
     if (d.soft) {
       await objects.upsert(stores.objects.hideEntity(d.type, d.id, at), "Merge");
       await links.upsert(stores.members.parkEntity(d.id, d.type, at));
@@ -37,12 +41,15 @@ export async function applyDeletions(stores: SyncStores, tenantId: string, held:
         for await (const row of stores.members.members(l.store, d.id, { includeHidden: true })) {
           await links.delete(row.partitionKey, row.rowKey);
           await new ReverseLinks(stores.members).drop(links, l.store, d.id, row.memberId);
+          await feed?.link(l, d.id, row.memberId, undefined, "deleted", d.runId);
           linksRemoved.set(l.store, (linksRemoved.get(l.store) ?? 0) + 1);
         }
       }
     }
     await staged.delete(tenantId, `${d.type}|${d.id}`);
   }
+  // The feed first: a crash after it lists a deletion that a retry applies (at least once), never the reverse.
+  await feed?.writer.flush();
   await objects.flush();
   await links.flush();
   // The held rows go last: a crash before here leaves them to be applied again, harmlessly.

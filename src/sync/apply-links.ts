@@ -50,19 +50,25 @@ async function applyMany(ctx: PageContext, spec: LinkSpec, ops: readonly LinkOp[
   const { stores, counters } = ctx;
   const stored = ctx.state.mode === "delta" ? await stores.members.existing(spec.store, ops) : undefined;
   const reverse = new ReverseLinks(stores.members);
+  // The feed lists only real changes: a full scan over a store it may already hold reads what is there.
+  const known = stored ?? (ctx.feed && ctx.everSynced() ? await stores.members.existing(spec.store, ops) : undefined);
   for (const op of ops) {
     const key = stores.members.rowKey(op.containerId, op.memberId);
     const present = stored?.has(key) ?? false;
+    const wasThere = known?.has(key) ?? false;
     if (op.remove) {
       await ctx.linkWriter.delete(stores.members.partitionOf(spec.store, op.containerId), key);
       await reverse.drop(ctx.linkWriter, spec.store, op.containerId, op.memberId);
       if (present) stored?.delete(key);
       if (present || !stored) countLink(counters, spec, "removes");
+      if (wasThere || !known) await ctx.feed?.link(spec, op.containerId, op.memberId, op.memberType, "deleted", ctx.runId);
     } else {
       await ctx.linkWriter.upsert(stores.members.entity(spec.store, op.containerId, op.memberId, op.memberType, ctx.runId));
       await reverse.put(ctx.linkWriter, spec, op.containerId, op.memberId, op.memberType, ctx.runId);
       if (!present) countLink(counters, spec, "adds");
+      if (!wasThere) await ctx.feed?.link(spec, op.containerId, op.memberId, op.memberType, "added", ctx.runId);
       stored?.add(key);
+      if (known !== stored) known?.add(key);
     }
   }
 }
@@ -91,12 +97,14 @@ async function applySingle(ctx: PageContext, spec: LinkSpec, ops: readonly LinkO
         await ctx.linkWriter.delete(row.partitionKey, row.rowKey);
         await reverse.drop(ctx.linkWriter, spec.store, parent, row.memberId);
         countLink(counters, spec, "removes");
+        await ctx.feed?.link(spec, parent, row.memberId, undefined, "deleted", ctx.runId);
       }
     }
     if (!value) continue;
     await ctx.linkWriter.upsert(stores.members.entity(spec.store, parent, value.memberId, value.memberType, ctx.runId));
     await reverse.put(ctx.linkWriter, spec, parent, value.memberId, value.memberType, ctx.runId);
     if (!kept) countLink(counters, spec, "adds");
+    if (!kept) await ctx.feed?.link(spec, parent, value.memberId, value.memberType, "added", ctx.runId);
   }
 }
 
@@ -122,6 +130,7 @@ export async function sweepLinks(ctx: PageContext): Promise<void> {
       await ctx.linkWriter.delete(row.partitionKey, row.rowKey);
       await reverse.drop(ctx.linkWriter, spec.store, row.containerId, row.memberId);
       countLink(ctx.counters, spec, "removes");
+      await ctx.feed?.link(spec, row.containerId, row.memberId, undefined, "deleted", ctx.runId);
     }
     // The scan rewrote the reverse row of every live link (which fills the index for links stored before it existed): the rest are stale.
     await reverse.sweep(ctx.linkWriter, spec.store, ctx.runId, parked);

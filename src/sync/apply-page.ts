@@ -88,6 +88,10 @@ export async function applyLivePage(ctx: LiveContext, page: GraphPage, seq: numb
     }
     // Filter index rows on the same write path; `ix` on the row names them.
     const index = await indexObject(ctx, o.id, stored, data);
+    // The feed lists a write that changed the row, and again a lost segment's, whose feed row may not have committed (at least once).
+    if (ctx.feed && (lostSegment || (!repeatOnPage && (!stored || stored.hash !== hash || restored)) || (repeatOnPage && base && contentHash(base) !== hash))) {
+      await ctx.feed.object(m.type, o.id, op === "a" ? "added" : "updated", runId, data);
+    }
     if (!stored || stored.hash !== hash || restored || repeatOnPage) {
       // Replace: the row is the merged object, and a restored one is no longer hidden.
       await ctx.objectWriter.upsert({ ...stores.objects.entity(m.type, o.id, { name: m.name(mergedView(data, o)), hash, run: runId, seq, op, call: ctx.call, scan: runId, data }), ...index.column });

@@ -123,7 +123,7 @@ async function warningsFor(stores: SyncStores, tenantId: string, s: StreamState,
 export async function approveHeld(stores: SyncStores, tenantId: string): Promise<number> {
   const rows: HeldDeletion[] = [];
   for await (const d of stores.held.list(tenantId)) rows.push(d);
-  await applyDeletions(stores, tenantId, rows);
+  await applyDeletions(stores, tenantId, rows, Date.now, "~approvals");
   return rows.length;
 }
 

@@ -4,6 +4,7 @@ import type { Tables } from "../store/tables.js";
 import type { PageSink, StreamTarget } from "./page-sink.js";
 import { syncStores, type SyncStores } from "./stores.js";
 import { linkCounts, linkTotal, setLinkTotal } from "./link-counts.js";
+import { FeedWriter } from "../feed/feed-writer.js";
 
 /**
  * Pages into the tenant's live store: objects merged and written, links
@@ -12,13 +13,20 @@ import { linkCounts, linkTotal, setLinkTotal } from "./link-counts.js";
  */
 export function liveSink(stores: SyncStores, tenantId: string): PageSink {
   const heldWriter = stores.held.writer();
-  const live = (ctx: PageContext): LiveContext => ({
-    ...ctx,
-    async stageDeletion(id, soft) {
-      await heldWriter.upsert(stores.held.entity(tenantId, { type: ctx.m.type, id, runId: ctx.runId, soft }));
-      ctx.counters.deleted++;
-    },
-  });
+  // One sink per stream call, of one type (its lane): the feed's keys lead with the call's start (feed/cursor.ts).
+  const feedBatch = stores.feed?.writer();
+  let feed: FeedWriter | undefined;
+  const live = (ctx: PageContext): LiveContext => {
+    if (stores.feed && feedBatch) feed ??= new FeedWriter(stores.feed, ctx.m.type, Date.now, feedBatch);
+    return {
+      ...ctx,
+      ...(feed ? { feed } : {}),
+      async stageDeletion(id, soft) {
+        await heldWriter.upsert(stores.held.entity(tenantId, { type: ctx.m.type, id, runId: ctx.runId, soft }));
+        ctx.counters.deleted++;
+      },
+    };
+  };
   return {
     stateKey: tenantId,
     deltaRounds: true,
@@ -26,7 +34,7 @@ export function liveSink(stores: SyncStores, tenantId: string): PageSink {
     // Groups and roles repeat across pages with further member chunks: count each once per call.
     // Other types rarely repeat, so they keep no set and memory stays flat.
     countOnce: "containers",
-    writers: [heldWriter],
+    writers: feedBatch ? [feedBatch, heldWriter] : [heldWriter],
     apply: (ctx, page, seq) => applyLivePage(live(ctx), page, seq),
     async endRound(ctx) {
       const { state, counters, m, links } = ctx;

@@ -5,6 +5,7 @@ import type { LinkSpec } from "../domain/synced.js";
 import type { StreamCounters, StreamState } from "../store/sync-state.js";
 import type { ScopeCheck } from "../domain/filters.js";
 import type { SyncStores } from "./stores.js";
+import type { FeedWriter } from "../feed/feed-writer.js";
 import { textOf } from "../domain/text.js";
 
 /** What applying one page needs from the stream that fetched it. */
@@ -26,6 +27,8 @@ export interface PageContext {
   readonly checkpointSeq: number;
   readonly objectWriter: BatchWriter;
   readonly linkWriter: BatchWriter;
+  /** The change feed of a live run; none in a preview. */
+  readonly feed?: FeedWriter;
   /** The store held this type before the run: its rows must be compared, not assumed new. */
   everSynced(): boolean;
   /** True the first time this call meets the key (groups and roles repeat with further member chunks). */

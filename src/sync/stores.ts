@@ -2,6 +2,7 @@ import type { TableClient } from "@azure/data-tables";
 import { DirectoryAuditStore } from "../store/directory-audit-store.js";
 import { HeldStore } from "../store/held.js";
 import { HistoryStore } from "../store/history-store.js";
+import { ChangeFeedStore } from "../store/change-feed-store.js";
 import { MemberStore } from "../store/member-store.js";
 import { ObjectStore } from "../store/object-store.js";
 import { SyncStateStore } from "../store/sync-state.js";
@@ -16,6 +17,8 @@ export interface SyncStores {
   readonly history: HistoryStore;
   /** The tenant's directory audit feed (live only: a preview reads none). */
   readonly audits: DirectoryAuditStore;
+  /** The tenant's change feed (live only: a preview writes none). */
+  readonly feed?: ChangeFeedStore;
 }
 
 export function syncStores(tables: Tables, tenantId: string, target: "live" | "preview" = "live"): SyncStores {
@@ -29,5 +32,6 @@ export function syncStores(tables: Tables, tenantId: string, target: "live" | "p
     held: new HeldStore(tables.client("Held")),
     history: new HistoryStore(tables.client("History")),
     audits: new DirectoryAuditStore(tables.client("DirectoryAudits")),
+    ...(target === "live" ? { feed: new ChangeFeedStore(tables.client("ChangeFeed"), tenantId) } : {}),
   };
 }

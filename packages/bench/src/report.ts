@@ -72,6 +72,15 @@ export function targets(runs: readonly RunReport[], sizes: readonly SizeResult[]
       note: "flat taken as ≤ 25% growth of peak RSS; live heap = heapUsed after a full GC when the streams end",
     });
   }
+  for (const r of [full, delta].filter((x): x is RunReport => x?.writeAmplification !== undefined)) {
+    const w = r.writeAmplification!;
+    out.push({
+      target: `change feed: ≤ 1 extra entity per change (${r.name})`,
+      value: `${w.changes} changes: ${w.entitiesPerChangeWithFeed} entities per change with the feed, ${w.entitiesPerChangeWithoutFeed} without (${w.feedEntities} feed rows, ${w.feedEntitiesPerChange} per change)${r.changes ? `; ${r.changes.entries} mutation entries, ${f(w.feedEntities / Math.max(1, r.changes.entries))} feed rows per entry` : ""}`,
+      met: null,
+      note: "not judged: the feed writes one row per change it lists, but the history (the denominator: changed + deleted over the types and link types the feed lists) counts a manager change once where the feed lists the old link deleted and the new one added, and keeps no record of directory role member links, which the feed lists. Without the feed: the same run's entities less the ChangeFeed table's",
+    });
+  }
   if (delta && full && delta.changes) {
     const e = delta.changes.entries;
     const reqShare = delta.graphRequests / full.graphRequests;

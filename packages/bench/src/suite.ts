@@ -90,6 +90,17 @@ function build(
   };
 }
 
+/** Kinds the change feed does not list: the side streams and the per-parent kinds (README, "Change feed"). */
+const UNFED = new Set<string>(RESOURCES.filter((r) => r.mode === "attribute" || r.mode === "feed" || r.mode === "perParent").map((r) => r.type));
+
+/** Entities per applied change with and without the change feed's rows (ChangeFeed is the feed's only table). */
+function amplification(tc: TableCounts, run: EngineRun): NonNullable<RunReport["writeAmplification"]> {
+  const changes = run.finish.records.filter((r) => !UNFED.has(r.type)).reduce((n, r) => n + r.changed + r.deleted, 0);
+  const feed = tc.entitiesByTable["ChangeFeed"] ?? 0;
+  const per = (x: number) => (changes > 0 ? round(x / changes, 3) : 0);
+  return { changes, feedEntities: feed, entitiesPerChangeWithFeed: per(tc.entities), entitiesPerChangeWithoutFeed: per(tc.entities - feed), feedEntitiesPerChange: per(feed) };
+}
+
 /** Fresh tables, a fresh counted client, the meter and the log around one engine run. */
 type Phases = NonNullable<RunReport["phases"]>;
 
@@ -185,7 +196,7 @@ async function fullRun(ctx: Ctx, setup = false): Promise<{ report: RunReport; st
   const check = ctx.backend.kind === "azurite" ? await compareStoreToTruth(sim, tenantId, stores) : await fullCountsCheck(ctx, run);
   const acc = account(requests, job.latencyMs);
   return {
-    report: build("full", m, acc, tc, counter, pagesOf(run), check, { streamCalls: run.calls, phases }),
+    report: build("full", m, acc, tc, counter, pagesOf(run), check, { streamCalls: run.calls, phases, writeAmplification: amplification(tc, run) }),
     stores,
     prefix,
   };
@@ -220,6 +231,7 @@ async function deltaRun(ctx: Ctx, stores: SyncStores): Promise<RunReport> {
   return build("delta", m, acc, tc, counter, pagesOf(run), check, {
     streamCalls: run.calls,
     phases,
+    writeAmplification: amplification(tc, run),
     ...(ctx.backend.kind === "fake" ? { fakeStoreKeys: ctx.backend.heldKeys() } : {}),
     changes: { mutations: job.mutationCount, entries: mutation.applied.length, byKind },
   });
@@ -240,7 +252,7 @@ async function faultsRun(ctx: Ctx): Promise<RunReport> {
   const { run, m, tc, counter, requests, phases } = out;
   const check = ctx.backend.kind === "azurite" ? await compareStoreToTruth(sim, tenantId, stores) : await fullCountsCheck(ctx, run);
   const acc = account(requests, job.latencyMs, f.retryAfterSeconds);
-  return build("faults", m, acc, tc, counter, pagesOf(run), check, { streamCalls: run.calls, phases });
+  return build("faults", m, acc, tc, counter, pagesOf(run), check, { streamCalls: run.calls, phases, writeAmplification: amplification(tc, run) });
 }
 
 const MEMBERS_PATH = /^\/v1\.0\/groups\/[^/]+\/members$/;

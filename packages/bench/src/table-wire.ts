@@ -22,9 +22,11 @@ export interface TableCounts {
   byTable: Record<string, number>;
   /** Reads per table role. */
   readsByTable: Record<string, number>;
+  /** Entities written per table role (the write amplification of the change feed). */
+  entitiesByTable: Record<string, number>;
 }
 
-export const zeroTableCounts = (): TableCounts => ({ transactions: 0, entities: 0, batches: 0, reads: 0, tableCreates: 0, byTable: {}, readsByTable: {} });
+export const zeroTableCounts = (): TableCounts => ({ transactions: 0, entities: 0, batches: 0, reads: 0, tableCreates: 0, byTable: {}, readsByTable: {}, entitiesByTable: {} });
 
 export const SUB_REQUEST = /^(PUT|PATCH|MERGE|DELETE|POST) (\S+) HTTP\/1\.1\r?$/gm;
 const ENTITY_URL = /\/([A-Za-z0-9]+)(?:\(([^)]*)\))?$/;
@@ -65,9 +67,10 @@ export function countTableRequest(c: TableCounts, req: PipelineRequest, roleOf: 
     c.tableCreates++;
     return;
   }
-  const bump = (table: string | undefined) => {
+  const bump = (table: string | undefined, entities = 1) => {
     const role = table ? roleOf(table) : "?";
     c.byTable[role] = (c.byTable[role] ?? 0) + 1;
+    c.entitiesByTable[role] = (c.entitiesByTable[role] ?? 0) + entities;
   };
   if (method === "POST" && path.endsWith("/$batch")) {
     const body = bodyText(req);
@@ -80,7 +83,7 @@ export function countTableRequest(c: TableCounts, req: PipelineRequest, roleOf: 
     c.transactions++;
     c.batches++;
     c.entities += n;
-    bump(table);
+    bump(table, n);
     return;
   }
   c.transactions++;

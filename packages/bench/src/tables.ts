@@ -47,6 +47,8 @@ const fakeKind = (index: boolean) => (table: string): FakeTableKind => {
   if (role === "Objects") return index ? { kind: "keys", field: "hash", keepData: true } : { kind: "count" };
   if (role === "Members") return index ? { kind: "keys", field: "memberType" } : { kind: "drop" };
   if (role === "Previews") return { kind: "drop" };
+  // The change feed is written, never read back during a sync: counted, not kept (it would weigh on the RSS measured).
+  if (role === "ChangeFeed") return { kind: "drop" };
   return { kind: "store" };
 };
 
@@ -75,6 +77,8 @@ export function fakeBackend(index: boolean, latencyMs = 0): TableBackend {
     for (const [k, v] of Object.entries(c.byTable)) byTable[k] = v - (base.byTable[k] ?? 0);
     const readsByTable: Record<string, number> = {};
     for (const [k, v] of Object.entries(c.readsByTable)) readsByTable[k] = v - (base.readsByTable[k] ?? 0);
+    const entitiesByTable: Record<string, number> = {};
+    for (const [k, v] of Object.entries(c.entitiesByTable)) entitiesByTable[k] = v - (base.entitiesByTable[k] ?? 0);
     return {
       transactions: c.transactions - base.transactions,
       entities: c.entities - base.entities,
@@ -83,6 +87,7 @@ export function fakeBackend(index: boolean, latencyMs = 0): TableBackend {
       tableCreates: c.tableCreates - base.tableCreates,
       byTable,
       readsByTable,
+      entitiesByTable,
     };
   };
   const proxy: HttpClient = { sendRequest: (req) => fake.sendRequest(req) };

@@ -79,6 +79,18 @@ export interface RunReport {
     readonly factor: number;
     readonly measured: { readonly wallSeconds: number; readonly graphRequests: number; readonly tableTransactions: number; readonly entitiesWritten: number; readonly cpuSeconds: number; readonly criticalPathSeconds: number };
   };
+  /**
+   * Entities written per change the run applied (the history's changed +
+   * deleted over the types and link types the feed lists), with the change feed's rows
+   * and without them: the feed's cost is `feedEntitiesPerChange`.
+   */
+  readonly writeAmplification?: {
+    readonly changes: number;
+    readonly feedEntities: number;
+    readonly entitiesPerChangeWithFeed: number;
+    readonly entitiesPerChangeWithoutFeed: number;
+    readonly feedEntitiesPerChange: number;
+  };
   /** Delta: the mutations applied before it. */
   readonly changes?: { readonly mutations: number; readonly entries: number; readonly byKind: Record<string, number> };
   readonly streamCalls?: number;

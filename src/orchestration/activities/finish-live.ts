@@ -6,6 +6,7 @@ import { nextRunAfter } from "../../schedule/next-run.js";
 import type { Services } from "../../services.js";
 import { finishRun } from "../../sync/finish-run.js";
 import { syncStores } from "../../sync/stores.js";
+import { pruneFeed } from "../../feed/read-feed.js";
 import type { FinishTaskInput, RunSummary } from "../contract.js";
 
 /** A sync's fan-in: history, deletions (or their hold), the tenant's status and its next run. */
@@ -20,6 +21,8 @@ export async function finishLive(services: Services, input: FinishTaskInput, thr
     threshold,
     failures: input.failures,
   }, now);
+  // The change feed's expired entries go here, once per run: a key range per lane, mostly empty.
+  if (stores.feed) await pruneFeed(stores.feed, Date.now(), services.config.changeFeed.retentionMs);
   const endedAt = new Date(now());
   await services.tenants.update(input.tenantId, (t) => {
     // A notification run covers only the notified types: the floor of a continuous schedule stays.
