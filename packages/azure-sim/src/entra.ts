@@ -164,6 +164,13 @@ export class SimulatedEntra {
       res.end();
       return true;
     }
+    // Test control: register a SPA redirect URI on the portal's app registration.
+    if (req.method === "POST" && tenantPart === "_sim" && path === "spa/redirects") {
+      const body = JSON.parse(await readBody(req)) as { redirectUri: string };
+      this.spa.registerRedirect(body.redirectUri);
+      sendJson(res, 204, undefined);
+      return true;
+    }
     if (req.method === "GET" && path === "discovery/v2.0/keys") {
       sendJson(res, 200, { keys: [this.jwk] }, cors);
       return true;

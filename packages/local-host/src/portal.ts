@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, sep } from "node:path";
@@ -30,7 +30,17 @@ export async function ensurePortalBuilt(log: (line: string) => void): Promise<vo
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
   log("building the portal (vite build)…");
   const { build } = await import("vite");
-  await build({ configFile: join(PORTAL_DIR, "vite.config.ts"), root: PORTAL_DIR, logLevel: "warn" });
+  // Built aside and moved into place, so two starts at once never serve a half-written build.
+  const aside = `${PORTAL_DIST}.build-${process.pid}`;
+  await build({ configFile: join(PORTAL_DIR, "vite.config.ts"), root: PORTAL_DIR, logLevel: "warn", build: { outDir: aside, emptyOutDir: true } });
+  rmSync(PORTAL_DIST, { recursive: true, force: true });
+  try {
+    renameSync(aside, PORTAL_DIST);
+  } catch (err) {
+    // Another start moved its build in first.
+    rmSync(aside, { recursive: true, force: true });
+    if (!existsSync(built)) throw err;
+  }
 }
 
 const TYPES: Record<string, string> = {

@@ -40,7 +40,8 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { 
       live = false;
     };
   }, [run, tick]);
-  return { data, error, loading, reload: () => setTick((t) => t + 1) };
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { data, error, loading, reload };
 }
 
 export function ErrorBar({ error, title }: { error: unknown; title?: string }): ReactNode {

@@ -6,7 +6,7 @@ import { routes } from "../../../src/api/routes.js";
 /** The checked-in client types, generated from the API's own OpenAPI document (the route table and its zod schemas). */
 export const API_TYPES_FILE = fileURLToPath(new URL("../src/api/schema.gen.ts", import.meta.url));
 
-const HEADER = "// Generated from the API's OpenAPI document by packages/portal/tools/gen-api.ts; do not edit.\n/* eslint-disable */\n";
+const HEADER = "// Generated from the API's OpenAPI document by packages/portal/tools/gen-api.ts; do not edit.\n";
 
 export async function generateApiTypes(): Promise<string> {
   const doc = openApiDocument(routes);

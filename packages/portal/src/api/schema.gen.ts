@@ -1,5 +1,4 @@
 // Generated from the API's OpenAPI document by packages/portal/tools/gen-api.ts; do not edit.
-/* eslint-disable */
 export interface paths {
     "/health": {
         parameters: {

@@ -49,7 +49,7 @@ export function Objects({ tenantId }: { tenantId: string }): ReactNode {
             {list.data.items.map((o, i) => (
               <TableRow key={o.id ?? i}>
                 <TableCell>
-                  <Link onClick={() => setPicked(o)}>{String(o.displayName ?? o.id ?? "(no name)")}</Link>
+                  <Link as="button" onClick={() => setPicked(o)}>{String(o.displayName ?? o.id ?? "(no name)")}</Link>
                 </TableCell>
                 <TableCell>{String(o.id ?? "")}</TableCell>
               </TableRow>

@@ -24,18 +24,24 @@ export function SyncPanel({ tenant, changed }: { tenant: Tenant; changed: () => 
   const status = useLoad(() => api.get<SyncStatus>(`/tenants/${tenant.id}/sync`), [api, tenant.id]);
   const [error, setError] = useState<unknown>();
   const [message, setMessage] = useState<string>();
+  // Set by a Sync Now: the status is polled until a run that ended after it shows.
+  const [since, setSince] = useState<number | null>(null);
   const running = status.data?.status === "running";
+  const endedSince = since !== null && status.data?.endedAt != null && Date.parse(status.data.endedAt) >= since;
+  const watching = running || (since !== null && !endedSince);
   useEffect(() => {
-    if (!running) return;
+    if (!watching) return;
     const timer = setInterval(status.reload, 1500);
     return () => clearInterval(timer);
-  }, [running, status.reload]);
+  }, [watching, status.reload]);
 
   const act = async (method: string, path: string, ok: string): Promise<void> => {
     setError(undefined);
     setMessage(undefined);
     try {
+      const at = Date.now() - 1000;
       await api.call(method, path);
+      setSince(at);
       setMessage(ok);
     } catch (err) {
       if (err instanceof ApiError && err.status === 429) {
@@ -59,7 +65,7 @@ export function SyncPanel({ tenant, changed }: { tenant: Tenant; changed: () => 
       </Text>
       {isAdmin ? (
         <div style={{ display: "flex", gap: "8px", flexWrap: "wrap" }}>
-          <Button appearance="primary" disabled={running} onClick={() => void act("POST", `/tenants/${tenant.id}/sync`, "Sync started.")}>
+          <Button appearance="primary" disabled={watching} onClick={() => void act("POST", `/tenants/${tenant.id}/sync`, "Sync started.")}>
             Sync Now
           </Button>
           {running ? <Button onClick={() => void act("POST", `/tenants/${tenant.id}/sync/cancel`, "Sync cancelled.")}>Cancel sync</Button> : null}

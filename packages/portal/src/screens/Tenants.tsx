@@ -65,7 +65,15 @@ export function Tenants({ open }: { open: (id: string) => void }): ReactNode {
               {list.data.items.map((t) => (
                 <TableRow key={t.id}>
                   <TableCell>
-                    <Link onClick={() => open(t.id)}>{t.displayName}</Link>
+                    <Link
+                      href={`#tenant-${t.id}`}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        open(t.id);
+                      }}
+                    >
+                      {t.displayName}
+                    </Link>
                     <br />
                     <Text size={200}>{t.domain ?? t.id}</Text>
                   </TableCell>
