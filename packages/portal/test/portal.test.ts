@@ -110,13 +110,13 @@ describe("the admin portal in Chromium", () => {
           await page.getByRole("button", { name: "Sign out" }).waitFor();
           return row.innerText();
         },
-        { timeout: 300_000, interval: 5000 },
+        { timeout: 420_000, interval: 5000 },
       )
       .toMatch(/succeeded|partial|failed/);
     mkdirSync(DOCS, { recursive: true });
     await page.screenshot({ path: join(DOCS, "portal-tenants.png") });
     await page.close();
-  }, 400_000);
+  }, 540_000);
 
   it("adds a tenant: a wrong secret shows the fix, the right one the missing permissions; then Sync Now until the quota answers", async () => {
     const target = await smallTenant();

@@ -17,7 +17,7 @@ export function Credentials(): ReactNode {
     if (!rotating) return;
     setError(undefined);
     try {
-      const body = { clientSecret: secret, secretExpiresOn: expires } as BodyOf<"updateCredential">;
+      const body: BodyOf<"updateCredential"> = { clientSecret: secret, secretExpiresOn: expires };
       await api.call("PATCH", `/credentials/${rotating.id}`, { body });
       setDone(`The secret of ${rotating.name} was rotated.`);
       setRotating(undefined);
