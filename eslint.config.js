@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", ".local/**", "coverage/**", "**/node_modules/**"] },
+  { ignores: ["dist/**", ".local/**", "coverage/**", "**/node_modules/**", "packages/portal/dist/**", "packages/portal/dist.build-*/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,5 +1,6 @@
 import functions from "@azure/functions";
 import df from "durable-functions";
+import { apiAuthLevel } from "../src/api/auth-level.js";
 import { azureHandler } from "../src/api/azure-handler.js";
 import { routes } from "../src/api/routes.js";
 
@@ -8,12 +9,13 @@ import { routes } from "../src/api/routes.js";
 // the host buffering up to 100 MB first (functions-reference-node.md, "HTTP streams"; @azure/functions ≥ 4.3).
 functions.app.setup({ enableHttpStream: true });
 
+const authLevel = apiAuthLevel();
 for (const route of routes) {
   functions.app.http(route.name, {
     methods: [route.method],
     route: route.path,
-    // Function keys are a second gate in Azure; the bearer token is the first.
-    authLevel: route.access === "anonymous" ? "anonymous" : "function",
+    // Function keys are a second gate in Azure (unless API_AUTH_LEVEL says anonymous); the bearer token is the first.
+    authLevel: route.access === "anonymous" ? "anonymous" : authLevel,
     extraInputs: [df.input.durableClient()],
     handler: azureHandler(route),
   });

@@ -70,8 +70,27 @@ param syncNowDailyLimit int = 4
 @description('Node.js major version of the Function App.')
 param nodeVersion string = '22'
 
-@description('Origins (the portal) allowed to call the API from a browser. Empty: no CORS.')
+@description('Origins allowed to call the API from a browser besides the portal (its Static Web App is always allowed). Empty: the portal only.')
 param corsAllowedOrigins array = []
+
+// Static Web Apps runs its control plane in a few regions only; the content is served globally.
+@allowed([
+  'westus2'
+  'centralus'
+  'eastus2'
+  'westeurope'
+  'eastasia'
+])
+@description('Region of the portal\'s Static Web App resource.')
+param portalLocation string = 'westeurope'
+
+// A browser client cannot keep a function key secret: with the portal deployed the bearer token is the API's gate.
+@allowed([
+  'anonymous'
+  'function'
+])
+@description('Functions auth level of the API routes (API_AUTH_LEVEL): anonymous lets the portal call them with its Entra token only; function also requires a function key, which no browser client can hold.')
+param apiAuthLevel string = 'anonymous'
 
 @minValue(7)
 @maxValue(90)
@@ -179,6 +198,16 @@ module userRoles 'modules/rbac.bicep' = if (!empty(principalId)) {
   }
 }
 
+module portal 'modules/portal.bicep' = {
+  name: 'portal'
+  scope: rg
+  params: {
+    name: 'stapp-portal-${resourceToken}'
+    location: portalLocation
+    tags: tags
+  }
+}
+
 module api 'modules/functionapp.bicep' = {
   name: 'functionapp'
   scope: rg
@@ -202,7 +231,9 @@ module api 'modules/functionapp.bicep' = {
     tablePrefix: tablePrefix
     syncTimerSchedule: syncTimerSchedule
     syncNowDailyLimit: syncNowDailyLimit
-    corsAllowedOrigins: corsAllowedOrigins
+    // CORS allows the portal's origin (and any extra origins given), nothing else.
+    corsAllowedOrigins: union([portal.outputs.uri], corsAllowedOrigins)
+    apiAuthLevel: apiAuthLevel
   }
   // The host reaches storage with the identity on its first start: grant the roles first.
   dependsOn: [
@@ -252,3 +283,5 @@ output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.applica
 output API_AUDIENCE string = apiAudience
 output API_ISSUER string = apiIssuer
 output API_JWKS_URI string = apiJwksUri
+output SERVICE_PORTAL_NAME string = portal.outputs.name
+output PORTAL_URL string = portal.outputs.uri

@@ -42,6 +42,12 @@ param syncNowDailyLimit int = 4
 
 param corsAllowedOrigins array = []
 
+@allowed([
+  'anonymous'
+  'function'
+])
+param apiAuthLevel string = 'function'
+
 // Flex Consumption instance sizes (azure-docs articles/azure-functions/flex-consumption-plan.md, "Instance memory").
 @allowed([
   512
@@ -151,6 +157,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     TABLE_PREFIX: tablePrefix
     SYNC_TIMER_SCHEDULE: syncTimerSchedule
     SYNC_NOW_DAILY_LIMIT: string(syncNowDailyLimit)
+    API_AUTH_LEVEL: apiAuthLevel
   }
 }
 

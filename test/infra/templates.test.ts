@@ -180,7 +180,7 @@ describe("Function App", () => {
     expect(property(site!.body, "tags")).toContain("'azd-service-name': serviceName");
     expect(functionApp).toMatch(/^param serviceName string = 'api'/m);
     const yaml = readYamlMap(read("azure.yaml")) as { services?: Record<string, Record<string, string>> };
-    expect(Object.keys(yaml.services ?? {})).toEqual(["api"]);
+    expect(Object.keys(yaml.services ?? {})).toEqual(["api", "portal"]);
   });
 
   it("derives API_ISSUER and API_JWKS_URI from the API tenant parameter", () => {

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { SignJWT, exportJWK, generateKeyPair, jwtVerify, type JWK, type CryptoKey } from "jose";
 import { readBody, sendJson, type SimHandler, type TokenClaims, type TokenVerifier } from "./http.js";
 import type { SimRegistry } from "./registry.js";
+import { base64url, SpaSignIn, type UserGrant } from "./authorize.js";
+import { SERVICE } from "./seed.js";
 
 /** Resources whose tokens carry the service API's own app roles. */
 const API_ROLE_PREFIX = "Sync.";
@@ -48,6 +50,9 @@ export interface MintOptions {
 
 /** The simulated Entra ID: discovery, JWKS, client-credentials tokens, and a verifier for the other simulated services. */
 export class SimulatedEntra {
+  /** Interactive sign-in of the service tenant's local accounts (auth code + PKCE, for the portal). */
+  readonly spa = new SpaSignIn();
+
   private constructor(
     private readonly registry: SimRegistry,
     private readonly privateKey: CryptoKey,
@@ -94,6 +99,41 @@ export class SimulatedEntra {
       .sign(this.privateKey);
   }
 
+  /** An access token and ID token for a signed-in local account (delegated: scp and the user's app roles). */
+  private async userTokens(g: UserGrant): Promise<Record<string, unknown>> {
+    const now = Math.floor(Date.now() / 1000);
+    const scopes = g.scope.split(" ").filter(Boolean);
+    const OIDC = new Set(["openid", "profile", "email", "offline_access"]);
+    const resource = scopes.filter((s) => !OIDC.has(s));
+    const first = resource[0] ?? "";
+    const audience = first.includes("/") ? first.slice(0, first.lastIndexOf("/")) : first;
+    const sign = (claims: Record<string, unknown>, aud: string) =>
+      new SignJWT({ ...claims, ver: "2.0" })
+        .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: this.jwk.kid ?? "" })
+        .setIssuer(this.issuer(g.tenantId))
+        .setAudience(aud)
+        .setSubject(g.account.oid)
+        .setIssuedAt(now)
+        .setNotBefore(now - 300)
+        .setExpirationTime(now + TOKEN_TTL_SECONDS)
+        .sign(this.privateKey);
+    const who = { tid: g.tenantId, oid: g.account.oid, name: g.account.name, preferred_username: g.account.username };
+    const access_token = await sign(
+      { ...who, azp: g.clientId, scp: resource.map((s) => s.slice(s.lastIndexOf("/") + 1)).join(" "), roles: [...g.account.roles] },
+      audience,
+    );
+    const id_token = await sign({ ...who, ...(g.nonce ? { nonce: g.nonce } : {}) }, g.clientId);
+    return {
+      token_type: "Bearer",
+      scope: resource.join(" "),
+      expires_in: TOKEN_TTL_SECONDS,
+      ext_expires_in: TOKEN_TTL_SECONDS,
+      access_token,
+      id_token,
+      client_info: base64url(Buffer.from(JSON.stringify({ uid: g.account.oid, utid: g.tenantId }))),
+    };
+  }
+
   readonly verify: TokenVerifier = async (authorization, audiences) => {
     const m = /^Bearer (.+)$/i.exec(authorization ?? "");
     if (!m?.[1]) return null;
@@ -117,15 +157,29 @@ export class SimulatedEntra {
       sendJson(res, 200, { access_token: await this.mint(body) });
       return true;
     }
+    // Browsers read discovery, keys and the token endpoint cross-origin (MSAL.js); Entra answers them with CORS.
+    const cors = { "access-control-allow-origin": "*" };
+    if (req.method === "OPTIONS" && (path === "oauth2/v2.0/token" || path.endsWith("openid-configuration") || path === "discovery/v2.0/keys")) {
+      res.writeHead(204, { ...cors, "access-control-allow-methods": "GET, POST", "access-control-allow-headers": req.headers["access-control-request-headers"] ?? "content-type", "access-control-max-age": "86400" });
+      res.end();
+      return true;
+    }
+    // Test control: register a SPA redirect URI on the portal's app registration.
+    if (req.method === "POST" && tenantPart === "_sim" && path === "spa/redirects") {
+      const body = JSON.parse(await readBody(req)) as { redirectUri: string };
+      this.spa.registerRedirect(body.redirectUri);
+      sendJson(res, 204, undefined);
+      return true;
+    }
     if (req.method === "GET" && path === "discovery/v2.0/keys") {
-      sendJson(res, 200, { keys: [this.jwk] });
+      sendJson(res, 200, { keys: [this.jwk] }, cors);
       return true;
     }
 
     const tenant = this.registry.find(tenantPart);
     if (req.method === "GET" && path === "v2.0/.well-known/openid-configuration") {
       if (!tenant) {
-        sendJson(res, 400, aadBody(unknownTenant(tenantPart)));
+        sendJson(res, 400, aadBody(unknownTenant(tenantPart)), cors);
         return true;
       }
       const base = `${this.authority}/${tenant.tenantId}`;
@@ -143,31 +197,49 @@ export class SimulatedEntra {
         scopes_supported: ["openid", "profile", "email", "offline_access"],
         tenant_region_scope: "NA",
         cloud_instance_name: new URL(this.authority).host,
-      });
+      }, cors);
+      return true;
+    }
+
+    // Only the service tenant has users (the local accounts) who sign in interactively.
+    if (req.method === "GET" && path === "oauth2/v2.0/authorize") {
+      if (tenant?.domain !== SERVICE.domain) {
+        sendJson(res, 400, aadBody(tenant ? { status: 400, error: "invalid_request", code: 50034, description: "The user account does not exist in this directory." } : unknownTenant(tenantPart)));
+        return true;
+      }
+      this.spa.authorize(res, url, tenant.tenantId);
       return true;
     }
 
     if (req.method === "POST" && path === "oauth2/v2.0/token") {
       const form = new URLSearchParams(await readBody(req));
-      const result = await this.token(tenantPart, form);
-      if (result.ok) sendJson(res, 200, result.body);
-      else sendJson(res, result.error.status, aadBody(result.error));
+      const origin = req.headers.origin;
+      const result = await this.token(tenantPart, form, origin);
+      const headers = origin ? cors : {};
+      if (result.ok) sendJson(res, 200, result.body, headers);
+      else sendJson(res, result.error.status, aadBody(result.error), headers);
       return true;
     }
     return false;
   };
 
-  private async token(tenantPart: string, form: URLSearchParams): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; error: AadError }> {
-    const r = await this.tokenOrError(tenantPart, form);
+  private async token(tenantPart: string, form: URLSearchParams, origin: string | undefined): Promise<{ ok: true; body: Record<string, unknown> } | { ok: false; error: AadError }> {
+    const r = await this.tokenOrError(tenantPart, form, origin);
     return "access_token" in r ? { ok: true, body: r } : { ok: false, error: r };
   }
 
-  private async tokenOrError(tenantPart: string, form: URLSearchParams): Promise<AadError | { access_token: string } & Record<string, unknown>> {
+  private async tokenOrError(tenantPart: string, form: URLSearchParams, origin: string | undefined): Promise<AadError | { access_token: string } & Record<string, unknown>> {
     const tenant = this.registry.find(tenantPart);
     if (!tenant) return unknownTenant(tenantPart);
+    if (form.get("grant_type") === "authorization_code") {
+      const grant = this.spa.redeem(tenant.tenantId, form, origin);
+      return "status" in grant ? grant : ((await this.userTokens(grant)) as { access_token: string } & Record<string, unknown>);
+    }
     if (form.get("grant_type") !== "client_credentials") {
       return { status: 400, error: "unsupported_grant_type", code: 70003, description: "The app requested an unsupported grant type." };
     }
+    // "prevents the use of client credentials in all flows in the presence of an Origin header" (v2-oauth2-auth-code-flow.md).
+    if (origin) return { status: 400, error: "invalid_request", code: 9002326, description: "Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type." };
     const clientId = form.get("client_id") ?? "";
     const app = tenant.apps.get(clientId);
     if (!app) {

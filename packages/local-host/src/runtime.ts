@@ -13,6 +13,7 @@ import { DEV_JSON, LOCAL_DIR, SIM_JSON } from "./paths.js";
 import { formatRun } from "./run-report.js";
 import { setLogSink } from "./worker/core.js";
 import { PROJECT_ROOT } from "./project-root.js";
+import { portalSettings, startPortal } from "./portal-start.js";
 
 /**
  * The local runtime: the Functions host in one process. It loads the app's
@@ -45,11 +46,17 @@ process.env.SYNC_TIMER_SCHEDULE ??= config.syncTimerSchedule;
 const services = getServices();
 await services.ready();
 
+// The portal (a browser client) is served when there is one to sign in to; it calls the API cross-origin.
+const portalSetup = portalSettings(embedded);
+const portal = portalSetup ? await startPortal(portalSetup, () => host.apiBaseUrl) : null;
+if (portal && embedded) embedded.sim.entra.spa.registerRedirect(`${portal.url}/`);
+
 const functions = await loadApp(PROJECT_ROOT);
 const nameOf = async (tenantId: string): Promise<string> => (await services.tenants.get(tenantId))?.value.displayName ?? tenantId;
 const host = await startLocalHost({
   functions,
   port: PORT,
+  corsOrigins: portal ? [portal.url] : [],
   log: (level, msg) => print(level, msg),
   onFinished: (s) => {
     if (s.name !== ORCHESTRATOR) return;
@@ -87,6 +94,7 @@ writeFileSync(
       adminToken,
       readerToken,
       sim: embedded ? SIM_JSON : null,
+      portalUrl: portal?.url ?? null,
       // Local only: lets tests and tools read the store directly.
       storage: embedded ? { connectionString: embedded.azurite.connectionString, tablePrefix: config.tablePrefix } : null,
     },
@@ -96,6 +104,7 @@ writeFileSync(
   { mode: 0o600 },
 );
 console.log(`API listening on ${host.apiBaseUrl} (health: ${host.apiBaseUrl}/health); keys and tokens in ${DEV_JSON}`);
+if (portal) console.log(`portal on ${portal.url}`);
 
 let stopping = false;
 async function shutdown(): Promise<void> {
@@ -103,6 +112,7 @@ async function shutdown(): Promise<void> {
   stopping = true;
   console.log("stopping…");
   await host.stop();
+  await portal?.stop();
   await embedded?.stop();
   process.exit(0);
 }

@@ -14,6 +14,7 @@ import type { FunctionRegistry } from "../worker/core.js";
 import { invokeFunction } from "../worker/invoke.js";
 import type { RpcHttpData, RpcHttpResponse, RpcParameterBinding } from "../worker/types.js";
 import { BodyTooLargeError, drainThenClose, readBody } from "./body.js";
+import { applyCors } from "./cors.js";
 import { ForwardedBodyTooLargeError, forwardToWorker, httpTriggerMetadata, isValidHost } from "./proxy.js";
 import { route, httpFunctions, type HttpFunction } from "./routes.js";
 import { startTimers, type Timers } from "./timers.js";
@@ -42,6 +43,8 @@ export interface LocalHostOptions {
   readonly maxConcurrentActivities?: number;
   readonly log: (level: LogLevel, msg: string) => void;
   readonly onFinished?: (status: InstanceStatus) => void;
+  /** Origins allowed to call the API from a browser (Host.CORS); none by default. */
+  readonly corsOrigins?: readonly string[];
 }
 
 export interface LocalHost {
@@ -177,6 +180,7 @@ export async function startLocalHost(opts: LocalHostOptions): Promise<LocalHost>
         if (!url.pathname.startsWith("/durabletask/")) return answer(req, res, 404);
         return serveDurable(req, res, url, url.pathname.slice("/durabletask/".length));
       }
+      if (applyCors(opts.corsOrigins ?? [], req, res)) return;
       if (url.pathname.startsWith(`${WEBHOOK_PATH}/`)) {
         // System webhooks take the extension's system key in `code` (durable-functions-http-api.md).
         if (!keyMatches(url.searchParams.get("code"), durableTaskKey)) return answer(req, res, 401);

@@ -14,7 +14,7 @@ describe("npm start with no Azure settings", () => {
 
   it("starts the embedded default, writes dev.json, serves the registered functions and the Durable HTTP API, and stops on SIGINT", async () => {
     const devFile = join(cwd, ".local", "dev.json");
-    await waitForFile(devFile, runtime, 90_000);
+    await waitForFile(devFile, runtime, 180_000);
     const dev = JSON.parse(readFileSync(devFile, "utf8")) as {
       apiBaseUrl: string;
       functionKey: string;
@@ -23,6 +23,7 @@ describe("npm start with no Azure settings", () => {
       adminToken: string;
       readerToken: string;
       sim: string;
+      portalUrl: string;
     };
     expect(dev.sim).toBe(join(cwd, ".local", "sim.json"));
     expect(dev.adminToken.split(".")).toHaveLength(3);
@@ -36,8 +37,16 @@ describe("npm start with no Azure settings", () => {
     expect(missing.status).toBe(404);
     expect(await missing.text()).toBe("");
     const auth = { authorization: `Bearer ${dev.adminToken}` };
-    expect((await fetch(`${dev.apiBaseUrl}/tenants`, { headers: auth })).status).toBe(401);
-    expect((await fetch(`${dev.apiBaseUrl}/tenants`, { headers: { ...auth, "x-functions-key": dev.functionKey } })).status).toBe(200);
+    // The embedded default serves the portal, a browser client: API_AUTH_LEVEL is anonymous and the bearer token the only gate.
+    expect((await fetch(`${dev.apiBaseUrl}/tenants`)).status).toBe(401);
+    expect((await fetch(`${dev.apiBaseUrl}/tenants`, { headers: auth })).status).toBe(200);
+    const portal = await fetch(dev.portalUrl);
+    expect(portal.status).toBe(200);
+    expect(await portal.text()).toContain('<div id="root"></div>');
+    // CORS: the portal's origin only.
+    const preflight = (origin: string) => fetch(`${dev.apiBaseUrl}/tenants`, { method: "OPTIONS", headers: { origin, "access-control-request-method": "GET", "access-control-request-headers": "authorization" } });
+    expect((await preflight(dev.portalUrl)).headers.get("access-control-allow-origin")).toBe(dev.portalUrl);
+    expect((await preflight("http://elsewhere.example")).headers.get("access-control-allow-origin")).toBeNull();
     // The demo tenant's first run, through the Durable HTTP API.
     const demo = (JSON.parse(readFileSync(dev.sim, "utf8")) as { tenants: { tenantId: string }[] }).tenants[0]!.tenantId;
     const status = await fetch(`${dev.durableApiBaseUrl}/instances/sync-${demo}?code=${encodeURIComponent(dev.durableTaskKey)}`);
@@ -48,5 +57,6 @@ describe("npm start with no Azure settings", () => {
     expect((await fetch(`${dev.durableApiBaseUrl}/instances/sync-${demo}`)).status).toBe(401);
     runtime.kill("SIGINT");
     expect(await exitOf(runtime)).toBe(0);
-  });
+    // The first start on a fresh clone builds the portal too.
+  }, 240_000);
 });

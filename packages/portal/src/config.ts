@@ -1,0 +1,17 @@
+/** What /config.json carries: the API, and where to sign in (real Entra in Azure, the simulated one locally). */
+export interface PortalConfig {
+  readonly apiBaseUrl: string;
+  readonly authority: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  readonly knownAuthorities: readonly string[];
+}
+
+export async function loadConfig(): Promise<PortalConfig> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch("/config.json", { cache: "no-store" });
+    if (res.ok) return (await res.json()) as PortalConfig;
+    if (attempt >= 10) throw new Error(`The portal's settings (/config.json) could not be read: HTTP ${res.status}.`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
