@@ -18,6 +18,8 @@ export function ScheduleFields({ value, onChange }: { value: ScheduleInput; onCh
     switch (kind) {
       case "none":
         return { kind };
+      case "continuous":
+        return { kind, floorMinutes: "floorMinutes" in value ? value.floorMinutes : 60, timeZone: z };
       case "interval":
         return { kind, minutes: "minutes" in value ? value.minutes : 60, timeZone: z };
       case "hourly":
@@ -35,6 +37,7 @@ export function ScheduleFields({ value, onChange }: { value: ScheduleInput; onCh
       <Field label="Schedule">
         <Select value={value.kind} onChange={(_e, d) => onChange(make(d.value as Kind))}>
           <option value="none">Manual only</option>
+          <option value="continuous">Continuous (on change notifications)</option>
           <option value="interval">Every N minutes</option>
           <option value="hourly">Every N hours</option>
           <option value="daily">Daily</option>
@@ -47,12 +50,17 @@ export function ScheduleFields({ value, onChange }: { value: ScheduleInput; onCh
           <Input type="number" min={5} value={String(value.minutes)} onChange={(_e, d) => onChange({ ...value, minutes: Number(d.value) })} />
         </Field>
       ) : null}
+      {value.kind === "continuous" ? (
+        <Field label="Run every type at least every N minutes (5 or more)">
+          <Input type="number" min={5} value={String(value.floorMinutes)} onChange={(_e, d) => onChange({ ...value, floorMinutes: Number(d.value) })} />
+        </Field>
+      ) : null}
       {value.kind === "hourly" ? (
         <Field label="Hours between runs">
           <Input type="number" min={1} max={24} value={String(value.everyHours)} onChange={(_e, d) => onChange({ ...value, everyHours: Number(d.value) })} />
         </Field>
       ) : null}
-      {value.kind !== "none" && value.kind !== "interval" ? (
+      {value.kind !== "none" && value.kind !== "interval" && value.kind !== "continuous" ? (
         <Field label={value.kind === "hourly" ? "Start time (HH:MM)" : "Time (HH:MM)"}>
           <Input value={time} onChange={(_e, d) => onChange(make(value.kind, d.value))} />
         </Field>
