@@ -9,7 +9,10 @@
  * the Members table, browsed with the parent's ID under `parentKey`. `link` names
  * the link type browsable at GET /tenants/{id}/objects/{link} and counted
  * in the history on its own. `single` marks a single-valued navigation (a
- * user has one manager): a new value replaces the stored one.
+ * user has one manager): a new value replaces the stored one. `by` names
+ * the per-parent kind that reads a navigation delta does not carry (its
+ * own stream, counts and history record); the links still belong to the
+ * parent type and go with a deleted parent.
  */
 const CATALOGUE = [
   { type: "users", links: [{ nav: "manager", store: "userManagers", link: "managers", parentKey: "userId", memberKey: "managerId", single: true }] },
@@ -21,8 +24,9 @@ const CATALOGUE = [
     ],
   },
   { type: "devices" },
-  { type: "applications" },
-  { type: "servicePrincipals" },
+  // No owners on their delta (application-delta.md, serviceprincipal-delta.md): `by` names the per-parent kind that reads them.
+  { type: "applications", links: [{ nav: "owners", store: "applicationOwners", link: "owners", parentKey: "parentId", memberKey: "ownerId", by: "applicationOwners" }] },
+  { type: "servicePrincipals", links: [{ nav: "owners", store: "servicePrincipalOwners", link: "owners", parentKey: "parentId", memberKey: "ownerId", by: "servicePrincipalOwners" }] },
   { type: "directoryRoles", links: [{ nav: "members", store: "directoryRoles" }] },
   { type: "subscribedSkus" },
   { type: "administrativeUnits", links: [{ nav: "members", store: "administrativeUnits", link: "administrativeUnitMembers", parentKey: "administrativeUnitId" }] },
@@ -33,9 +37,11 @@ const CATALOGUE = [
   { type: "signInActivity" },
   { type: "directoryAudits" },
   { type: "appRoleAssignments" },
+  { type: "applicationOwners" },
+  { type: "servicePrincipalOwners" },
 ] as const satisfies readonly {
   readonly type: string;
-  readonly links?: readonly { readonly nav: string; readonly store: string; readonly link?: string; readonly parentKey?: string; readonly memberKey?: string; readonly single?: true }[];
+  readonly links?: readonly { readonly nav: string; readonly store: string; readonly link?: string; readonly parentKey?: string; readonly memberKey?: string; readonly single?: true; readonly by?: string }[];
 }[];
 
 type Entry = (typeof CATALOGUE)[number];
@@ -62,6 +68,8 @@ export interface LinkSpec {
   /** Browsed as `{ [parentKey]: parent, [memberKey]: target, type }`; memberKey defaults to memberId. */
   readonly link?: { readonly type: LinkType; readonly parentKey: string; readonly memberKey: string };
   readonly single: boolean;
+  /** The type whose stream fills and counts these links: the parent's delta, or a per-parent kind (`by`). */
+  readonly stream: SyncedType;
 }
 
 /** The synced types in fan-out order. */
@@ -77,6 +85,7 @@ export const LINK_SPECS: readonly LinkSpec[] = Object.freeze(
           store: l.store,
           ...("link" in l ? { link: { type: l.link, parentKey: l.parentKey, memberKey: "memberKey" in l ? l.memberKey : "memberId" } } : {}),
           single: "single" in l,
+          stream: "by" in l ? l.by : e.type,
         }))
       : [],
   ),
@@ -84,16 +93,33 @@ export const LINK_SPECS: readonly LinkSpec[] = Object.freeze(
 
 export const CONTAINERS: readonly Container[] = Object.freeze(LINK_SPECS.map((l) => l.store));
 
-export const LINK_TYPES: readonly LinkType[] = Object.freeze(LINK_SPECS.flatMap((l) => (l.link ? [l.link.type] : [])));
+/** Browsable link types, each once (several stores may share one: owners of groups, applications and service principals). */
+export const LINK_TYPES: readonly LinkType[] = Object.freeze([...new Set(LINK_SPECS.flatMap((l) => (l.link ? [l.link.type] : [])))]);
 
-/** The links a type's objects carry (none for most types). */
+/** The links a type's stream fills and counts (none for most types). */
 export function linksOf(type: string): readonly LinkSpec[] {
+  return LINK_SPECS.filter((l) => l.stream === type);
+}
+
+/** The links a type's objects hold as parent, whichever stream fills them: they go when the object goes. */
+export function linksHeldBy(type: string): readonly LinkSpec[] {
   return LINK_SPECS.filter((l) => l.parent === type);
+}
+
+/** The link store a per-parent link kind fills (applicationOwners), or undefined for any other type. */
+export function linkKindOf(type: string): LinkSpec | undefined {
+  return LINK_SPECS.find((l) => l.stream === type && l.parent !== type);
 }
 
 /** The spec of a browsable link type, or undefined when the name is not one. */
 export function linkSpecOf(linkType: string): LinkSpec | undefined {
   return LINK_SPECS.find((l) => l.link?.type === linkType);
+}
+
+/** Every store browsed under a link type (`owners`: groups', applications', service principals'), or a link kind's own one. */
+export function linkStoresOf(name: string): readonly LinkSpec[] {
+  const kind = linkKindOf(name);
+  return kind ? [kind] : LINK_SPECS.filter((l) => l.link?.type === name);
 }
 
 /** True when the type's objects carry `members@delta`, which Graph splits over pages (groups, roles, units). */

@@ -1,7 +1,7 @@
 import { BatchWriter } from "../store/batch-writer.js";
 import { ReverseLinks } from "../store/reverse-links.js";
 import type { HeldDeletion } from "../store/held.js";
-import { linksOf, SYNCED_TYPES, type Container } from "../domain/synced.js";
+import { LINK_SPECS, linksHeldBy, linksOf, SYNCED_TYPES, type Container } from "../domain/synced.js";
 import { linkTotal, setLinkTotal } from "./link-counts.js";
 import type { SyncStores } from "./stores.js";
 import { FeedWriter } from "../feed/feed-writer.js";
@@ -37,7 +37,7 @@ export async function applyDeletions(stores: SyncStores, tenantId: string, held:
       // A parked ID that is now gone for good: its remaining links show again until Graph's removals reach them.
       await links.delete(stores.members.parkedPartition(), stores.objects.rowKeyOf(d.id));
       // The links it holds as a parent (members, owners, manager) go with it.
-      for (const l of linksOf(d.type)) {
+      for (const l of linksHeldBy(d.type)) {
         for await (const row of stores.members.members(l.store, d.id, { includeHidden: true })) {
           await links.delete(row.partitionKey, row.rowKey);
           await new ReverseLinks(stores.members).drop(links, l.store, d.id, row.memberId);
@@ -60,6 +60,14 @@ export async function applyDeletions(stores: SyncStores, tenantId: string, held:
     s.total = Math.max(0, s.total - n);
     for (const l of linksOf(type)) setLinkTotal(s, l, Math.max(0, linkTotal(s, l) - (linksRemoved.get(l.store) ?? 0)));
     await stores.state.put(tenantId, type, s);
+  }
+  // Links another kind's stream counts (owners of a deleted application) come off that stream's total.
+  for (const l of LINK_SPECS) {
+    const n = linksRemoved.get(l.store) ?? 0;
+    const s = l.stream !== l.parent && n > 0 ? await stores.state.get(tenantId, l.stream) : undefined;
+    if (!s) continue;
+    setLinkTotal(s, l, Math.max(0, linkTotal(s, l) - n));
+    await stores.state.put(tenantId, l.stream, s);
   }
   if (parkedChanged) await recountLinks(stores, tenantId);
   return perType;

@@ -1,8 +1,8 @@
 import { odata } from "@azure/data-tables";
-import type { SyncedType } from "../domain/synced.js";
+import { linkKindOf, type SyncedType } from "../domain/synced.js";
 import type { ResourceModule } from "../graph/resource.js";
 import { textOf } from "../domain/text.js";
-import { OBJECT_BUCKETS, objectPartition } from "../store/keys.js";
+import { MEMBER_BUCKETS, memberPartition, OBJECT_BUCKETS, objectPartition } from "../store/keys.js";
 import { GraphRefused, LicenceRequired, PermissionDenied, type PageSource } from "./graph-source.js";
 import { columnFilters, type ParentCursor, type ParentPlan } from "./parent-plan.js";
 import type { SyncStores } from "./stores.js";
@@ -19,8 +19,13 @@ const AUDIT_PAGE = 999;
 
 // Entra's activity names (api-reference/v1.0/resources/directoryaudit.md, activityDisplayName):
 // "Add app role assignment grant to user", "Remove app role assignment from user", "Add service principal", …
-// Owner changes ("Add owner to service principal") leave the assignments as they are.
-const PARENT_ACTIVITY = /app role assignment|^(add|update|delete|hard delete|restore) service principal$/i;
+// Owner changes ("Add owner to service principal") leave the assignments as they are, and are the owner kinds' signal
+// (both ends are targets: the owner and the application or service principal).
+const SIGNALS: Readonly<Partial<Record<SyncedType, { readonly activity: RegExp; readonly target: string }>>> = {
+  appRoleAssignments: { activity: /app role assignment|^(add|update|delete|hard delete|restore) service principal$/i, target: "ServicePrincipal" },
+  applicationOwners: { activity: /^(add owner to|remove owner from) application$/i, target: "Application" },
+  servicePrincipalOwners: { activity: /^(add owner to|remove owner from) service principal$/i, target: "ServicePrincipal" },
+};
 // A deleted principal's assignments leave its apps' appRoleAssignedTo; a soft-deleted one's come back
 // with a restore (api-reference/v1.0/api/directory-deleteditems-restore.md), so they are hidden, not erased.
 const PRINCIPAL_CHANGE = /^(hard delete|delete|restore) (user|group|service principal)$/i;
@@ -88,7 +93,8 @@ interface AuditSignal {
 }
 
 /** Parents named by audit entries since the cursor: assignment changes (no delta shows them) and deleted principals. */
-async function changedByAudit(graph: PageSource, cursor: ParentCursor, parents: Set<string>, principals: Set<string>, pages: { n: number }): Promise<AuditSignal> {
+async function changedByAudit(graph: PageSource, type: SyncedType, cursor: ParentCursor, parents: Set<string>, principals: Set<string>, pages: { n: number }): Promise<AuditSignal> {
+  const signal = SIGNALS[type];
   if (cursor.auditSince === null) return { since: null, seen: [], refused: null, softDeleted: [], purged: [] };
   // Each principal's latest delete, hard delete or restore: the log is served newest first, but no order is promised.
   const last = new Map<string, { at: number; change: string }>();
@@ -108,7 +114,7 @@ async function changedByAudit(graph: PageSource, cursor: ParentCursor, parents: 
         const targets = Array.isArray(a.targetResources) ? a.targetResources : [];
         for (const t of targets) {
           if (!t || typeof t !== "object" || Array.isArray(t) || typeof t.id !== "string") continue;
-          if (PARENT_ACTIVITY.test(activity) && t.type === "ServicePrincipal") parents.add(t.id);
+          if (signal?.activity.test(activity) && t.type === signal.target) parents.add(t.id);
           const change = PRINCIPAL_CHANGE.exec(activity)?.[1]?.toLowerCase();
           if (!change || !PRINCIPAL_TYPES.has(textOf(t.type))) continue;
           principals.add(t.id);
@@ -134,6 +140,16 @@ function idsWith(last: ReadonlyMap<string, { change: string }>, change: string):
 /** Parents holding a stored row of any of these principals, hidden rows included (a restored principal's). */
 async function parentsOfPrincipals(stores: SyncStores, type: SyncedType, principals: ReadonlySet<string>, out: Set<string>): Promise<void> {
   if (principals.size === 0) return;
+  const kind = linkKindOf(type);
+  if (kind) {
+    // A link kind: the parents holding a link to any of them (a deleted owner leaves the parent's list).
+    for (let b = 0; b < MEMBER_BUCKETS; b++) {
+      for (const filter of columnFilters(memberPartition(stores.members.tenantId, kind.store, b), "memberId", [...principals])) {
+        for await (const e of stores.members.table.listEntities<Raw>({ queryOptions: { filter, select: ["containerId"] } })) out.add(textOf(e.containerId));
+      }
+    }
+    return;
+  }
   for (let b = 0; b < OBJECT_BUCKETS; b++) {
     const pk = objectPartition(stores.objects.tenantId, type, b);
     for (const filter of columnFilters(pk, "principal", [...principals])) {
@@ -154,7 +170,7 @@ export async function changedParents(
   if (!parentType) throw new Error(`${m.type} is not a per-parent kind`);
   const parents = new Set<string>();
   const principals = new Set<string>();
-  const audit = await changedByAudit(graph, cursor, parents, principals, pages);
+  const audit = await changedByAudit(graph, m.type, cursor, parents, principals, pages);
   const rowsAfter = await changedRows(stores, parentType, cursor, parents);
   await parentsOfPrincipals(stores, m.type, principals, parents);
   parents.delete("");
@@ -173,7 +189,7 @@ export async function allParents(graph: PageSource, m: ResourceModule, pages: { 
   const parentType = m.parent?.type;
   if (!parentType) throw new Error(`${m.type} is not a per-parent kind`);
   const out: string[] = [];
-  // serviceprincipal-list.md: `$top` up to 999.
+  // serviceprincipal-list.md, application-list.md: `$top` up to 999.
   let url: string | undefined = `/${parentType}?$select=id&$top=999`;
   while (url) {
     const page = await graph.page(url);

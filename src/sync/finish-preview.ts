@@ -1,4 +1,5 @@
-import type { SyncedType } from "../domain/synced.js";
+import { linkKindOf, type SyncedType } from "../domain/synced.js";
+import { linkCounts, linkTotal } from "./link-counts.js";
 import { previewKey, type PreviewTypeSummary } from "../store/preview-store.js";
 import type { SyncStateStore } from "../store/sync-state.js";
 
@@ -35,6 +36,15 @@ export async function finishPreviewRun(state: SyncStateStore, input: PreviewFini
       continue;
     }
     const c = s.counters;
+    // A link kind read per parent (applicationOwners) counts links, not objects.
+    const kind = linkKindOf(type);
+    if (kind) {
+      const total = linkTotal(s, kind);
+      const { adds } = linkCounts(c, kind);
+      const done = s.status === "done";
+      summary[type] = { adds, updates: 0, deletes: done ? Math.max(0, (live ? linkTotal(live, kind) : 0) - (total - adds)) : 0, filtered: 0, total, status: done ? "succeeded" : s.status };
+      continue;
+    }
     const liveTotal = live?.total ?? 0;
     summary[type] = {
       adds: c.added,

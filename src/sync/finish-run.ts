@@ -1,4 +1,4 @@
-import { linksOf, type SyncedType } from "../domain/synced.js";
+import { linkKindOf, linksOf, type SyncedType } from "../domain/synced.js";
 import { linkCounts, linkTotal } from "./link-counts.js";
 import { resourceOf } from "../graph/resources/index.js";
 import { runOutcomeOf, type RunOutcome, type TypeOutcome } from "../domain/run-outcome.js";
@@ -67,6 +67,13 @@ export async function finishRun(stores: SyncStores, input: FinishInput, now: () 
     let status: TypeOutcome = s.status === "skipped" ? "skipped" : s.status === "done" ? "succeeded" : "failed";
     if (status === "succeeded" && held && deletedHere > 0) status = "held";
     const warnings = [...(type === "users" && status === "succeeded" ? await warningsFor(stores, tenantId, s, now) : []), ...skippedWarning(s)];
+    // A link kind read per parent (applicationOwners): its one record counts its links.
+    const kind = linkKindOf(type);
+    if (kind) {
+      const { adds, removes } = linkCounts(c, kind);
+      records.push({ ...base, type, startTime: s.startedAt, total: linkTotal(s, kind), changed: adds, deleted: removes, filtered: 0, status, ...(s.error ? { error: s.error } : {}), ...(warnings.length ? { warnings } : {}) });
+      continue;
+    }
     records.push({
       ...base,
       type,

@@ -66,12 +66,12 @@ export class ParentPlanStore {
 const VALUES_PER_QUERY = 14;
 
 /** Filters matching rows of one partition whose `column` is any of `values`. */
-export function columnFilters(pk: string, column: "parent" | "principal", values: readonly string[]): string[] {
+export function columnFilters(pk: string, column: "parent" | "principal" | "memberId", values: readonly string[]): string[] {
   const unique = [...new Set(values)];
   const out: string[] = [];
   for (let i = 0; i < unique.length; i += VALUES_PER_QUERY) {
     const chunk = unique.slice(i, i + VALUES_PER_QUERY);
-    const any = chunk.map((v) => (column === "parent" ? odata`parent eq ${v}` : odata`principal eq ${v}`)).join(" or ");
+    const any = chunk.map((v) => (column === "parent" ? odata`parent eq ${v}` : column === "principal" ? odata`principal eq ${v}` : odata`memberId eq ${v}`)).join(" or ");
     out.push(`(${odata`PartitionKey eq ${pk}`}) and (${any})`);
   }
   return out;

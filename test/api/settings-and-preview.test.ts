@@ -103,7 +103,7 @@ describe("portal API: settings, credentials, connections, preview, deletions", (
     expect(report.grantedPermissions).toEqual([...limited.grantedPermissions].sort());
     expect(report.missingPermissions).toEqual([
       { permission: "Device.Read.All", blocks: ["devices"] },
-      { permission: "Application.Read.All", blocks: ["applications", "servicePrincipals", "appRoleAssignments"] },
+      { permission: "Application.Read.All", blocks: ["applications", "servicePrincipals", "appRoleAssignments", "applicationOwners", "servicePrincipalOwners"] },
     ]);
     // Northwind has neither P1 nor P2: Graph's own answers name why.
     const licence: unknown = (report as { licence?: unknown }).licence;

@@ -22,7 +22,7 @@ export type FakeTableKind =
 
 type Row = Record<string, unknown>;
 
-const PER_PARENT_PARTITION = /\|(appRoleAssignments|servicePrincipals)\|(\d+|plan)$/;
+const PER_PARENT_PARTITION = /\|(appRoleAssignments|servicePrincipals|applications|applicationOwners|servicePrincipalOwners)\|(\d+|plan)$/;
 
 const QUERY_PAGE = 1000;
 
@@ -110,7 +110,7 @@ export class FakeTableService implements HttpClient {
   }
 
   /**
-   * A per-parent kind (app role assignments) queries its rows by parent and
+   * A per-parent kind (app role assignments, owners of applications and service principals) queries its rows by parent and
    * principal and its parents' rows by Timestamp, and keeps its plan row
    * beside them: those partitions, a few thousand rows at most, are kept whole.
    */

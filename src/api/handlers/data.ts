@@ -1,7 +1,8 @@
 import { odata } from "@azure/data-tables";
 import { z } from "zod";
 import type { Json } from "../../domain/graph-object.js";
-import { linkParentOf, OBJECT_TYPE_NAMES, RESOURCES } from "../../graph/resources/index.js";
+import { linkStoresOf } from "../../domain/synced.js";
+import { OBJECT_TYPE_NAMES, RESOURCES } from "../../graph/resources/index.js";
 import { MEMBER_BUCKETS, OBJECT_BUCKETS } from "../../store/keys.js";
 import { approveHeld, rejectHeld } from "../../sync/finish-run.js";
 import type { ObjectStore } from "../../store/object-store.js";
@@ -32,13 +33,16 @@ const cursorSchema = z.object({ b: z.number().int().min(0), after: z.string() })
 async function page<T extends { key: string }>(pageSize: number, cursor: z.infer<typeof cursorSchema> | undefined, buckets: number, rowsOf: (b: number, after: string) => AsyncIterable<T>) {
   const items: T[] = [];
   let next: z.infer<typeof cursorSchema> | undefined;
+  // The bucket of the last item: a page that fills at a bucket's end resumes there, not after its key in the next bucket.
+  let lastBucket = cursor?.b ?? 0;
   outer: for (let b = cursor?.b ?? 0; b < buckets; b++) {
     for await (const row of rowsOf(b, b === cursor?.b ? cursor.after : "")) {
       if (items.length === pageSize) {
-        next = { b, after: items[items.length - 1]!.key };
+        next = { b: lastBucket, after: items[items.length - 1]!.key };
         break outer;
       }
       items.push(row);
+      lastBucket = b;
     }
   }
   return { items, next };
@@ -95,13 +99,16 @@ export const dataRoutes = [
       // The feed lives in its own table, newest first: the same pages as /audits, unfiltered.
       if (RESOURCES.some((r) => r.type === type && r.mode === "feed")) return { status: 200, jsonBody: await auditsPage(deps, t.id, query) };
       const cursor = decodeToken(query.continuationToken, cursorSchema);
-      const spec = linkParentOf(type);
-      if (spec?.link) {
-        // A link type reads through its parent's links: groupId/memberId, administrativeUnitId/memberId, parentId/ownerId, userId/managerId.
-        const { store: container, link } = spec;
+      const specs = linkStoresOf(type);
+      if (specs.length > 0) {
+        // A link type reads through its parents' links: groupId/memberId, administrativeUnitId/memberId, parentId/ownerId, userId/managerId.
+        // One name may span stores (owners of groups, applications, service principals): the cursor's bucket counts on across them.
         const members = deps.services.members(t.id);
-        const { items, next } = await page(query.pageSize, cursor, MEMBER_BUCKETS, async function* (b, after) {
-          for await (const l of members.listBucket(container, b, after)) yield { [link.parentKey]: l.containerId, [link.memberKey]: l.memberId, type: l.memberType, key: l.rowKey };
+        const { items, next } = await page(query.pageSize, cursor, specs.length * MEMBER_BUCKETS, async function* (b, after) {
+          const spec = specs[Math.floor(b / MEMBER_BUCKETS)];
+          const link = spec?.link;
+          if (!spec || !link) return;
+          for await (const l of members.listBucket(spec.store, b % MEMBER_BUCKETS, after)) yield { [link.parentKey]: l.containerId, [link.memberKey]: l.memberId, type: l.memberType, key: l.rowKey };
         });
         return { status: 200, jsonBody: { items: items.map(({ key: _k, ...rest }) => rest), ...(next ? { continuationToken: encodeToken(next) } : {}) } };
       }

@@ -9,6 +9,7 @@ import { directoryAudits } from "./directory-audits.js";
 import { directoryRoles } from "./directory-roles.js";
 import { groups } from "./groups.js";
 import { oauth2PermissionGrants } from "./oauth2-permission-grants.js";
+import { applicationOwners, servicePrincipalOwners } from "./owners.js";
 import { roleAssignments, roleDefinitions, roleEligibilities } from "./role-management.js";
 import { servicePrincipals } from "./service-principals.js";
 import { signInActivity } from "./sign-in-activity.js";
@@ -35,6 +36,8 @@ const BY_TYPE: { readonly [T in SyncedType]: ResourceModuleOf<T> } = {
   signInActivity,
   directoryAudits,
   appRoleAssignments,
+  applicationOwners,
+  servicePrincipalOwners,
 };
 
 /** The one list of synced resource types, in catalogue order; everything that fans out iterates this. */

@@ -8,6 +8,9 @@ export const EXTRA_TYPES = [
   "appRoleAssignments",
   "oauth2PermissionGrants",
   "owners",
+  // The owners of one parent type, as the service stores them (per-parent link kinds): `owners` rows of that parentType.
+  "applicationOwners",
+  "servicePrincipalOwners",
   "managers",
   "administrativeUnitMembers",
   "directoryAudits",

@@ -12,6 +12,16 @@ export interface PageOptions {
 }
 
 /**
+ * A derived type in a collection of its base type (directoryObjects) keeps
+ * its `@odata.type` whatever `$select` names: the type cannot be inferred
+ * from the context URL (OData JSON Format 4.01, "Control Information: type").
+ */
+function typed(o: GraphObject, projected: GraphObject): GraphObject {
+  const t = o["@odata.type"];
+  return t === undefined ? projected : { "@odata.type": t, ...projected };
+}
+
+/**
  * Serves `items` page by page: $top checked, $select projected, the cursor
  * sealed in a $skiptoken bound to the path and its sealed options (a
  * nextLink from another query is refused, as Graph refuses it).
@@ -36,7 +46,7 @@ export function sendArrayPage(call: ApiCall, path: string, fragment: string, ite
     select = parseSelect(call.query("select"));
   }
   const end = Math.min(items.length, pos + top);
-  const body: Record<string, unknown> = { "@odata.context": call.context(fragment, select), value: items.slice(pos, end).map((o) => project(o, select)) };
+  const body: Record<string, unknown> = { "@odata.context": call.context(fragment, select), value: items.slice(pos, end).map((o) => typed(o, project(o, select))) };
   if (end < items.length) {
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(opts.sealed ?? {})) params[k] = encodeURIComponent(v);

@@ -1,6 +1,10 @@
 import type { JsonObject } from "../types.js";
-import type { ExtraType } from "./kinds.js";
+import type { ExtraType, OwnedType } from "./kinds.js";
 import type { Extras } from "./store.js";
+
+function* ownersOf(x: Extras, parentType: OwnedType): Generator<JsonObject> {
+  for (const o of x.owners()) if (o.parentType === parentType) yield o;
+}
 
 /** The ground-truth rows of a kind, as /_sim/{tenantId}/truth/{type} serves them. */
 export function truthRows(x: Extras, type: ExtraType): Iterable<JsonObject> {
@@ -17,6 +21,10 @@ export function truthRows(x: Extras, type: ExtraType): Iterable<JsonObject> {
       return x.grants();
     case "owners":
       return x.owners();
+    case "applicationOwners":
+      return ownersOf(x, "applications");
+    case "servicePrincipalOwners":
+      return ownersOf(x, "servicePrincipals");
     case "managers":
       return x.managers();
     case "administrativeUnitMembers":
@@ -40,6 +48,8 @@ export function truthCounts(x: Extras): Record<ExtraType, number> {
     appRoleAssignments: n(x.appRoleAssignments()),
     oauth2PermissionGrants: x.grants().length,
     owners: n(x.owners()),
+    applicationOwners: n(ownersOf(x, "applications")),
+    servicePrincipalOwners: n(ownersOf(x, "servicePrincipals")),
     managers: x.managerCount(),
     administrativeUnitMembers: n(x.administrativeUnitMembers()),
     directoryAudits: x.directoryAudits().length,
