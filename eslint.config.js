@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", ".local/**", "coverage/**", "**/node_modules/**", "packages/portal/dist/**", "packages/portal/dist.build-*/**"] },
+  { ignores: ["dist/**", ".local/**", "coverage/**", "**/node_modules/**", "packages/portal/dist/**", "packages/portal/dist.build-*/**", "packages/portal/src/api/schema.gen.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

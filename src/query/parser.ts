@@ -140,7 +140,7 @@ class FilterParser extends EmbeddedActionsParser {
   });
 
   private readonly literal = this.RULE("literal", (): Literal => {
-    return this.OR([
+    return this.OR<Literal>([
       {
         ALT: () => {
           const t = this.CONSUME(StringLiteral);

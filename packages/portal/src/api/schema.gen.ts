@@ -724,7 +724,7 @@ export interface operations {
                         /** Format: uuid */
                         credentialId: string;
                     };
-                    objectTypes?: ("users" | "groups" | "devices" | "applications" | "servicePrincipals" | "directoryRoles" | "subscribedSkus" | "administrativeUnits" | "roleDefinitions" | "roleAssignments" | "roleEligibilities" | "oauth2PermissionGrants" | "signInActivity" | "directoryAudits" | "appRoleAssignments")[];
+                    objectTypes?: ("users" | "groups" | "devices" | "applications" | "servicePrincipals" | "directoryRoles" | "subscribedSkus" | "administrativeUnits" | "roleDefinitions" | "roleAssignments" | "roleEligibilities" | "oauth2PermissionGrants" | "signInActivity" | "directoryAudits" | "appRoleAssignments" | "applicationOwners" | "servicePrincipalOwners")[];
                     schedule?: {
                         /** @constant */
                         kind: "none";
@@ -966,7 +966,7 @@ export interface operations {
                     id?: unknown;
                     displayName?: string;
                     enabled?: boolean;
-                    objectTypes?: ("users" | "groups" | "devices" | "applications" | "servicePrincipals" | "directoryRoles" | "subscribedSkus" | "administrativeUnits" | "roleDefinitions" | "roleAssignments" | "roleEligibilities" | "oauth2PermissionGrants" | "signInActivity" | "directoryAudits" | "appRoleAssignments")[];
+                    objectTypes?: ("users" | "groups" | "devices" | "applications" | "servicePrincipals" | "directoryRoles" | "subscribedSkus" | "administrativeUnits" | "roleDefinitions" | "roleAssignments" | "roleEligibilities" | "oauth2PermissionGrants" | "signInActivity" | "directoryAudits" | "appRoleAssignments" | "applicationOwners" | "servicePrincipalOwners")[];
                     schedule?: {
                         /** @constant */
                         kind: "none";
@@ -1785,7 +1785,7 @@ export interface operations {
     getPreview: {
         parameters: {
             query?: {
-                type?: "users" | "groups" | "devices" | "applications" | "servicePrincipals" | "directoryRoles" | "subscribedSkus" | "administrativeUnits" | "roleDefinitions" | "roleAssignments" | "roleEligibilities" | "oauth2PermissionGrants" | "signInActivity" | "directoryAudits" | "appRoleAssignments";
+                type?: "users" | "groups" | "devices" | "applications" | "servicePrincipals" | "directoryRoles" | "subscribedSkus" | "administrativeUnits" | "roleDefinitions" | "roleAssignments" | "roleEligibilities" | "oauth2PermissionGrants" | "signInActivity" | "directoryAudits" | "appRoleAssignments" | "applicationOwners" | "servicePrincipalOwners";
                 pageSize?: number;
                 continuationToken?: string;
             };
