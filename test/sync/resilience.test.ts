@@ -35,7 +35,8 @@ describe("sync engine: expired tokens, faults and crashes", () => {
       await expectEqualToTruth(h);
       await simPost(`/_sim/${t.tenantId}/faults`, {}, "PUT");
     }
-  });
+    // Ten syncs of every kind (17 streams each) under injected faults: about a minute on a quiet 2-core machine.
+  }, 240_000);
 
   it.each([1, 2])("a stream killed after page %i resumes at its checkpoint and ends equal, with exact counts", async (k) => {
     const t = await createSimTenant({ spec: { users: 1100, groups: 30, largeGroupMembers: 1050 } });
