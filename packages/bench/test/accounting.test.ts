@@ -84,7 +84,9 @@ describe("bench accounting", () => {
     // One request per page, one chain per stream, each chain strictly sequential.
     // (a $batch envelope carries pages but is none itself)
     expect([...run.streams.values()].reduce((n, p) => n + p.counters.pages, 0)).toBe(a.total - (a.byResource.$batch ?? 0));
-    expect(a.maxOverlap).toBe(1);
+    // $batch is one resource for three per-parent streams (appRoleAssignments and two owner kinds), which run at once.
+    expect(Math.max(...a.chains.filter((c) => c.resource !== "$batch").map((c) => c.maxOverlap))).toBe(1);
+    expect(a.chains.find((c) => c.resource === "$batch")?.maxOverlap ?? 0).toBeLessThanOrEqual(3);
     expect(a.criticalPathSeconds).toBeCloseTo((Math.max(...Object.values(a.byResource)) * 50) / 1000, 9);
     // The 700-member group spans pages and comes twice; it is counted once.
     const truth = await api.counts(t.tenantId);

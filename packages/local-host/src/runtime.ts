@@ -40,8 +40,8 @@ if (certDir) {
   console.log(`embedded default: Azurite ${embedded.azurite.tableUrl}, simulated Azure ${embedded.sim.authorityHost} (contract ${SIM_JSON})`);
 }
 
-// The simulator posts change notifications to this host on loopback (the only plain-http URL it takes, as real Graph never reaches one).
-if (!process.env.PUBLIC_BASE_URL) process.env.NOTIFICATION_URL ??= `http://127.0.0.1:${PORT}/api/notifications/graph`;
+// The simulator posts change notifications to this host on loopback (a port picked at bind time is not known here) (the only plain-http URL it takes, as real Graph never reaches one).
+if (!process.env.PUBLIC_BASE_URL && PORT !== 0) process.env.NOTIFICATION_URL ??= `http://127.0.0.1:${PORT}/api/notifications/graph`;
 
 // Fails here, naming the variable, when a setting is missing or bad.
 const config = getConfig();

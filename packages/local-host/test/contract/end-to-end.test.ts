@@ -40,7 +40,7 @@ describe("npm start end to end", () => {
   });
 
   // A whole runtime in a child process and two runs: more than the default test timeout on a loaded machine.
-  it("syncs the demo tenant to its ground truth, then applies exactly the mutations on the next scheduled run", { timeout: 300_000 }, async () => {
+  it("syncs the demo tenant to its ground truth, then applies exactly the mutations on the next scheduled run", { timeout: 480_000 }, async () => {
     await waitForFile(join(cwd, ".local", "dev.json"), runtime, 90_000);
     const dev = JSON.parse(readFileSync(join(cwd, ".local", "dev.json"), "utf8")) as Dev;
     const sim = JSON.parse(readFileSync(dev.sim, "utf8")) as SimContract;
@@ -56,7 +56,8 @@ describe("npm start end to end", () => {
         const t = (await tenants.get(demo.tenantId))?.value;
         return t?.lastSyncStatus ? t : undefined;
       },
-      120_000,
+      // npm start builds the portal first on a fresh clone, and the first sync now covers 17 streams.
+      240_000,
     );
     expect(first.lastSyncStatus).toBe("succeeded");
     const stores = syncStores(tables, demo.tenantId);
