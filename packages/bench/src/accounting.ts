@@ -10,8 +10,8 @@ import { resourceName, type RequestRecord } from "../../azure-sim/src/graph/requ
  *   attempt. The simulator adds a fixed latency L to every /v1.0 request.
  *   So the requests of one stream form a chain that cannot take less than
  *   (its length) × L, while chains of different streams may overlap. We
- *   group the log by (tenant, resource) — users, groups, devices, … — one
- *   chain per stream, count every request in it (retried and faulted ones
+ *   group the log by (tenant, stream) — users, groups, devices, …, and
+ *   servicePrincipals/owners for reads under one object — one chain per stream, count every request in it (retried and faulted ones
  *   too), and call the longest chain the critical path:
  *
  *     criticalPathSeconds = max over chains (requests in chain) × L
@@ -78,11 +78,23 @@ function maxOverlap(rs: readonly LoggedRequest[]): number {
   return max;
 }
 
-/** One chain per (tenant, resource), longest first. */
+/**
+ * The stream a request belongs to: its resource, and the navigation under one
+ * object when there is one. `$batch` sub-requests are logged one by one, and
+ * two per-parent streams (appRoleAssignedTo and owners of service principals)
+ * read under the same resource at once.
+ */
+export function streamOf(r: Pick<LoggedRequest, "path" | "resource">): string {
+  const segments = r.path.replace(/^\/(v1\.0|beta)\//, "").split("/");
+  const under = (segments[0] ?? "").replace(/\(.*$/, "") === r.resource ? segments[2] : undefined;
+  return under ? `${r.resource}/${under}` : r.resource;
+}
+
+/** One chain per (tenant, stream), longest first. */
 export function chainsOf(records: Iterable<LoggedRequest>): Chain[] {
   const groups = new Map<string, LoggedRequest[]>();
   for (const r of records) {
-    const key = `${r.tenantId ?? "-"}\u0000${r.resource}`;
+    const key = `${r.tenantId ?? "-"}\u0000${streamOf(r)}`;
     const g = groups.get(key);
     if (g) g.push(r);
     else groups.set(key, [r]);
@@ -102,7 +114,7 @@ export function chainsOf(records: Iterable<LoggedRequest>): Chain[] {
     }
     chains.push({
       tenantId: first.tenantId,
-      resource: first.resource,
+      resource: streamOf(first),
       requests: rs.length,
       faulted,
       servedSeconds: served / 1000,
