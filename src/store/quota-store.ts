@@ -4,10 +4,10 @@ import { getOrUndefined, statusOf } from "./status-code.js";
 export type QuotaResult = { readonly accepted: true; readonly used: number; readonly remaining: number } | { readonly accepted: false; readonly used: number; readonly remaining: 0; readonly retryAfterSeconds: number };
 
 /** The UTC day a manual sync counts against, and the seconds until the next one starts. */
-export function utcDay(now: number): { day: string; secondsLeft: number } {
+export function utcDay(now: number): { day: string; secondsLeft: number; nextDayStart: number } {
   const d = new Date(now);
   const next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
-  return { day: d.toISOString().slice(0, 10), secondsLeft: Math.max(1, Math.ceil((next - now) / 1000)) };
+  return { day: d.toISOString().slice(0, 10), secondsLeft: Math.max(1, Math.ceil((next - now) / 1000)), nextDayStart: next };
 }
 
 /**

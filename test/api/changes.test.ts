@@ -3,7 +3,7 @@ import { encodeCursor } from "../../src/feed/cursor.js";
 import { lanesFor, typesKey } from "../../src/feed/read-feed.js";
 import { timePrefix } from "../../src/store/change-feed-store.js";
 import { startApi, type TestApi } from "../support/api.js";
-import type { Applied } from "../support/mutations.js";
+import { expectedLinkChanges, type Applied } from "../support/mutations.js";
 import { createSimTenant, simGet, simPost, type CreatedTenant } from "../support/sim.js";
 
 const inAYear = () => new Date(Date.now() + 365 * 86_400_000).toISOString();
@@ -78,34 +78,6 @@ function expectedObjects(applied: readonly Applied[], types: readonly string[]):
   return { changed, deleted };
 }
 
-/** Per membership: present before and after as the simulator's expectedLinkCounts reasons (links of deleted groups aside). */
-function expectedMemberships(applied: readonly Applied[]): { added: Set<string>; removed: Set<string>; deletedGroups: Set<string> } {
-  const isDelete = (k: string) => k === "softDelete" || k === "hardDelete";
-  const deletedGroups = new Set(applied.filter((a) => a.type === "groups" && isDelete(a.kind)).map((a) => a.id));
-  const lastUserKind = new Map<string, string>();
-  for (const a of applied) if (a.type === "users") lastUserKind.set(a.id, a.kind);
-  const first = new Map<string, string>();
-  const last = new Map<string, string>();
-  for (const a of applied) {
-    if (a.type !== "memberships" || !a.memberId || (a.kind !== "memberAdd" && a.kind !== "memberRemove")) continue;
-    const container = a.groupId ?? a.id;
-    if (deletedGroups.has(container)) continue;
-    const k = `${container}|${a.memberId}`;
-    if (!first.has(k)) first.set(k, a.kind);
-    last.set(k, a.kind);
-  }
-  const added = new Set<string>();
-  const removed = new Set<string>();
-  for (const [k, kind] of last) {
-    const before = first.get(k) === "memberAdd" ? "absent" : "present";
-    const after = kind === "memberAdd" ? "present" : "absent";
-    const hidden = lastUserKind.get(k.slice(k.indexOf("|") + 1)) === "softDelete";
-    if (before === "absent" && after === "present" && !hidden) added.add(k);
-    if (before === "present" && after === "absent") removed.add(k);
-  }
-  return { added, removed, deletedGroups };
-}
-
 /** The feed's entries after a delta run are exactly the batch's effect on users, groups and memberships. */
 function expectExactly(items: readonly Item[], applied: readonly Applied[]): void {
   const objects = items.filter((i) => i.type === "users" || i.type === "groups");
@@ -119,7 +91,7 @@ function expectExactly(items: readonly Item[], applied: readonly Applied[]): voi
   expect(new Set(objects.filter((i) => i.change !== "deleted").map(key))).toEqual(want.changed);
   expect(new Set(objects.filter((i) => i.change === "deleted").map(key))).toEqual(want.deleted);
   for (const i of objects) if (i.change !== "deleted") expect(i.object?.id).toBe(i.id);
-  const m = expectedMemberships(applied);
+  const m = expectedLinkChanges(applied, "memberships");
   // A group deleted for good takes its links with it, and the feed says so; other links are as the batch left them.
   const own = links.filter((l) => !(l.change === "deleted" && m.deletedGroups.has(l.parentId ?? "")));
   expect(new Set(own.filter((l) => l.change === "added").map((l) => l.id))).toEqual(m.added);

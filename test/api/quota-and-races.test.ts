@@ -68,8 +68,11 @@ describe("portal API: Sync Now quota and races", () => {
     // Nothing runs now, so only the quota stands in the way.
     expectQuotaAnswer(await syncNow(t.id));
     expect(await used(t.id)).toBe(4);
-    const status = (await (await api.call("GET", `/tenants/${t.id}/sync`, { token: api.reader })).json()) as { status: string; syncNowRemainingToday: number };
+    const status = (await (await api.call("GET", `/tenants/${t.id}/sync`, { token: api.reader })).json()) as { status: string; syncNowRemainingToday: number; syncNowResetsAt: string };
     expect(status).toMatchObject({ status: "succeeded", syncNowRemainingToday: 0 });
+    // The reset the portal shows is the next UTC midnight, when the 429's Retry-After ends.
+    const now = new Date();
+    expect(status.syncNowResetsAt).toBe(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString());
   });
 
   it("a Sync Now while a sync runs answers 409 and uses no quota", async () => {

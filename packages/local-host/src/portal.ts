@@ -2,17 +2,11 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } f
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, sep } from "node:path";
+import type { PortalConfig } from "../../portal/src/portal-config.js";
 import { PROJECT_ROOT } from "./project-root.js";
 
 /** The portal's runtime settings, served as /config.json (in Azure, written next to the built files at deploy). */
-export interface PortalConfig {
-  readonly apiBaseUrl: string;
-  readonly authority: string;
-  readonly clientId: string;
-  readonly scopes: readonly string[];
-  /** Hosts MSAL trusts without Microsoft's instance discovery (the simulated Entra locally). */
-  readonly knownAuthorities: readonly string[];
-}
+export type { PortalConfig };
 
 const PORTAL_DIR = join(PROJECT_ROOT, "packages", "portal");
 export const PORTAL_DIST = join(PORTAL_DIR, "dist");

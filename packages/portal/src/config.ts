@@ -1,11 +1,6 @@
-/** What /config.json carries: the API, and where to sign in (real Entra in Azure, the simulated one locally). */
-export interface PortalConfig {
-  readonly apiBaseUrl: string;
-  readonly authority: string;
-  readonly clientId: string;
-  readonly scopes: readonly string[];
-  readonly knownAuthorities: readonly string[];
-}
+import type { PortalConfig } from "./portal-config.js";
+
+export type { PortalConfig };
 
 export async function loadConfig(): Promise<PortalConfig> {
   for (let attempt = 0; ; attempt++) {

@@ -191,6 +191,38 @@ describe("the admin portal in Chromium", () => {
     await page.close();
   }, 180_000);
 
+  it("browses objects with the keyboard: a user's groups come from the memberOf route, nesting included", async () => {
+    const demo = sim.tenants[0]!.tenantId;
+    const get = async <T,>(path: string): Promise<T> => {
+      const res = await fetch(`${dev.apiBaseUrl}/tenants/${demo}${path}`, { headers: { authorization: `Bearer ${dev.readerToken}` } });
+      expect(res.status, path).toBe(200);
+      return (await res.json()) as T;
+    };
+    // A user in at least one group, found through the API.
+    const users = await get<{ items: { id: string; displayName: string }[] }>("/objects/users?pageSize=50");
+    let user: { id: string; displayName: string } | undefined;
+    let expected: unknown[] = [];
+    for (const u of users.items) {
+      expected = (await get<{ items: unknown[] }>(`/objects/users/${u.id}/memberOf?transitive=true`)).items;
+      if (expected.length > 0) {
+        user = u;
+        break;
+      }
+    }
+    expect(user, "a demo user with a group").toBeDefined();
+    const page = await signedIn("Local Reader", "objects");
+    await page.getByRole("link", { name: demoName() }).click();
+    await page.getByRole("tab", { name: "Objects" }).click();
+    await page.getByLabel("Name starts with").fill(user!.displayName);
+    await page.keyboard.press("Enter");
+    const link = page.getByRole("table", { name: "Synced users" }).getByRole("button", { name: user!.displayName, exact: true });
+    await link.focus();
+    await page.keyboard.press("Enter");
+    const shown = page.getByLabel("Member of (direct and through nested groups)");
+    await expect.poll(async () => JSON.parse((await shown.innerText({ timeout: 30_000 })) || "null") as unknown, { timeout: 30_000 }).toEqual(expected);
+    await page.close();
+  }, 120_000);
+
   it("shows a reader no write controls, also on a narrow window, and the API refuses the reader's write anyway", async () => {
     const page = await signedIn("Local Reader", "reader", { width: 390, height: 844 });
     await page.getByText("Local Reader (reader)").waitFor();

@@ -1,4 +1,5 @@
 import type { HttpResponseInit } from "@azure/functions";
+import { z } from "zod";
 import type { Outcome } from "../../provisioning/execute.js";
 import { isGuid } from "../../tenants/resolve-tenant.js";
 import { RequestError } from "../errors.js";
@@ -6,6 +7,9 @@ import type { ApiRequest } from "../route.js";
 
 /** The caller, from the token, as audited. */
 export const actorOf = (req: ApiRequest<unknown, unknown>) => ({ id: req.principal?.id ?? "unknown", name: req.principal?.name ?? null });
+
+/** A GUID body field, lowercased. */
+export const guidField = z.string().refine(isGuid, "expected a GUID").transform((s) => s.toLowerCase());
 
 /** A GUID path parameter, lowercased; 400 naming the parameter otherwise. */
 export function guidParam(req: ApiRequest<unknown, unknown>, name: string): string {

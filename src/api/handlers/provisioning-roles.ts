@@ -4,9 +4,8 @@ import { addRoleAssignment, addRoleEligibility, removeRoleAssignment } from "../
 import { RequestError } from "../errors.js";
 import { route } from "../route.js";
 import { loadTenant } from "../tenant-param.js";
-import { actorOf, answer, guidParam } from "./provisioning-answer.js";
+import { actorOf, answer, guidParam, guidField as guid } from "./provisioning-answer.js";
 
-const guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "expected a GUID").transform((s) => s.toLowerCase());
 // unifiedroleassignment.md: directoryScopeId "/" (tenant) or "/administrativeUnits/{id}".
 const scope = z.union([z.literal("/"), z.string().regex(/^\/administrativeUnits\/[0-9a-fA-F-]{36}$/, "expected / or /administrativeUnits/{id}")]).default("/");
 const roleBody = z.object({ roleDefinitionId: guid, principalId: guid, directoryScopeId: scope }).strict();

@@ -5,9 +5,8 @@ import { assignLicences } from "../../provisioning/licences.js";
 import { RequestError } from "../errors.js";
 import { route } from "../route.js";
 import { loadTenant } from "../tenant-param.js";
-import { actorOf, answer, guidParam } from "./provisioning-answer.js";
+import { actorOf, answer, guidParam, guidField as guid } from "./provisioning-answer.js";
 
-const guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "expected a GUID").transform((s) => s.toLowerCase());
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 // user-post-users.md: required accountEnabled, displayName, mailNickname, userPrincipalName (passwordProfile is generated here).

@@ -3,8 +3,9 @@ import { readRunProgress } from "../../orchestration/progress.js";
 import { notificationsView } from "../../notifications/view.js";
 import { isActive, isRunning, startRun } from "../../orchestration/start-run.js";
 import { utcDay, type QuotaResult } from "../../store/quota-store.js";
+import type { TenantRecord } from "../../store/tenant-store.js";
 import { RequestError } from "../errors.js";
-import { route } from "../route.js";
+import { route, type ApiDeps } from "../route.js";
 import { loadTenant } from "../tenant-param.js";
 import { apiBaseUrl } from "../public-url.js";
 
@@ -65,25 +66,28 @@ export const syncRoutes = [
     responses: { 200: "Status", 404: "No such tenant" },
     async handler({ deps, params }) {
       const { value: t } = await loadTenant(deps, params.id);
-      const instance = await deps.orchestration.getStatus(instanceIdOf(t.id));
-      const running = instance !== undefined && isActive(instance.runtimeStatus);
-      const progress = await readRunProgress(deps.orchestration, t.id, instance);
-      const status = running ? "running" : t.deletionsPending ? "held" : t.lastSyncStatus === null ? "idle" : t.lastSyncStatus === "partial" ? "failed" : t.lastSyncStatus;
-      const quota = deps.services.quota;
-      return {
-        status: 200,
-        jsonBody: {
-          status,
-          runId: t.lastRunId,
-          trigger: t.lastTrigger,
-          progress: progress?.runId === t.lastRunId ? progress : null,
-          startedAt: t.lastSyncStart,
-          endedAt: running ? null : t.lastSyncEnd,
-          lastSyncStatus: t.lastSyncStatus,
-          syncNowRemainingToday: Math.max(0, deps.services.config.syncNowDailyLimit - (await quota.used(t.id))),
-          notifications: await notificationsView(deps.services, deps.orchestration, t),
-        },
-      };
+      return { status: 200, jsonBody: await syncStatusView(deps, t) };
     },
   }),
 ];
+
+/** GET /tenants/{id}/sync's body; the portal reads its type from here. */
+export async function syncStatusView(deps: ApiDeps, t: TenantRecord) {
+  const instance = await deps.orchestration.getStatus(instanceIdOf(t.id));
+  const running = instance !== undefined && isActive(instance.runtimeStatus);
+  const progress = await readRunProgress(deps.orchestration, t.id, instance);
+  const status = running ? "running" : t.deletionsPending ? "held" : t.lastSyncStatus === null ? "idle" : t.lastSyncStatus === "partial" ? "failed" : t.lastSyncStatus;
+  return {
+    status,
+    runId: t.lastRunId,
+    trigger: t.lastTrigger,
+    progress: progress?.runId === t.lastRunId ? progress : null,
+    startedAt: t.lastSyncStart,
+    endedAt: running ? null : t.lastSyncEnd,
+    lastSyncStatus: t.lastSyncStatus,
+    syncNowRemainingToday: Math.max(0, deps.services.config.syncNowDailyLimit - (await deps.services.quota.used(t.id))),
+    // The quota's day is the UTC day (quota-store.ts): it resets at the next UTC midnight.
+    syncNowResetsAt: new Date(utcDay(Date.now()).nextDayStart).toISOString(),
+    notifications: await notificationsView(deps.services, deps.orchestration, t),
+  };
+}

@@ -68,6 +68,17 @@ export function expectedOwnerLinkCounts(applied: readonly AppliedChange[]): { ch
 }
 
 function linkCounts(applied: readonly AppliedChange[], type: "memberships" | "directoryRoles" | "owners"): { changed: number; deleted: number } {
+  const { added, removed } = expectedLinkChanges(applied, type);
+  return { changed: added.size, deleted: removed.size };
+}
+
+/**
+ * The links (`container|member`) a batch adds and removes: the first entry
+ * per link tells the state before, the last the state after. Links of a
+ * deleted group are left out (they go with the group), and so are links to a
+ * user soft-deleted in the batch (hidden until restored).
+ */
+export function expectedLinkChanges(applied: readonly AppliedChange[], type: "memberships" | "directoryRoles" | "owners"): { added: Set<string>; removed: Set<string>; deletedGroups: Set<string> } {
   const isDelete = (k: string) => k === "softDelete" || k === "hardDelete";
   const deletedGroups = new Set(applied.filter((a) => a.type === "groups" && isDelete(a.kind)).map((a) => a.id));
   const lastUserKind = new Map<string, string>();
@@ -82,16 +93,16 @@ function linkCounts(applied: readonly AppliedChange[], type: "memberships" | "di
     if (!first.has(key)) first.set(key, a.kind);
     last.set(key, a.kind);
   }
-  let changed = 0;
-  let deleted = 0;
+  const added = new Set<string>();
+  const removed = new Set<string>();
   for (const [key, kind] of last) {
     const before = first.get(key) === "memberAdd" ? "absent" : "present";
     const after = kind === "memberAdd" ? "present" : "absent";
     const hidden = lastUserKind.get(key.slice(key.indexOf("|") + 1)) === "softDelete";
-    if (before === "absent" && after === "present" && !hidden) changed++;
-    if (before === "present" && after === "absent") deleted++;
+    if (before === "absent" && after === "present" && !hidden) added.add(key);
+    if (before === "present" && after === "absent") removed.add(key);
   }
-  return { changed, deleted };
+  return { added, removed, deletedGroups };
 }
 
 /** The kinds beyond the delta collections whose rows a mutation batch changes. */

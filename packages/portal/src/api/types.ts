@@ -1,4 +1,5 @@
 // Response shapes are the server's own (the OpenAPI document describes bodies and queries, not responses).
+import type { syncStatusView } from "../../../../src/api/handlers/sync.js";
 import type { credentialView, tenantView } from "../../../../src/api/views.js";
 import type { components, operations } from "./schema.gen.js";
 
@@ -6,6 +7,7 @@ export type Tenant = ReturnType<typeof tenantView>;
 export type Credential = ReturnType<typeof credentialView>;
 export type { ConnectionReport } from "../../../../src/tenants/test-connection.js";
 export type { RunProgress } from "../../../../src/orchestration/contract.js";
+export type SyncStatus = Awaited<ReturnType<typeof syncStatusView>>;
 export type ApiErrorBody = components["schemas"]["Error"];
 
 /** The JSON body an operation takes, from the generated OpenAPI types. */

@@ -7,7 +7,11 @@ import { SYNCED_TYPE_NAMES } from "./types-list.js";
 
 type Obj = Record<string, unknown> & { id?: string; displayName?: string };
 
-/** Synced objects by type, a name-prefix search, and one object with (for a group) its members. */
+/** What one object's memberships are: a group's members, or what any other principal is a member of (through nesting too). */
+const MEMBERS_OF = new Set(["groups"]);
+const MEMBER_OF = new Set(["users", "groups", "devices", "servicePrincipals"]);
+
+/** Synced objects by type, a name-prefix search, and one object with its memberships. */
 export function Objects({ tenantId }: { tenantId: string }): ReactNode {
   const { api } = useSession();
   const [type, setType] = useState<string>("users");
@@ -16,7 +20,11 @@ export function Objects({ tenantId }: { tenantId: string }): ReactNode {
   const [picked, setPicked] = useState<Obj>();
   const list = useLoad(() => api.get<Page<Obj>>(`/tenants/${tenantId}/objects/${type}`, { search: applied || undefined, pageSize: 50 }), [api, tenantId, type, applied]);
   const members = useLoad(
-    () => (picked?.id && type === "groups" ? api.get<Page<Obj>>(`/tenants/${tenantId}/groups/${picked.id}/members`) : Promise.resolve(null)),
+    () => (picked?.id && MEMBERS_OF.has(type) ? api.get<Page<Obj>>(`/tenants/${tenantId}/groups/${picked.id}/members`) : Promise.resolve(null)),
+    [api, tenantId, type, picked?.id],
+  );
+  const memberOf = useLoad(
+    () => (picked?.id && MEMBER_OF.has(type) ? api.get<Page<Obj>>(`/tenants/${tenantId}/objects/${type}/${picked.id}/memberOf`, { transitive: true }) : Promise.resolve(null)),
     [api, tenantId, type, picked?.id],
   );
   return (
@@ -60,6 +68,8 @@ export function Objects({ tenantId }: { tenantId: string }): ReactNode {
       {picked ? <Json label="The object" value={picked} /> : null}
       <ErrorBar error={members.error} />
       {members.data ? <Json label="Group members" value={members.data.items} /> : null}
+      <ErrorBar error={memberOf.error} />
+      {memberOf.data ? <Json label="Member of (direct and through nested groups)" value={memberOf.data.items} /> : null}
     </section>
   );
 }

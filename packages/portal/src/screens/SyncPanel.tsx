@@ -1,23 +1,8 @@
 import { Button, ProgressBar, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from "@fluentui/react-components";
 import { useEffect, useState, type ReactNode } from "react";
 import { ApiError } from "../api/client.js";
-import type { RunProgress, Tenant } from "../api/types.js";
+import type { SyncStatus, Tenant } from "../api/types.js";
 import { ErrorBar, Notice, useLoad, useSession, when } from "../ui.js";
-
-interface SyncStatus {
-  readonly status: string;
-  readonly progress: RunProgress | null;
-  readonly startedAt: string | null;
-  readonly endedAt: string | null;
-  readonly lastSyncStatus: string | null;
-  readonly syncNowRemainingToday: number;
-}
-
-/** The quota is per UTC day: it resets at the next UTC midnight. */
-const nextReset = (): Date => {
-  const d = new Date();
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1));
-};
 
 export function SyncPanel({ tenant, changed }: { tenant: Tenant; changed: () => void }): ReactNode {
   const { api, isAdmin } = useSession();
@@ -61,7 +46,7 @@ export function SyncPanel({ tenant, changed }: { tenant: Tenant; changed: () => 
         {s?.lastSyncStatus ? ` (${s.lastSyncStatus})` : ""}.
       </Text>
       <Text as="p" aria-live="polite">
-        Sync Now left today: <strong>{s?.syncNowRemainingToday ?? "…"}</strong>; the count resets {nextReset().toLocaleString()}.
+        Sync Now left today: <strong>{s?.syncNowRemainingToday ?? "…"}</strong>; the count resets {s ? new Date(s.syncNowResetsAt).toLocaleString() : "…"}.
       </Text>
       {isAdmin ? (
         <div style={{ display: "flex", gap: "8px", flexWrap: "wrap" }}>
