@@ -35,7 +35,8 @@ export function seedTenants(registry: SimRegistry): { customers: SimTenant[]; se
     registry.addTenant({
       displayName: "Contoso (demo)",
       domain: "contoso.onmicrosoft.com",
-      spec: defaultSpec({ seed: 101, users: 3000, groups: 300 }),
+      // Small enough that npm start's first sync is quick on Azurite, whose point lookups scan the partition (lokijs findOne).
+      spec: defaultSpec({ seed: 101, users: 1000, groups: 100, largeGroupMembers: 600, devices: 300 }),
       apps: [{ displayName: CONNECTOR_APP, grantedPermissions: readAll }],
     }),
     registry.addTenant({
