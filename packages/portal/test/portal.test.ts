@@ -188,6 +188,14 @@ describe("the admin portal in Chromium", () => {
     const csv = readFileSync(file, "utf8").trim().split(/\r?\n/);
     expect(csv).toHaveLength(12);
     expect(csv.slice(1).every((l) => l.includes("seeded-7"))).toBe(true);
+
+    // The type filter offers link types too: the demo run's memberships row.
+    await page.getByLabel("Search").fill("");
+    await page.getByLabel("Type").selectOption("memberships");
+    await page.getByRole("button", { name: "Search" }).click();
+    const typeCells = page.getByRole("table", { name: "Sync history" }).locator("tbody tr td:nth-child(2)");
+    await expect.poll(() => typeCells.allInnerTexts(), { timeout: 30_000 }).toContain("memberships");
+    expect(new Set(await typeCells.allInnerTexts())).toEqual(new Set(["memberships"]));
     await page.close();
   }, 180_000);
 

@@ -2,7 +2,7 @@ import { Button, Field, Input, Select, Table, TableBody, TableCell, TableHeader,
 import { useState, type ReactNode } from "react";
 import type { HistoryRow, Page } from "../api/types.js";
 import { Empty, ErrorBar, Loading, useLoad, useSession, when } from "../ui.js";
-import { SYNCED_TYPE_NAMES } from "./types-list.js";
+import { HISTORY_TYPE_NAMES } from "./types-list.js";
 
 /** Sync history: 50, 100 or 1,000 rows a page, search, type filter, CSV export. */
 export function History({ tenantId }: { tenantId: string }): ReactNode {
@@ -52,7 +52,7 @@ export function History({ tenantId }: { tenantId: string }): ReactNode {
         <Field label="Type">
           <Select value={type} onChange={(_e, d) => (setType(d.value), restart())}>
             <option value="">All types</option>
-            {SYNCED_TYPE_NAMES.map((t) => (
+            {HISTORY_TYPE_NAMES.map((t) => (
               <option key={t} value={t}>
                 {t}
               </option>

@@ -1,3 +1,4 @@
+import { LINK_TYPES } from "../../../../src/domain/synced.js";
 import type { BodyOf } from "../api/types.js";
 
 type SyncedType = NonNullable<BodyOf<"addTenant">["objectTypes"]>[number];
@@ -9,3 +10,6 @@ const ALL: Record<SyncedType, true> = {
   signInActivity: true, directoryAudits: true, appRoleAssignments: true, applicationOwners: true, servicePrincipalOwners: true,
 };
 export const SYNCED_TYPE_NAMES = Object.keys(ALL) as SyncedType[];
+
+/** What the history counts on its own: every synced type and every link type (memberships, owners, …), from the catalogue. */
+export const HISTORY_TYPE_NAMES: readonly string[] = [...new Set<string>([...SYNCED_TYPE_NAMES, ...LINK_TYPES])];
