@@ -30,7 +30,8 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 describe("npm start end to end", () => {
   const cwd = mkdtempSync(join(tmpdir(), "e2e-"));
   // The timer ticks every 2 s here; in Azure it is every 5 minutes.
-  const runtime = startTs("packages/local-host/src/start.ts", cwd, envWithoutAzure({ LOCAL_API_PORT: "0", SYNC_TIMER_SCHEDULE: "*/2 * * * * *" }));
+  // Regression: with the default portal port (7072) two npm starts in parallel test workers failed with EADDRINUSE.
+  const runtime = startTs("packages/local-host/src/start.ts", cwd, envWithoutAzure({ LOCAL_API_PORT: "0", LOCAL_PORTAL_PORT: "0", SYNC_TIMER_SCHEDULE: "*/2 * * * * *" }));
   afterAll(async () => {
     if (runtime.exitCode === null) {
       runtime.kill("SIGINT");

@@ -6,7 +6,8 @@ import { envWithoutAzure, exitOf, startTs, waitForFile } from "../../../../test/
 
 describe("npm start with no Azure settings", () => {
   const cwd = mkdtempSync(join(tmpdir(), "start-"));
-  const runtime = startTs("packages/local-host/src/start.ts", cwd, envWithoutAzure({ LOCAL_API_PORT: "0" }));
+  // Regression: with the default portal port (7072) two npm starts in parallel test workers failed with EADDRINUSE.
+  const runtime = startTs("packages/local-host/src/start.ts", cwd, envWithoutAzure({ LOCAL_API_PORT: "0", LOCAL_PORTAL_PORT: "0" }));
   afterAll(() => {
     if (runtime.exitCode === null) runtime.kill("SIGKILL");
     rmSync(cwd, { recursive: true, force: true });
