@@ -20,13 +20,20 @@ export interface BenchArgs {
   readonly mutationRate: number;
   /** --max-old-space-size for the worker processes (null: Node's default). */
   readonly heapLimitMb: number | null;
-  /** Small tenants of the fleet run (0: no fleet run); --quick makes 100. */
+  /** Small tenants of the fleet run (0: no fleet run); --quick makes QUICK_FLEET. */
   readonly fleet: number;
   /** --fleet given without --quick: the fleet run alone. */
   readonly fleetOnly: boolean;
   /** The shared throttling budget in the fleet run (issue 18 item 5). */
   readonly throttleBudget: boolean;
 }
+
+/**
+ * The fleet of --quick. Small, as the service's tables are in Azurite, which
+ * scans a table per query, and every tenant shares the tables: 100 tenants
+ * take many minutes on 2 cores (README, "Fleet run").
+ */
+export const QUICK_FLEET = 20;
 
 export const USAGE = `npm run bench -- [options]
 
@@ -48,7 +55,7 @@ export const USAGE = `npm run bench -- [options]
   --heap-limit-mb N       run the workers with --max-old-space-size=N (shows what the sync needs)
   --fleet N               the fleet run: N tenants of 50-500 users and a few large ones, one app
                           registration, all due in one timer tick of the local Functions host
-                          (alone, or with --quick beside the other runs; --quick makes 100; 0: none)
+                          (alone, or with --quick beside the other runs; --quick makes 20; 0: none)
   --throttle-budget on|off  fleet run: the shared throttling budget (default off)
   --seed N                directory and fault seed (default 7)
   --json                  the result as JSON on stdout (logs on stderr; use npm run -s, or npm
@@ -160,5 +167,5 @@ export function parseArgs(argv: readonly string[]): BenchArgs | "help" {
   }
   const defaultUsers = quick || store === "azurite" ? 10_000 : 100_000;
   const fleetOnly = fleet !== undefined && fleet > 0 && !quick;
-  return { users: users ?? defaultUsers, quick, json, jsonOut, latencyMs, tableLatencyMs, store, sizes, runs, naiveGroups, seed, rate429, rate503, retryAfterSeconds, mutationRate, heapLimitMb, fleet: fleet ?? (quick ? 100 : 0), fleetOnly, throttleBudget };
+  return { users: users ?? defaultUsers, quick, json, jsonOut, latencyMs, tableLatencyMs, store, sizes, runs, naiveGroups, seed, rate429, rate503, retryAfterSeconds, mutationRate, heapLimitMb, fleet: fleet ?? (quick ? QUICK_FLEET : 0), fleetOnly, throttleBudget };
 }

@@ -81,7 +81,7 @@ export async function runFleetHost(job: FleetJob, log: (m: string) => void): Pro
     log(`fleet host: ${job.tenantIds.length} tenants registered in ${registerSeconds.toFixed(1)} s; firing ${SYNC_TIMER}`);
 
     const since = Date.now();
-    const meter = new Meter(100);
+    const meter = new Meter(500);
     meter.start();
     await host.timers.fire(SYNC_TIMER);
     const tickSeconds = meter.read().wallSeconds;

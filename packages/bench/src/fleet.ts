@@ -64,7 +64,9 @@ export function hostActivityLimit(): number {
 /** Runs the host process on one job and returns its report. */
 export function spawnFleetHost(job: FleetJob, env: NodeJS.ProcessEnv): Promise<Extract<FleetHostMessage, { ok: true }>["report"]> {
   const tsx = import.meta.resolve("tsx");
-  const child = spawn(process.execPath, ["--expose-gc", "--import", tsx, join(import.meta.dirname, "fleet-host.ts")], { stdio: ["ignore", 2, "inherit", "ipc"], env });
+  // BENCH_CPU_PROFILE_DIR: a V8 CPU profile of the host process goes there, as for the bench workers.
+  const profile = process.env.BENCH_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, ["--expose-gc", ...profile, "--import", tsx, join(import.meta.dirname, "fleet-host.ts")], { stdio: ["ignore", 2, "inherit", "ipc"], env });
   return new Promise((resolve, reject) => {
     let answer: FleetHostMessage | undefined;
     child.on("message", (m: FleetHostMessage) => {
@@ -103,7 +105,10 @@ export async function runFleet(sim: SimulatedAzure, caCertFile: string, opts: Fl
     const env = fleetHostEnv(simContract(sim, caCertFile), azurite.connectionString, `fleet${Date.now().toString(36)}`, caCertFile, opts.throttleBudget);
     const maxConcurrentActivities = hostActivityLimit();
     const job: FleetJob = { graphBaseUrl: sim.graphBaseUrl, tenantIds, clientId, clientSecret, latencyMs: opts.latencyMs, maxConcurrentActivities, timeoutMs: opts.timeoutMs ?? 3_600_000 };
+    const cpu0 = process.cpuUsage();
     const report = await spawnFleetHost(job, env);
+    const cpu = process.cpuUsage(cpu0);
+    log(`fleet: the launcher (simulator and Azurite) used ${((cpu.user + cpu.system) / 1e6).toFixed(1)} CPU s meanwhile`);
     const small = specs.filter((s) => !s.large).map((s) => s.users);
     return {
       ...report,
