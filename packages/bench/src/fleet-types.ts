@@ -58,6 +58,10 @@ export interface FleetReport {
   /** The shared throttling budget (issue 18 item 5): off until the service has one. */
   readonly throttleBudget: "off" | "on";
   readonly tables: "azurite";
+  /** The launcher (the simulated Azure) over the host's run, registration included. */
+  readonly simulatorCpuSeconds: number;
+  /** Azurite's process over its whole life. */
+  readonly tablesCpuSeconds: number;
 }
 
-export type FleetHostMessage = { readonly ok: true; readonly report: Omit<FleetReport, "users" | "throttleBudget" | "tables"> } | { readonly ok: false; readonly error: string };
+export type FleetHostMessage = { readonly ok: true; readonly report: Omit<FleetReport, "users" | "throttleBudget" | "tables" | "simulatorCpuSeconds" | "tablesCpuSeconds"> } | { readonly ok: false; readonly error: string };

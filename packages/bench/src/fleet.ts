@@ -1,20 +1,20 @@
 /**
  * The fleet run (`npm run bench -- --fleet N`): N small tenants and a few
  * large ones in the simulator, all consented to one multi-tenant app, the
- * service's tables in Azurite (in this process), and the Functions host with
+ * service's tables in Azurite (a process of its own), and the Functions host with
  * the service in a child process (fleet-host.ts) whose CPU is reported.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startAzurite } from "../../local-host/src/azurite.js";
 import { PROJECT_ROOT } from "../../local-host/src/project-root.js";
 import type { SimContract } from "../../azure-sim/src/contract.js";
 import { simContract } from "../../azure-sim/src/contract.js";
 import { READ_PERMISSIONS } from "../../azure-sim/src/model.js";
 import { CONNECTOR_APP } from "../../azure-sim/src/seed.js";
 import type { SimulatedAzure } from "../../azure-sim/src/server.js";
+import { startAzuriteProcess } from "./fleet-azurite.js";
 import { fleetTenants, SMALL_MAX_USERS, SMALL_MIN_USERS } from "./fleet-spec.js";
 import type { FleetHostMessage, FleetJob, FleetReport } from "./fleet-types.js";
 
@@ -100,23 +100,28 @@ export async function runFleet(sim: SimulatedAzure, caCertFile: string, opts: Fl
   });
   const users = specs.reduce((n, s) => n + s.users, 0);
   log(`fleet: ${specs.length} tenants (${users} users) in the simulator in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const azurite = await startAzurite();
+  const azurite = await startAzuriteProcess();
+  let report: Awaited<ReturnType<typeof spawnFleetHost>>;
+  let simulatorCpuSeconds: number;
+  let tablesCpuSeconds: number;
   try {
     const env = fleetHostEnv(simContract(sim, caCertFile), azurite.connectionString, `fleet${Date.now().toString(36)}`, caCertFile, opts.throttleBudget);
     const maxConcurrentActivities = hostActivityLimit();
     const job: FleetJob = { graphBaseUrl: sim.graphBaseUrl, tenantIds, clientId, clientSecret, latencyMs: opts.latencyMs, maxConcurrentActivities, timeoutMs: opts.timeoutMs ?? 3_600_000 };
     const cpu0 = process.cpuUsage();
-    const report = await spawnFleetHost(job, env);
+    report = await spawnFleetHost(job, env);
     const cpu = process.cpuUsage(cpu0);
-    log(`fleet: the launcher (simulator and Azurite) used ${((cpu.user + cpu.system) / 1e6).toFixed(1)} CPU s meanwhile`);
-    const small = specs.filter((s) => !s.large).map((s) => s.users);
-    return {
-      ...report,
-      users: { total: users, smallMin: small.length ? Math.min(...small) : SMALL_MIN_USERS, smallMax: small.length ? Math.max(...small) : SMALL_MAX_USERS, large: specs.filter((s) => s.large).map((s) => s.users) },
-      throttleBudget: opts.throttleBudget ? "on" : "off",
-      tables: "azurite",
-    };
+    simulatorCpuSeconds = Math.round((cpu.user + cpu.system) / 1e4) / 100;
   } finally {
-    await azurite.stop();
+    tablesCpuSeconds = Math.round((await azurite.stop()) * 100) / 100;
   }
+  const small = specs.filter((s) => !s.large).map((s) => s.users);
+  return {
+    ...report,
+    users: { total: users, smallMin: small.length ? Math.min(...small) : SMALL_MIN_USERS, smallMax: small.length ? Math.max(...small) : SMALL_MAX_USERS, large: specs.filter((s) => s.large).map((s) => s.users) },
+    throttleBudget: opts.throttleBudget ? "on" : "off",
+    tables: "azurite",
+    simulatorCpuSeconds,
+    tablesCpuSeconds,
+  };
 }
