@@ -33,7 +33,7 @@ export interface BenchArgs {
  * scans a table per query, and every tenant shares the tables: 100 tenants
  * take many minutes on 2 cores (README, "Fleet run").
  */
-export const QUICK_FLEET = 20;
+export const QUICK_FLEET = 10;
 
 export const USAGE = `npm run bench -- [options]
 
@@ -55,7 +55,7 @@ export const USAGE = `npm run bench -- [options]
   --heap-limit-mb N       run the workers with --max-old-space-size=N (shows what the sync needs)
   --fleet N               the fleet run: N tenants of 50-500 users and a few large ones, one app
                           registration, all due in one timer tick of the local Functions host
-                          (alone, or with --quick beside the other runs; --quick makes 20; 0: none)
+                          (alone, or with --quick beside the other runs; --quick makes 10; 0: none)
   --throttle-budget on|off  fleet run: the shared throttling budget (default off)
   --seed N                directory and fault seed (default 7)
   --json                  the result as JSON on stdout (logs on stderr; use npm run -s, or npm

@@ -25,14 +25,14 @@ function rng(seed: number): () => number {
 function largeTenantsFor(small: number): { count: number; users: number } {
   if (small >= 1_000) return { count: 3, users: 20_000 };
   if (small >= 100) return { count: 1, users: 5_000 };
-  return { count: small >= 10 ? 1 : 0, users: 2_000 };
+  return { count: small >= 20 ? 1 : 0, users: 2_000 };
 }
 
 /**
  * `small` tenants of 50 to 500 users (uniform), each shaped like the bench
  * tenant (benchSpec: groups, devices, apps in proportion), plus a few large
  * ones: 3 of 20,000 users from 1,000 small tenants up, 1 of 5,000 from
- * 100, 1 of 2,000 from 10, none below.
+ * 100, 1 of 2,000 from 20, none below.
  */
 export function fleetTenants(small: number, seed: number, large = largeTenantsFor(small)): FleetTenantSpec[] {
   const next = rng(seed);
