@@ -2,7 +2,7 @@ import type { OrchestrationContext } from "durable-functions";
 import { describe, expect, it } from "vitest";
 import { LocalDurableRuntime } from "../../packages/local-host/src/durable/index.js";
 import { instanceIdOf, ORCHESTRATOR, typeInstanceIdOf, type RunInput } from "../../src/orchestration/contract.js";
-import { isDue, tick } from "../../src/orchestration/scheduler.js";
+import { isDue, tick, TICK_START_CONCURRENCY } from "../../src/orchestration/scheduler.js";
 import { isActive, startRun } from "../../src/orchestration/start-run.js";
 import { SYNCED_TYPES } from "../../src/domain/synced.js";
 import type { TenantRecord } from "../../src/store/tenant-store.js";
@@ -153,5 +153,32 @@ describe("scheduler", () => {
     expect((await startRun(watching, services.tenants, id, "schedule", "live")).started).toBe(true);
     expect(asked).toEqual([instanceIdOf(id)]);
     expect(calls).toEqual([`start ${instanceIdOf(id)}`]);
+  });
+
+  // Regression: the tick started due tenants one at a time, so 1,000 due tenants waited on 1,000 serial startNew calls.
+  it("starts due tenants side by side, at most TICK_START_CONCURRENCY at once, each exactly once", async () => {
+    const services = await testServices();
+    const ids = Array.from({ length: 40 }, (_, i) => `00000000-0000-4000-8000-${(0xa00 + i).toString(16).padStart(12, "0")}`);
+    await Promise.all(ids.map((id) => services.tenants.create(tenant(id))));
+    let inFlight = 0;
+    let most = 0;
+    const started: string[] = [];
+    const client = {
+      getStatus: async () => undefined,
+      startNew: async (_n: string, o: { instanceId: string; input: RunInput }) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        // A Durable client call takes a while (an HTTP request to the extension).
+        await new Promise((r) => setTimeout(r, 30));
+        inFlight--;
+        started.push(o.instanceId);
+        return o.instanceId;
+      },
+    };
+    const results = await tick(client, services.tenants, () => NOW);
+    expect(started.sort()).toEqual(ids.map(instanceIdOf).sort());
+    expect([...results.values()].every((r) => r.started)).toBe(true);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(TICK_START_CONCURRENCY);
   });
 });

@@ -15,6 +15,13 @@ export interface AppInput {
   readonly grantedPermissions: readonly string[];
   /** Days until each secret expires; negative means already expired. */
   readonly secretDaysValid?: readonly number[];
+  /**
+   * One multi-tenant app added to several tenants: its secret lives on the one
+   * app registration and signs in wherever the app is consented
+   * (learn.microsoft.com/entra/identity-platform/howto-convert-app-to-be-multi-tenant), so each
+   * tenant's copy carries this same secret instead of a fresh one.
+   */
+  readonly secretText?: string;
 }
 
 export interface TenantInput {
@@ -58,7 +65,9 @@ export class SimRegistry {
         objectId: stableGuid("app-object", tenantId, clientId),
         displayName: a.displayName,
         grantedPermissions: [...a.grantedPermissions],
-        secrets: (a.secretDaysValid ?? [365]).map((d, i) => newSecret(`secret-${i + 1}`, d)),
+        secrets: a.secretText
+          ? [{ ...newSecret("secret-1", a.secretDaysValid?.[0] ?? 365), keyId: stableGuid("secret", a.secretText), hint: a.secretText.slice(0, 3), secretText: a.secretText }]
+          : (a.secretDaysValid ?? [365]).map((d, i) => newSecret(`secret-${i + 1}`, d)),
       });
     }
     const info: SimTenantInfo = {

@@ -20,7 +20,20 @@ export interface BenchArgs {
   readonly mutationRate: number;
   /** --max-old-space-size for the worker processes (null: Node's default). */
   readonly heapLimitMb: number | null;
+  /** Small tenants of the fleet run (0: no fleet run); --quick makes QUICK_FLEET. */
+  readonly fleet: number;
+  /** --fleet given without --quick: the fleet run alone. */
+  readonly fleetOnly: boolean;
+  /** The shared throttling budget in the fleet run (issue 18 item 5). */
+  readonly throttleBudget: boolean;
 }
+
+/**
+ * The fleet of --quick. Small, as the service's tables are in Azurite, which
+ * scans a table per query, and every tenant shares the tables: 100 tenants
+ * take many minutes on 2 cores (README, "Fleet run").
+ */
+export const QUICK_FLEET = 10;
 
 export const USAGE = `npm run bench -- [options]
 
@@ -40,6 +53,10 @@ export const USAGE = `npm run bench -- [options]
   --rate429 F --rate503 F --retry-after S
                           faults run: 0.1, 0.02 and 0.05 s by default
   --heap-limit-mb N       run the workers with --max-old-space-size=N (shows what the sync needs)
+  --fleet N               the fleet run: N tenants of 50-500 users and a few large ones, one app
+                          registration, all due in one timer tick of the local Functions host
+                          (alone, or with --quick beside the other runs; --quick makes 10; 0: none)
+  --throttle-budget on|off  fleet run: the shared throttling budget (default off)
   --seed N                directory and fault seed (default 7)
   --json                  the result as JSON on stdout (logs on stderr; use npm run -s, or npm
                           prints its own banner on stdout first)
@@ -69,6 +86,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs | "help" {
   let retryAfterSeconds = 0.05;
   let mutationRate = 0.001;
   let heapLimitMb: number | null = null;
+  let fleet: number | undefined;
+  let throttleBudget = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
@@ -130,6 +149,15 @@ export function parseArgs(argv: readonly string[]): BenchArgs | "help" {
       case "--heap-limit-mb":
         heapLimitMb = Math.round(num("--heap-limit-mb", value(), 16, 65_536));
         break;
+      case "--fleet":
+        fleet = Math.round(num("--fleet", value(), 0, 100_000));
+        break;
+      case "--throttle-budget": {
+        const v = value();
+        if (v !== "on" && v !== "off") throw new Error(`--throttle-budget is on or off, got ${v ?? "nothing"}`);
+        throttleBudget = v === "on";
+        break;
+      }
       case "--mutation-rate":
         mutationRate = num("--mutation-rate", value(), 0, 1);
         break;
@@ -138,5 +166,6 @@ export function parseArgs(argv: readonly string[]): BenchArgs | "help" {
     }
   }
   const defaultUsers = quick || store === "azurite" ? 10_000 : 100_000;
-  return { users: users ?? defaultUsers, quick, json, jsonOut, latencyMs, tableLatencyMs, store, sizes, runs, naiveGroups, seed, rate429, rate503, retryAfterSeconds, mutationRate, heapLimitMb };
+  const fleetOnly = fleet !== undefined && fleet > 0 && !quick;
+  return { users: users ?? defaultUsers, quick, json, jsonOut, latencyMs, tableLatencyMs, store, sizes, runs, naiveGroups, seed, rate429, rate503, retryAfterSeconds, mutationRate, heapLimitMb, fleet: fleet ?? (quick ? QUICK_FLEET : 0), fleetOnly, throttleBudget };
 }

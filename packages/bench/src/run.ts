@@ -19,6 +19,8 @@ import { startSimulatedAzure, type SimulatedAzure } from "../../azure-sim/src/se
 import { parseArgs, USAGE, type BenchArgs } from "./args.js";
 import { runsTable, sizesTable, speedup, targets, targetsText, type SizeResult } from "./report.js";
 import { benchSpec } from "./spec.js";
+import { runFleet } from "./fleet.js";
+import { fleetText } from "./fleet-report.js";
 import type { Job, RunName, RunReport, WorkerResult } from "./types.js";
 import type { WorkerMessage } from "./worker.js";
 
@@ -121,6 +123,14 @@ async function main(): Promise<void> {
     machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
   };
   try {
+    const fleetRun = () => runFleet(sim, certs.caCertFile, { tenants: args.fleet, latencyMs: args.latencyMs, seed: args.seed, throttleBudget: args.throttleBudget }, log);
+    if (args.fleetOnly) {
+      const fleet = await fleetRun();
+      const doc = `${JSON.stringify({ fleet, config }, null, 2)}\n`;
+      if (args.jsonOut) writeFileSync(args.jsonOut, doc);
+      process.stdout.write(args.json ? doc : `\n${fleetText(fleet)}\n`);
+      return;
+    }
     if (args.sizes) {
       const sizes: SizeResult[] = [];
       for (const users of args.sizes) {
@@ -160,8 +170,9 @@ async function main(): Promise<void> {
     const result = { runs };
     const ts = targets(result.runs);
     const sp = speedup(result.runs);
+    const fleet = args.fleet > 0 ? await fleetRun() : undefined;
     const fullConfig = { ...config, users: args.users, counts, naiveGroupStride: job?.naiveGroupStride ?? 1, mutations: job?.mutationCount ?? 0 };
-    const doc = `${JSON.stringify({ runs: result.runs, speedupVsNaive: sp, config: fullConfig, targets: ts }, null, 2)}\n`;
+    const doc = `${JSON.stringify({ runs: result.runs, speedupVsNaive: sp, config: fullConfig, targets: ts, ...(fleet ? { fleet } : {}) }, null, 2)}\n`;
     if (args.jsonOut) writeFileSync(args.jsonOut, doc);
     if (args.json) {
       process.stdout.write(doc);
@@ -181,6 +192,7 @@ async function main(): Promise<void> {
         "",
       ];
       for (const r of result.runs) if (r.check?.problems.length) lines.push(`${r.name} check: ${r.check.problems.join("; ")}`);
+      if (fleet) lines.push("", fleetText(fleet));
       process.stdout.write(lines.join("\n") + "\n");
     }
   } finally {

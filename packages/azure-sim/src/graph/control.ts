@@ -28,6 +28,7 @@ const tenantInputSchema = z.strictObject({
         clientId: z.uuid().optional(),
         grantedPermissions: z.array(z.string()),
         secretDaysValid: z.array(z.number()).optional(),
+        secretText: z.string().min(16).optional(),
       }),
     )
     .default([]),
