@@ -66,4 +66,35 @@ export class BudgetStore {
     }
     throw new Error(`throttling budget ${spec.partitionKey}/${spec.rowKey}: too much contention`);
   }
+
+  /**
+   * Graph throttled a request of this bucket's scope: whatever the bucket
+   * holds is not there, and nothing is for `forMs` (its Retry-After). The
+   * bucket goes to minus what `forMs` refills (never further: many 429s at
+   * once do not add up), so every instance waits that long and then draws
+   * at the refill rate, with no burst into a limit Graph still counts as used.
+   */
+  async drain(spec: BucketSpec, forMs: number): Promise<void> {
+    const debt = (Math.max(0, forMs) * spec.capacity) / spec.windowMs;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const now = this.clock();
+      const row = await getOrUndefined(() => this.table.getEntity<BucketRow>(spec.partitionKey, spec.rowKey));
+      try {
+        if (!row) {
+          await this.table.createEntity({ partitionKey: spec.partitionKey, rowKey: spec.rowKey, tokens: -debt, at: String(now) });
+          return;
+        }
+        const last = Number.isFinite(Number(row.at)) ? Number(row.at) : now;
+        const tokens = typeof row.tokens === "number" && Number.isFinite(row.tokens) ? row.tokens : 0;
+        const level = Math.min(spec.capacity, tokens + (Math.max(0, now - last) * spec.capacity) / spec.windowMs);
+        if (level <= -debt) return;
+        await this.table.updateEntity({ partitionKey: spec.partitionKey, rowKey: spec.rowKey, tokens: -debt, at: String(Math.max(now, last)) }, "Replace", { etag: row.etag });
+        return;
+      } catch (err) {
+        const status = statusOf(err);
+        if (status !== 412 && status !== 409) throw err;
+        await this.pause(Math.random() * 20);
+      }
+    }
+  }
 }

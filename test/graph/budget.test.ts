@@ -108,6 +108,7 @@ function recording(): RequestBudget & { log: string[] } {
     },
     settle(estimated, a) {
       log.push(`settle ${estimated} ${a.cost ?? "-"} ${a.percentage ?? "-"} ${a.retryAfterMs ?? "-"}`);
+      return Promise.resolve();
     },
   };
 }

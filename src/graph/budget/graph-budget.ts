@@ -13,16 +13,41 @@ export function tenantBudgetRu(users: number | undefined): number {
   return users <= 500 ? 5_000 : 8_000;
 }
 
+/**
+ * The share of Graph's limits the buckets grant. A request's cost is known
+ * only from its answer (x-ms-resource-unit) and a $batch is up to 20
+ * requests in one lump, so a budget run at exactly the limit trips it;
+ * Graph then counts the throttled requests too (concepts/throttling.md).
+ */
+export const BUDGET_SHARE = 0.9;
+
+/** What Graph's answer said of the budget. */
+export interface BudgetAnswer {
+  /** x-ms-resource-unit, when sent. */
+  readonly cost?: number | undefined;
+  /** x-ms-throttle-limit-percentage, when sent. */
+  readonly percentage?: number | undefined;
+  /** A 429's (or a 429 inside a $batch) Retry-After. */
+  readonly retryAfterMs?: number | undefined;
+  /** x-ms-throttle-scope's scope, when sent: which budget Graph found spent. */
+  readonly scope?: "Application" | "Tenant_Application" | undefined;
+}
+
 /** What a Graph client draws from before each request, and settles after it. */
 export interface RequestBudget {
   /** Resolves once `cost` resource units are held for the request; waits for the refill when the budget is short. */
   reserve(cost: number): Promise<void>;
-  /** After the answer: its real cost (x-ms-resource-unit, when sent), x-ms-throttle-limit-percentage and a 429's Retry-After. */
-  settle(estimated: number, answer: { readonly cost?: number | undefined; readonly percentage?: number | undefined; readonly retryAfterMs?: number | undefined }): void;
+  /** After the answer: charges its real cost, slows near the limit, and after a 429 drains the budget for its Retry-After. */
+  settle(estimated: number, answer: BudgetAnswer): Promise<void>;
 }
 
-/** x-ms-throttle-limit-percentage past which the draws slow down (Graph sends it from 0.8 of the limit). */
-const SLOW_FROM = 0.9;
+/**
+ * x-ms-throttle-limit-percentage past which the draws stop a while. Graph
+ * sends it from 0.8 of the limit, and a budget drawn at its refill rate
+ * runs near 1.0 by design; past 1.0 Graph counts more than this budget
+ * let through (another client of the app, a cost above its estimate).
+ */
+const SLOW_FROM = 1;
 
 /**
  * One process's share of one table bucket: tokens are taken from the
@@ -80,6 +105,13 @@ class Lease {
   pauseFor(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, this.clock() + ms);
   }
+
+  /** Graph throttled this scope: what is held here goes, and the table bucket is drained for `ms`, for every instance. */
+  async throttled(ms: number): Promise<void> {
+    this.held = Math.min(this.held, 0);
+    this.pauseFor(ms);
+    await this.store.drain(this.spec, ms);
+  }
 }
 
 /** Both budgets a request to one tenant draws from: the app+tenant pair's, then the app's. */
@@ -94,15 +126,21 @@ class TenantDraw implements RequestBudget {
     await this.app.reserve(cost);
   }
 
-  settle(estimated: number, answer: { readonly cost?: number | undefined; readonly percentage?: number | undefined; readonly retryAfterMs?: number | undefined }): void {
+  async settle(estimated: number, answer: BudgetAnswer): Promise<void> {
     const extra = (answer.cost ?? estimated) - estimated;
     this.tenant.spend(extra);
     this.app.spend(extra);
-    // Graph counts usage we did not (another service on the same app, a clock ahead): slow down near its limit…
+    // Graph counts usage we did not: wait until its excess has drained…
     const p = answer.percentage;
     if (p !== undefined && p > SLOW_FROM) this.tenant.pauseFor((p - SLOW_FROM) * this.tenant.spec.windowMs);
-    // …and stop for as long as a 429 says ("limits any further requests from that client for a period of time", concepts/throttling.md).
-    if (answer.retryAfterMs !== undefined) this.tenant.pauseFor(answer.retryAfterMs);
+    // …and past it stop for as long as the 429 says ("limits any further requests from that client for a period of time",
+    // concepts/throttling.md). Graph counts throttled requests too, so drawing on at the refill rate would keep it over.
+    const wait = answer.retryAfterMs;
+    if (wait === undefined) return;
+    await Promise.all([
+      answer.scope !== "Application" ? this.tenant.throttled(wait) : undefined,
+      answer.scope !== "Tenant_Application" ? this.app.throttled(wait) : undefined,
+    ]);
   }
 }
 
@@ -127,8 +165,9 @@ export class GraphBudget {
     const app = clientId.toLowerCase();
     const tenantRu = s.tenantRu ?? tenantBudgetRu(users);
     // The tenant's row sits in its own partition range, so erasing the tenant erases it.
-    const tenant = this.lease({ partitionKey: `${tenantId}|budget`, rowKey: app, capacity: tenantRu, windowMs: s.tenantWindowMs });
-    const all = this.lease({ partitionKey: `app|${app}`, rowKey: "budget", capacity: s.appRu, windowMs: s.appWindowMs });
+    // The same refill per ms as Graph's limit, scaled by BUDGET_SHARE.
+    const tenant = this.lease({ partitionKey: `${tenantId}|budget`, rowKey: app, capacity: tenantRu * BUDGET_SHARE, windowMs: s.tenantWindowMs });
+    const all = this.lease({ partitionKey: `app|${app}`, rowKey: "budget", capacity: s.appRu * BUDGET_SHARE, windowMs: s.appWindowMs });
     return new TenantDraw(tenant, all);
   }
 
