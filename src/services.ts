@@ -3,11 +3,13 @@ import type { TableClient } from "@azure/data-tables";
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { getConfig, type Config } from "./config/config.js";
 import { graphClientOf } from "./credentials/customer.js";
+import { GraphBudget } from "./graph/budget/graph-budget.js";
 import type { RetryEvents } from "./graph/retry.js";
 import { SecretStore } from "./secrets/secret-store.js";
 import { serviceCredential } from "./secrets/service-credential.js";
 import { CredentialStore } from "./store/credential-store.js";
 import { AuditStore } from "./store/audit-store.js";
+import { BudgetStore } from "./store/budget-store.js";
 import { DirectoryAuditStore } from "./store/directory-audit-store.js";
 import { HistoryStore } from "./store/history-store.js";
 import { MemberStore } from "./store/member-store.js";
@@ -34,6 +36,8 @@ export class Services {
   readonly directoryAudits: DirectoryAuditStore;
   readonly history: HistoryStore;
   readonly syncState: SyncStateStore;
+  /** The shared Graph throttling budget; undefined when GRAPH_BUDGET_ENABLED is false. */
+  readonly graphBudget: GraphBudget | undefined;
   private ensured: Promise<void> | undefined;
 
   constructor(
@@ -50,6 +54,7 @@ export class Services {
     this.directoryAudits = new DirectoryAuditStore(this.tables.client("DirectoryAudits"));
     this.history = new HistoryStore(this.tables.client("History"));
     this.syncState = new SyncStateStore(this.tables.client("SyncState"));
+    this.graphBudget = config.graphBudget.enabled ? new GraphBudget(new BudgetStore(this.tables.client("Budgets")), config.graphBudget) : undefined;
   }
 
   /** A tenant's live objects. */

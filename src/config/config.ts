@@ -93,6 +93,15 @@ const envSchema = z.object({
   NOTIFICATION_QUIET_SECONDS: z.coerce.number().min(0).max(600).default(10),
   /** …or this long after the first one of a burst. */
   NOTIFICATION_MAX_DELAY_SECONDS: z.coerce.number().min(0).max(3600).default(60),
+  // The shared Graph throttling budget (src/graph/budget/); defaults from concepts/throttling-limits.md.
+  GRAPH_BUDGET_ENABLED: z.enum(["true", "false"]).default("true"),
+  GRAPH_APP_BUDGET_RU: z.coerce.number().positive().max(10_000_000).default(150_000),
+  GRAPH_APP_BUDGET_WINDOW_SECONDS: z.coerce.number().positive().max(3600).default(20),
+  /** Unset: by the tenant's size (3,500 / 5,000 / 8,000 under 50 / to 500 / above 500 users). */
+  GRAPH_TENANT_BUDGET_RU: optional(z.coerce.number().positive().max(10_000_000)),
+  GRAPH_TENANT_BUDGET_WINDOW_SECONDS: z.coerce.number().positive().max(3600).default(10),
+  /** Resource units taken from the budget table at a time. */
+  GRAPH_BUDGET_CHUNK_RU: z.coerce.number().int().min(1).max(100_000).default(200),
 });
 
 export const REQUIRED_SETTINGS: readonly string[] = Object.freeze(
@@ -115,6 +124,17 @@ export type ServiceIdentity =
       readonly authorityHost: string;
     };
 
+/** The shared Graph throttling budget: per app across tenants, and per app and tenant. */
+export interface GraphBudgetSettings {
+  readonly enabled: boolean;
+  readonly appRu: number;
+  readonly appWindowMs: number;
+  /** undefined: by the tenant's size. */
+  readonly tenantRu: number | undefined;
+  readonly tenantWindowMs: number;
+  readonly chunkRu: number;
+}
+
 export interface Config {
   readonly tables: TableAccess;
   readonly tablePrefix: string;
@@ -136,6 +156,7 @@ export interface Config {
   readonly endpointAllowedHosts: readonly string[];
   /** Continuous sync (src/notifications/). */
   readonly notifications: { readonly url: string | undefined; readonly quietMs: number; readonly maxDelayMs: number };
+  readonly graphBudget: GraphBudgetSettings;
 }
 
 function deepFreeze<T>(o: T): T {
@@ -205,6 +226,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       url: e.NOTIFICATION_URL ?? (e.PUBLIC_BASE_URL ? `${e.PUBLIC_BASE_URL}/api/notifications/graph` : undefined),
       quietMs: e.NOTIFICATION_QUIET_SECONDS * 1000,
       maxDelayMs: e.NOTIFICATION_MAX_DELAY_SECONDS * 1000,
+    },
+    graphBudget: {
+      enabled: e.GRAPH_BUDGET_ENABLED === "true",
+      appRu: e.GRAPH_APP_BUDGET_RU,
+      appWindowMs: e.GRAPH_APP_BUDGET_WINDOW_SECONDS * 1000,
+      tenantRu: e.GRAPH_TENANT_BUDGET_RU,
+      tenantWindowMs: e.GRAPH_TENANT_BUDGET_WINDOW_SECONDS * 1000,
+      chunkRu: e.GRAPH_BUDGET_CHUNK_RU,
     },
   });
 }

@@ -8,6 +8,7 @@ import type { Services } from "../services.js";
 import type { CredentialProfile } from "../store/credential-store.js";
 import type { TenantRecord } from "../store/tenant-store.js";
 import { testConnection, type ConnectionReport } from "../tenants/test-connection.js";
+import { budgetOf } from "./budget-of.js";
 import { CredentialUnavailable, endpointsOf } from "./endpoints.js";
 
 type Deps = Pick<Services, "config" | "credentials" | "secrets">;
@@ -28,19 +29,25 @@ export function testSecret(tenantId: string, clientId: string, secret: string, e
   return testConnection(customerCredential({ tenantId, clientId, clientSecret: secret }, endpoints), endpoints, tenantId);
 }
 
-/** The tenant's customer credential, its secret fetched from Key Vault for this call only. */
-export async function customerCredentialOf(services: Deps, t: TenantRecord): Promise<TokenCredential> {
+/** The tenant's profile and customer credential, its secret fetched from Key Vault for this call only. */
+async function signInOf(services: Deps, t: TenantRecord): Promise<{ profile: CredentialProfile; credential: TokenCredential }> {
   const profile = await services.credentials.get(t.credentialId);
   if (!profile) throw new CredentialUnavailable(`credential profile ${t.credentialId} of tenant ${t.id} is missing`);
   const secret = await services.secrets.get(profile.value.secretName);
   if (!secret) throw new CredentialUnavailable(`the client secret of credential profile ${t.credentialId} is missing from Key Vault`);
-  return profileCredential(services, t, profile.value, secret.value).credential;
+  return { profile: profile.value, credential: profileCredential(services, t, profile.value, secret.value).credential };
 }
 
-/** A Graph client signed in as the tenant's customer app. */
-export async function graphClientOf(services: Deps, t: TenantRecord, events?: RetryEvents): Promise<Client> {
-  const credential = await customerCredentialOf(services, t);
-  return createGraphClient(credential, endpointsOf(services.config, t), events ? { events } : {});
+/** The tenant's customer credential, its secret fetched from Key Vault for this call only. */
+export async function customerCredentialOf(services: Deps, t: TenantRecord): Promise<TokenCredential> {
+  return (await signInOf(services, t)).credential;
+}
+
+/** A Graph client signed in as the tenant's customer app, drawing from its app's throttling budget. */
+export async function graphClientOf(services: Deps & Pick<Services, "graphBudget" | "history">, t: TenantRecord, events?: RetryEvents): Promise<Client> {
+  const { profile, credential } = await signInOf(services, t);
+  const budget = await budgetOf(services, t.id, profile.clientId);
+  return createGraphClient(credential, endpointsOf(services.config, t), { ...(events ? { events } : {}), ...(budget ? { budget } : {}) });
 }
 
 /**

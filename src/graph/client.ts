@@ -2,6 +2,8 @@ import type { TokenCredential } from "@azure/core-auth";
 import { AuthenticationHandler, Client, HTTPMessageHandler, type Middleware } from "@microsoft/microsoft-graph-client";
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js";
 import { graphScope, type CloudEndpoints } from "../config/clouds.js";
+import type { RequestBudget } from "./budget/graph-budget.js";
+import { GraphBudgetMiddleware } from "./budget/middleware.js";
 import { DEFAULT_RETRY, GraphRetryMiddleware, type RetryEvents, type RetryPolicy } from "./retry.js";
 import { ResponseSizeLimit } from "./size-limit.js";
 
@@ -12,6 +14,8 @@ export interface GraphClientOptions {
   readonly transport?: Middleware;
   /** Largest response body read (default MAX_RESPONSE_BYTES). */
   readonly maxResponseBytes?: number;
+  /** The shared throttling budget every attempt draws from (src/graph/budget/). */
+  readonly budget?: RequestBudget;
 }
 
 /**
@@ -27,7 +31,13 @@ export function createGraphClient(credential: TokenCredential, endpoints: CloudE
   const limit = new ResponseSizeLimit(options.maxResponseBytes);
   auth.setNext(limit);
   limit.setNext(retry);
-  retry.setNext(options.transport ?? new HTTPMessageHandler());
+  const transport = options.transport ?? new HTTPMessageHandler();
+  if (options.budget) {
+    // After the retries: each attempt draws from the budget.
+    const draw = new GraphBudgetMiddleware(options.budget);
+    retry.setNext(draw);
+    draw.setNext(transport);
+  } else retry.setNext(transport);
   return Client.initWithMiddleware({
     middleware: auth,
     baseUrl: `${endpoints.graphBaseUrl}/`,

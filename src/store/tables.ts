@@ -17,6 +17,7 @@ export const TABLE_NAMES = [
   "DirectoryAudits",
   "Subscriptions",
   "ChangeFeed",
+  "Budgets",
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

@@ -119,7 +119,7 @@ describe("strict simulated Graph: behaviour switches", () => {
     const t = await strictTenant({ users: 10, groups: 1 });
     const all = await simGet<Record<string, boolean>>(`/_sim/${t.tenantId}/behaviours`);
     expect(Object.keys(all).sort()).toEqual(
-      ["emptyPages", "membershipOnlyGroups", "partialObjects", "refuseSelectOnLinks", "refuseUnknownSelect", "repeats", "scatterMemberChunks", "shuffle"],
+      ["emptyPages", "membershipOnlyGroups", "partialObjects", "refuseSelectOnLinks", "refuseUnknownSelect", "repeats", "scatterMemberChunks", "shuffle", "throttleBudget"],
     );
     expect(Object.values(all).every((v) => v === true)).toBe(true);
     expect(await simPost(`/_sim/${t.tenantId}/behaviours`, { shuffle: false }, "PUT")).toMatchObject({ shuffle: false, repeats: true });

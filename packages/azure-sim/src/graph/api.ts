@@ -13,6 +13,7 @@ import { hrNow, resourceName } from "./requestLog.js";
 import { stableTokenKey } from "./tokens.js";
 import { DELTA_TYPES, type DeltaType } from "./types.js";
 import { extraRoute } from "./extras/routes.js";
+import { requestCost, throttleRequest } from "./throttle-budget.js";
 import { handleBatch } from "./extras/batch.js";
 import { writeRoute } from "./writes/routes.js";
 import { subscriptionRoute } from "./subscriptions/routes.js";
@@ -39,7 +40,8 @@ function route(method: string, seg: readonly string[], url: URL): Route | { stat
   const len = seg.length;
   if (method === "GET") {
     if (len === 1 && a === "organization") return { op: "organization", cost: 1, run: handleOrganization };
-    if (len === 1 && a === "subscribedSkus") return { op: "subscribedSkus", cost: 1, run: (x) => handleList(x, "subscribedSkus") };
+    // throttling-limits.md: GET subscribedSkus has a base cost of 3.
+    if (len === 1 && a === "subscribedSkus") return { op: "subscribedSkus", cost: 3, run: (x) => handleList(x, "subscribedSkus") };
     const byAppId = len === 1 ? APP_BY_APP_ID.exec(a ?? "") : null;
     if (byAppId) return { op: "applications", cost: 1, run: (x) => handleAppByAppId(x, byAppId[1]!) };
     if (isDeltaType(a)) {
@@ -131,6 +133,9 @@ export async function handleV1(env: GraphEnv, req: IncomingMessage, res: ServerR
     }
     const r = route(method, segments, url);
     if (!("run" in r)) return sendGraphError(req, res, r.status, r.code, r.message);
+    // Each request, each $batch item too, is costed against the budgets (json-batching.md: "evaluated individually against throttling limits").
+    const budgeted = env.state.behaviours.get(tenantId).throttleBudget;
+    if (throttleRequest(env.state.budget, req, res, { appId: claims.appid, tenant, budgeted }, requestCost(r.cost, url), env.now())) return;
     if (!permitted(r.op, claims.roles)) return sendGraphError(req, res, 403, "Authorization_RequestDenied", INSUFFICIENT_PRIVILEGES);
     const isDelta = method === "GET" && segments.length === 2 && (segments[1] === "delta" || segments[1] === "delta()");
     const scripted = isDelta ? env.state.faults.takeScripted(tenantId, resource) : undefined;
@@ -138,11 +143,9 @@ export async function handleV1(env: GraphEnv, req: IncomingMessage, res: ServerR
       fault = scripted.kind;
       return sendScripted(req, res, scripted, env.baseUrl, resource);
     }
-    const selected = url.searchParams.has("$select") || url.searchParams.has("select");
     const { requestId, clientRequestId } = requestIds(req);
     res.setHeader("request-id", requestId);
     res.setHeader("client-request-id", clientRequestId);
-    res.setHeader("x-ms-resource-unit", String(Math.max(1, r.cost - (selected ? 1 : 0))));
     await r.run(new ApiCall(env, req, res, url, tenant, claims));
   } finally {
     const status = fault === "drop" ? 0 : res.statusCode;

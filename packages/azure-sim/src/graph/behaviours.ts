@@ -23,6 +23,8 @@ export interface Behaviours {
   readonly refuseSelectOnLinks: boolean;
   /** $select of a property the v1.0 type lacks refused with 400. */
   readonly refuseUnknownSelect: boolean;
+  /** Requests costed against Graph's resource-unit budgets, 429 past them (throttling-limits.md; limits at PUT /_sim/throttle). */
+  readonly throttleBudget: boolean;
 }
 
 export const STRICT: Behaviours = Object.freeze({
@@ -34,6 +36,7 @@ export const STRICT: Behaviours = Object.freeze({
   scatterMemberChunks: true,
   refuseSelectOnLinks: true,
   refuseUnknownSelect: true,
+  throttleBudget: true,
 });
 
 /** Body of PUT /_sim/{tenant}/behaviours and `behaviours` at POST /_sim/tenants; omitted fields stay as they are (strict for a new tenant). */
@@ -46,6 +49,7 @@ export const behavioursSchema = z.strictObject({
   scatterMemberChunks: z.boolean().optional(),
   refuseSelectOnLinks: z.boolean().optional(),
   refuseUnknownSelect: z.boolean().optional(),
+  throttleBudget: z.boolean().optional(),
 });
 export type BehavioursInput = z.infer<typeof behavioursSchema>;
 
@@ -75,4 +79,5 @@ export const LENIENT: Behaviours = Object.freeze({
   scatterMemberChunks: false,
   refuseSelectOnLinks: false,
   refuseUnknownSelect: false,
+  throttleBudget: false,
 });

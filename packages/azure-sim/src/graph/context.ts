@@ -4,6 +4,7 @@ import type { SimRegistry } from "../registry.js";
 import { BehaviourStore } from "./behaviours.js";
 import { FaultInjector } from "./faults.js";
 import { DEFAULT_REQUEST_LOG_CAPACITY, RequestLog } from "./requestLog.js";
+import { ThrottleBudget } from "./throttle-budget.js";
 import { TokenEpochs } from "./tokenEpochs.js";
 
 /** Page size is undocumented; a Microsoft Q&A answer gives about 200 objects per delta page… */
@@ -51,6 +52,8 @@ export class GraphSimState {
   readonly faults = new FaultInjector();
   readonly behaviours = new BehaviourStore();
   readonly tokens = new TokenEpochs();
+  /** Graph's resource-unit budgets per app and per app+tenant (throttle-budget.ts). */
+  readonly budget = new ThrottleBudget();
   readonly requests: RequestLog;
   /** Sealed into tokens: a restarted simulator does not know an old process's sync state. */
   readonly instance = randomUUID().slice(0, 8);

@@ -14,6 +14,7 @@ import { odataType } from "./types.js";
 import { EXTRA_TYPES } from "./extras/kinds.js";
 import { subscriptionControl } from "./subscriptions/control.js";
 import { nestingRoute } from "./extras/nesting.js";
+import { throttleControl } from "./throttle-control.js";
 
 const tenantInputSchema = z.strictObject({
   displayName: z.string().min(1),
@@ -183,7 +184,8 @@ export async function handleControl(env: GraphEnv, req: IncomingMessage, res: Se
     else if (a === "faults" && rest.length === 0 && (m === "PUT" || m === "GET")) {
       if (m === "PUT") env.log("graph sim: faults set", { ...env.state.faults.set(await body(req, faultSettingsSchema)) });
       sendJson(res, 200, env.state.faults.settingsFor(null));
-    } else if (a === "requests" && rest.length === 0 && (m === "GET" || m === "DELETE")) await requestsRoute(env, req, res, url);
+    } else if (a === "throttle" && rest.length === 0 && (m === "PUT" || m === "GET")) await throttleControl(env, req, res, url);
+    else if (a === "requests" && rest.length === 0 && (m === "GET" || m === "DELETE")) await requestsRoute(env, req, res, url);
     else if (a && rest.length > 0 && a !== "tenants") return await tenantRoute(env, req, res, url, tenantOf(env, a), rest);
     else return false;
     return true;
