@@ -56,7 +56,7 @@ export const USAGE = `npm run bench -- [options]
   --fleet N               the fleet run: N tenants of 50-500 users and a few large ones, one app
                           registration, all due in one timer tick of the local Functions host
                           (alone, or with --quick beside the other runs; --quick makes 10; 0: none)
-  --throttle-budget on|off  fleet run: the shared throttling budget (default off)
+  --throttle-budget on|off  fleet run: the shared throttling budget (default on, as in Azure)
   --seed N                directory and fault seed (default 7)
   --json                  the result as JSON on stdout (logs on stderr; use npm run -s, or npm
                           prints its own banner on stdout first)
@@ -87,7 +87,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs | "help" {
   let mutationRate = 0.001;
   let heapLimitMb: number | null = null;
   let fleet: number | undefined;
-  let throttleBudget = false;
+  let throttleBudget = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];

@@ -18,12 +18,8 @@ import { startAzuriteProcess } from "./fleet-azurite.js";
 import { fleetTenants, SMALL_MAX_USERS, SMALL_MIN_USERS } from "./fleet-spec.js";
 import type { FleetHostMessage, FleetJob, FleetReport } from "./fleet-types.js";
 
-/**
- * The shared throttling budget's settings (issue 18 item 5), passed to the
- * host when `--throttle-budget on`. Empty until the service has the budget:
- * the run is then refused rather than reported as budgeted.
- */
-export const THROTTLE_BUDGET_ENV: Readonly<Record<string, string>> = {};
+/** The shared throttling budget (src/graph/budget), on as in Azure or off for a comparison run (`--throttle-budget off`). */
+const budgetEnv = (on: boolean): Record<string, string> => ({ GRAPH_BUDGET_ENABLED: on ? "true" : "false" });
 
 export interface FleetOptions {
   readonly tenants: number;
@@ -35,7 +31,6 @@ export interface FleetOptions {
 
 /** The service's settings for the host process: the simulated Azure and Azurite, tables of its own. */
 export function fleetHostEnv(sim: SimContract, tableConnectionString: string, tablePrefix: string, caCertFile: string, budget: boolean): NodeJS.ProcessEnv {
-  if (budget && Object.keys(THROTTLE_BUDGET_ENV).length === 0) throw new Error("--throttle-budget on: this build has no shared throttling budget yet");
   return {
     ...process.env,
     NODE_EXTRA_CA_CERTS: caCertFile,
@@ -51,7 +46,7 @@ export function fleetHostEnv(sim: SimContract, tableConnectionString: string, ta
     CLOUD_AUTHORITY_HOST_OVERRIDE: sim.authorityHost,
     CLOUD_GRAPH_BASE_URL_OVERRIDE: sim.graphBaseUrl,
     TABLE_PREFIX: tablePrefix,
-    ...(budget ? THROTTLE_BUDGET_ENV : {}),
+    ...budgetEnv(budget),
   };
 }
 
