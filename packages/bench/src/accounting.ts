@@ -80,14 +80,16 @@ function maxOverlap(rs: readonly LoggedRequest[]): number {
 
 /**
  * The stream a request belongs to: its resource, and the navigation under one
- * object when there is one. `$batch` sub-requests are logged one by one, and
- * two per-parent streams (appRoleAssignedTo and owners of service principals)
- * read under the same resource at once.
+ * object when there is one, or `/list` for a plain list. `$batch` sub-requests
+ * are logged one by one, and two per-parent streams (appRoleAssignedTo and
+ * owners of service principals) read under the same resource at once.
  */
 export function streamOf(r: Pick<LoggedRequest, "path" | "resource">): string {
   const segments = r.path.replace(/^\/(v1\.0|beta)\//, "").split("/");
-  const under = (segments[0] ?? "").replace(/\(.*$/, "") === r.resource ? segments[2] : undefined;
-  return under ? `${r.resource}/${under}` : r.resource;
+  if (r.resource === "$batch" || (segments[0] ?? "").replace(/\(.*$/, "") !== r.resource) return r.resource;
+  // A plain list beside a delta stream: the per-parent kinds list their parents' IDs (changed-parents.ts).
+  if (segments.length === 1) return `${r.resource}/list`;
+  return segments[2] ? `${r.resource}/${segments[2]}` : r.resource;
 }
 
 /** One chain per (tenant, stream), longest first. */
