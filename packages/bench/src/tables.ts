@@ -2,6 +2,7 @@ import { TableClient } from "@azure/data-tables";
 import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
 import { DEV_ACCOUNT, DEV_KEY } from "../../local-host/src/azurite.js";
 import { Tables, type TableName } from "../../../src/store/tables.js";
+import { useBatchHttpClient } from "../../../src/store/table-batch.js";
 import { countingHttpClient, zeroTableCounts, type TableCounts } from "./table-wire.js";
 import { roleOf } from "./table-kinds.js";
 
@@ -23,6 +24,7 @@ export class BenchTables extends Tables {
     let c = this.own.get(name);
     if (!c) {
       c = TableClient.fromConnectionString(this.connectionString, `${this.prefix}${name}`, { allowInsecureConnection: true, httpClient: this.httpClient });
+      useBatchHttpClient(c, this.httpClient);
       this.own.set(name, c);
     }
     return c;
