@@ -1,3 +1,5 @@
+import type { QueryLatency } from "./queries.js";
+
 export type RunName = "full" | "naive" | "delta" | "faults";
 export const RUN_NAMES: readonly RunName[] = ["full", "naive", "delta", "faults"];
 
@@ -107,6 +109,8 @@ export interface RunReport {
   /** Fake store: keys it held at the end (its own memory, included in RSS). */
   readonly fakeStoreKeys?: number;
   readonly notes?: readonly string[];
+  /** Query latency through the query layer against the store after this run (fake store: after delta, the store that keeps data). */
+  readonly queryLatency?: readonly QueryLatency[];
 }
 
 export interface WorkerResult {
