@@ -9,7 +9,7 @@
  * 13.x sends (test/store/table-batch.test.ts compares them), as the REST
  * reference describes it (Table service REST API, "Performing entity group
  * transactions"). Entities with values other than strings, numbers and
- * booleans go through the SDK instead.
+ * booleans, and Cosmos DB endpoints, go through the SDK instead.
  */
 import { randomUUID } from "node:crypto";
 import { RestError, type TableClient, type TableEntity } from "@azure/data-tables";
@@ -101,7 +101,8 @@ export async function submitBatch(table: TableClient, ops: readonly BatchOp[]): 
   const changesetId = randomUUID();
   const base = table.url.endsWith("/") ? table.url : `${table.url}/`;
   const body = batchBody(`${base}${table.tableName}`, batchId, changesetId, ops);
-  if (body === undefined) {
+  // Cosmos DB's Table API takes a merge as POST with X-HTTP-Method: MERGE (the SDK's cosmosPatchPolicy, isCosmosEndpoint): left to the SDK.
+  if (body === undefined || /\.table\.cosmos(db)?\./i.test(new URL(base).hostname)) {
     await table.submitTransaction(ops.map((op) => (op.kind === "upsert" ? ["upsert", op.entity, op.mode] : ["delete", { partitionKey: op.pk, rowKey: op.rk }])));
     return;
   }

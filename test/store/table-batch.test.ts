@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TableClient } from "@azure/data-tables";
+import { AzureNamedKeyCredential, TableClient } from "@azure/data-tables";
 import { createHttpHeaders, type HttpClient, type PipelineRequest } from "@azure/core-rest-pipeline";
 import { submitBatch, useBatchHttpClient, type BatchOp } from "../../src/store/table-batch.js";
 import { statusOf } from "../../src/store/status-code.js";
@@ -87,5 +87,14 @@ describe("submitBatch: the $batch request written once", () => {
     useBatchHttpClient(c, rec.http);
     await submitBatch(c, [{ kind: "upsert", entity: { partitionKey: "p", rowKey: "r", at: new Date("2026-01-01T00:00:00Z") }, mode: "Replace" }]);
     expect(text(rec.sent[0]!)).toContain('"at@odata.type":"Edm.DateTime"');
+  });
+
+  it("leaves Cosmos DB endpoints to the SDK, which sends a merge there as POST with X-HTTP-Method: MERGE", async () => {
+    const rec = recorder(ok);
+    const c = new TableClient("https://acct.table.cosmos.azure.com", "pxObjects", new AzureNamedKeyCredential("acct", "a2V5"), { httpClient: rec.http });
+    useBatchHttpClient(c, rec.http);
+    await submitBatch(c, [{ kind: "upsert", entity: { partitionKey: "p", rowKey: "r", s: "x" }, mode: "Merge" }]);
+    expect(text(rec.sent[0]!)).toMatch(/^POST https:\/\/acct\.table\.cosmos\.azure\.com\/pxObjects\(/m);
+    expect(text(rec.sent[0]!)).toContain("X-HTTP-Method: MERGE");
   });
 });
