@@ -1,10 +1,11 @@
-import type { TableClient, TableEntity, TransactionAction } from "@azure/data-tables";
+import type { TableClient, TableEntity } from "@azure/data-tables";
 import { statusOf } from "./status-code.js";
+import { submitBatch, type BatchOp } from "./table-batch.js";
 
 /** A transaction holds one PartitionKey and at most 100 entities, each once (Table service REST API, "Performing entity group transactions"). */
 export const MAX_BATCH = 100;
 
-type Op = { readonly kind: "upsert"; readonly entity: TableEntity; readonly mode: "Merge" | "Replace" } | { readonly kind: "delete"; readonly pk: string; readonly rk: string };
+type Op = BatchOp;
 
 export interface WriteStats {
   transactions: number;
@@ -59,11 +60,8 @@ export class BatchWriter {
   }
 
   private async commit(ops: Op[]): Promise<void> {
-    const actions: TransactionAction[] = ops.map((op) =>
-      op.kind === "upsert" ? ["upsert", op.entity, op.mode] : ["delete", { partitionKey: op.pk, rowKey: op.rk }],
-    );
     try {
-      await this.table.submitTransaction(actions);
+      await submitBatch(this.table, ops);
       this.stats.transactions++;
       this.stats.entities += ops.length;
     } catch (err) {

@@ -104,6 +104,22 @@ describe("faults over HTTP", () => {
     expect(((await (await h.control("GET", "/_sim/requests")).json()) as { requests: unknown[] }).requests).toEqual([]);
   });
 
+  it("holds each answer latencyMs plus latencyPerObjectMs per object it returns, and logs the objects", async () => {
+    const { tenant, auth } = h.tenant({ users: 120, groups: 8 });
+    await h.control("DELETE", "/_sim/requests");
+    expect((await h.control("PUT", `/_sim/${tenant.tenantId}/faults`, { latencyMs: 5, latencyPerObjectMs: 0.5 })).status).toBe(200);
+    const big = await h.graph("/v1.0/users?$top=100&$select=id", auth);
+    expect(((await big.json()) as { value: unknown[] }).value).toHaveLength(100);
+    const small = await h.graph("/v1.0/users?$top=2&$select=id", auth);
+    expect(((await small.json()) as { value: unknown[] }).value).toHaveLength(2);
+    const log = (await (await h.control("GET", `/_sim/requests?tenantId=${tenant.tenantId}`)).json()) as { requests: RequestRecord[] };
+    expect(log.requests.map((r) => r.objects)).toEqual([100, 2]);
+    // 5 + 0.5 × 100 = 55 ms against 5 + 0.5 × 2 = 6 ms.
+    expect(log.requests[0]!.end - log.requests[0]!.start).toBeGreaterThanOrEqual(50);
+    expect(log.requests[1]!.end - log.requests[1]!.start).toBeLessThan(50);
+    expect((await h.control("PUT", "/_sim/faults", { latencyPerObjectMs: -1 })).status).toBe(400);
+  });
+
   it("replays the same faults for the same stream in another tenant (tokens keyed without tenant or time)", async () => {
     const statuses = async () => {
       const { tenant, auth } = h.tenant({ users: 600, groups: 4 });

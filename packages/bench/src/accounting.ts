@@ -16,6 +16,13 @@ import { resourceName, type RequestRecord } from "../../azure-sim/src/graph/requ
  *
  *     criticalPathSeconds = max over chains (requests in chain) × L
  *
+ *   With the latency model of a base plus a per-object cost (--latency-ms L
+ *   --latency-per-object-ms P), the simulator holds each answer L + P × n ms
+ *   where n is the objects it returns (logged as `objects`), and a chain's
+ *   floor is the sum of its requests' modelled latencies:
+ *
+ *     criticalPathSeconds = max over chains Σ (L + P × objects)
+ *
  *   No run that makes these requests can finish sooner, so
  *   ratioToLimit = wallSeconds / criticalPathSeconds ≥ 1, and the closer
  *   to 1, the less the engine adds on top of Graph's own latency.
@@ -41,6 +48,8 @@ export interface Chain {
   readonly resource: string;
   readonly requests: number;
   readonly faulted: number;
+  /** Sum of the modelled latency (L + P × objects) over the chain's requests, seconds. */
+  readonly modelledSeconds: number;
   /** Sum of (end − start) over the chain's requests, seconds. */
   readonly servedSeconds: number;
   /** From the chain's first start to its last end, seconds. */
@@ -51,6 +60,8 @@ export interface Chain {
 
 export interface Accounting {
   readonly total: number;
+  /** Graph objects the logged answers returned (a $batch's sub-answers counted one by one, the envelope not). */
+  readonly objects: number;
   readonly byResource: Record<string, number>;
   readonly byStatus: Record<string, number>;
   readonly faults: Record<string, number>;
@@ -92,8 +103,8 @@ export function streamOf(r: Pick<LoggedRequest, "path" | "resource">): string {
   return segments[2] ? `${r.resource}/${segments[2]}` : r.resource;
 }
 
-/** One chain per (tenant, stream), longest first. */
-export function chainsOf(records: Iterable<LoggedRequest>): Chain[] {
+/** One chain per (tenant, stream), longest (modelled latency, then requests) first. */
+export function chainsOf(records: Iterable<LoggedRequest>, latencyMs = 0, latencyPerObjectMs = 0): Chain[] {
   const groups = new Map<string, LoggedRequest[]>();
   for (const r of records) {
     const key = `${r.tenantId ?? "-"}\u0000${streamOf(r)}`;
@@ -108,7 +119,9 @@ export function chainsOf(records: Iterable<LoggedRequest>): Chain[] {
     let lo = Infinity;
     let hi = -Infinity;
     let faulted = 0;
+    let modelled = 0;
     for (const r of rs) {
+      modelled += latencyMs + latencyPerObjectMs * (r.objects ?? 0);
       served += r.end - r.start;
       lo = Math.min(lo, r.start);
       hi = Math.max(hi, r.end);
@@ -119,37 +132,44 @@ export function chainsOf(records: Iterable<LoggedRequest>): Chain[] {
       resource: streamOf(first),
       requests: rs.length,
       faulted,
+      modelledSeconds: modelled / 1000,
       servedSeconds: served / 1000,
       spanSeconds: (hi - lo) / 1000,
       maxOverlap: maxOverlap(rs),
     });
   }
-  return chains.sort((a, b) => b.requests - a.requests || a.resource.localeCompare(b.resource));
+  return chains.sort((a, b) => b.modelledSeconds - a.modelledSeconds || b.requests - a.requests || a.resource.localeCompare(b.resource));
 }
 
-/** Accounting of a run's log; `latencyMs` is the simulator's fixed per-request latency, `retryAfterSeconds` what it sent on faults. */
-export function account(records: readonly LoggedRequest[], latencyMs: number, retryAfterSeconds = 0): Accounting {
+/**
+ * Accounting of a run's log; `latencyMs` is the simulator's fixed per-request latency, `latencyPerObjectMs`
+ * its cost per object returned, `retryAfterSeconds` what it sent on faults.
+ */
+export function account(records: readonly LoggedRequest[], latencyMs: number, retryAfterSeconds = 0, latencyPerObjectMs = 0): Accounting {
   const byResource: Record<string, number> = {};
   const byStatus: Record<string, number> = {};
   const faults: Record<string, number> = {};
+  let objects = 0;
   for (const r of records) {
+    objects += r.objects ?? 0;
     byResource[r.resource] = (byResource[r.resource] ?? 0) + 1;
     byStatus[String(r.status)] = (byStatus[String(r.status)] ?? 0) + 1;
     if (r.fault) faults[r.fault] = (faults[r.fault] ?? 0) + 1;
   }
-  const chains = chainsOf(records);
+  const chains = chainsOf(records, latencyMs, latencyPerObjectMs);
   const longest = chains[0] ?? null;
-  const n = longest?.requests ?? 0;
+  const modelled = longest?.modelledSeconds ?? 0;
   return {
     total: records.length,
+    objects,
     byResource,
     byStatus,
     faults,
     chains,
     longest,
-    criticalPathSeconds: (n * latencyMs) / 1000,
+    criticalPathSeconds: modelled,
     servedSeconds: longest?.servedSeconds ?? 0,
-    withRetryAfterSeconds: (n * latencyMs) / 1000 + (longest?.faulted ?? 0) * retryAfterSeconds,
+    withRetryAfterSeconds: modelled + (longest?.faulted ?? 0) * retryAfterSeconds,
     maxOverlap: chains.reduce((m, c) => Math.max(m, c.maxOverlap), 0),
   };
 }

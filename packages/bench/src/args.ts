@@ -7,6 +7,8 @@ export interface BenchArgs {
   /** Also write the JSON result to this file. */
   readonly jsonOut: string | null;
   readonly latencyMs: number;
+  /** The latency model's per-object cost, ms per object a Graph answer returns (0: a fixed latency). */
+  readonly latencyPerObjectMs: number;
   readonly tableLatencyMs: number;
   readonly store: "fake" | "azurite";
   readonly sizes: readonly number[] | null;
@@ -40,6 +42,9 @@ export const USAGE = `npm run bench -- [options]
   --quick                 about 10k users (everything scaled by 0.1)
   --users N               users in the generated tenant (default 100000; the rest scales with it)
   --latency-ms N          fixed latency of every simulated Graph request (default 50)
+  --latency-per-object-ms F
+                          plus this per object the answer returns (default 0), e.g. 0.05:
+                          a 200-object page then takes 60 ms, a 999-object one 100 ms
   --table-latency-ms N    fake store only: latency added to every table request (default 0)
   --store fake|azurite    table writes: a counting fake transport (default) or in-process Azurite
                           with a real equality check (defaults to --quick size)
@@ -75,6 +80,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs | "help" {
   let json = false;
   let jsonOut: string | null = null;
   let latencyMs = 50;
+  let latencyPerObjectMs = 0;
   let tableLatencyMs = 0;
   let store: "fake" | "azurite" = "fake";
   let sizes: number[] | null = null;
@@ -111,6 +117,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs | "help" {
         break;
       case "--latency-ms":
         latencyMs = num("--latency-ms", value(), 0, 60_000);
+        break;
+      case "--latency-per-object-ms":
+        latencyPerObjectMs = num("--latency-per-object-ms", value(), 0, 1_000);
         break;
       case "--table-latency-ms":
         tableLatencyMs = num("--table-latency-ms", value(), 0, 60_000);
@@ -167,5 +176,5 @@ export function parseArgs(argv: readonly string[]): BenchArgs | "help" {
   }
   const defaultUsers = quick || store === "azurite" ? 10_000 : 100_000;
   const fleetOnly = fleet !== undefined && fleet > 0 && !quick;
-  return { users: users ?? defaultUsers, quick, json, jsonOut, latencyMs, tableLatencyMs, store, sizes, runs, naiveGroups, seed, rate429, rate503, retryAfterSeconds, mutationRate, heapLimitMb, fleet: fleet ?? (quick ? QUICK_FLEET : 0), fleetOnly, throttleBudget };
+  return { users: users ?? defaultUsers, quick, json, jsonOut, latencyMs, latencyPerObjectMs, tableLatencyMs, store, sizes, runs, naiveGroups, seed, rate429, rate503, retryAfterSeconds, mutationRate, heapLimitMb, fleet: fleet ?? (quick ? QUICK_FLEET : 0), fleetOnly, throttleBudget };
 }

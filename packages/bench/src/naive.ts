@@ -40,7 +40,7 @@ export interface NaiveOptions {
   /** Fetch the members of every `groupStride`-th group (1 = all): a deterministic sample for big tenants. */
   readonly groupStride: number;
   /** Called between the phases, so the caller can take its measurements. */
-  readonly onPhase: (phase: "lists" | "members") => void;
+  readonly onPhase: (phase: "lists" | "members") => void | Promise<void>;
   readonly log?: (msg: string) => void;
 }
 
@@ -66,7 +66,7 @@ export async function runNaive(o: NaiveOptions): Promise<NaiveResult> {
   const groupIds: string[] = [];
   const roleIds: string[] = [];
   let roleLinks = 0;
-  o.onPhase("lists");
+  await o.onPhase("lists");
   const parentIds = new Map<string, string[]>(RESOURCES.flatMap((r) => (r.parent ? [[r.parent.type, []] as [string, string[]]] : [])));
   for (const m of RESOURCES) {
     let n = 0;
@@ -109,7 +109,7 @@ export async function runNaive(o: NaiveOptions): Promise<NaiveResult> {
       roleLinks++;
     });
   }
-  o.onPhase("members");
+  await o.onPhase("members");
   let memberLinks = 0;
   let memberWriteMs = 0;
   let sampled = 0;

@@ -116,7 +116,7 @@ const truth = (r: RunReport) => (r.groundTruthMatch === null ? "n/a" : r.groundT
 
 export function runsTable(runs: readonly RunReport[]): string {
   return grid(
-    ["run", "wall s", "crit path s", "ratio", "Graph req", "pages", "table tx", "entities", "ent/tx", "peak RSS MB", "CPU s", "truth"],
+    ["run", "wall s", "crit path s", "ratio", "Graph req", "pages", "table tx", "entities", "ent/tx", "peak RSS MB", "CPU s", "CPU ms/k ent", "CPU ms/k obj", "truth"],
     runs.map((r) => [
       r.name + (r.sampled ? "*" : ""),
       f(r.wallSeconds),
@@ -129,6 +129,8 @@ export function runsTable(runs: readonly RunReport[]): string {
       f(r.table.entitiesPerTransaction, 1),
       f(r.peakRssMb, 1),
       f(r.cpuSeconds),
+      f(r.engineCpuMsPerKEntities, 1),
+      f(r.engineCpuMsPerKObjects, 1),
       truth(r),
     ]),
   );

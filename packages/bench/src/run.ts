@@ -21,6 +21,7 @@ import { runsTable, sizesTable, speedup, targets, targetsText, type SizeResult }
 import { benchSpec } from "./spec.js";
 import { runFleet } from "./fleet.js";
 import { fleetText } from "./fleet-report.js";
+import { startTableServer, type RunningTableServer } from "./table-server-process.js";
 import type { Job, RunName, RunReport, WorkerResult } from "./types.js";
 import type { WorkerMessage } from "./worker.js";
 
@@ -72,7 +73,7 @@ function runWorker(job: Job, caCertFile: string, heapLimitMb: number | null): Pr
   });
 }
 
-function jobFor(args: BenchArgs, sim: SimulatedAzure, app: Job["app"], counts: Record<string, number>, runs: readonly RunName[], azurite: RunningAzurite | undefined): Job {
+function jobFor(args: BenchArgs, sim: SimulatedAzure, app: Job["app"], counts: Record<string, number>, runs: readonly RunName[], azurite: RunningAzurite | undefined, tableServer?: RunningTableServer): Job {
   const groups = counts.groups ?? 0;
   const sample = args.naiveGroups ?? (args.store === "azurite" ? NAIVE_GROUPS_AZURITE : NAIVE_GROUPS_FAKE);
   return {
@@ -80,8 +81,10 @@ function jobFor(args: BenchArgs, sim: SimulatedAzure, app: Job["app"], counts: R
     authorityHost: sim.authorityHost,
     app,
     latencyMs: args.latencyMs,
+    latencyPerObjectMs: args.latencyPerObjectMs,
     store: args.store,
     ...(azurite ? { tableConnectionString: azurite.connectionString } : {}),
+    ...(tableServer ? { tableServerUrl: tableServer.url } : {}),
     runs,
     indexObjects: runs.includes("delta"),
     tableLatencyMs: args.tableLatencyMs,
@@ -112,9 +115,13 @@ async function main(): Promise<void> {
   const certs = generateCertificates(dir);
   const sim = await startSimulatedAzure({ certs });
   const azurite = args.store === "azurite" ? await startAzurite() : undefined;
+  // The counting table service runs in a process of its own: none of its CPU or memory is the sync's.
+  const tables = args.store === "fake" ? await startTableServer() : undefined;
   const config = {
     store: args.store,
     latencyMs: args.latencyMs,
+    latencyPerObjectMs: args.latencyPerObjectMs,
+    latencyModel: `${args.latencyMs} ms + ${args.latencyPerObjectMs} ms per object returned, per Graph request`,
     tableLatencyMs: args.store === "fake" ? args.tableLatencyMs : null,
     pageCaps: { deltaObjects: 200, deltaLinks: 500, listMaxTop: 999 },
     faults: { rate429: args.rate429, rate503: args.rate503, retryAfterSeconds: args.retryAfterSeconds, seed: args.seed },
@@ -136,7 +143,7 @@ async function main(): Promise<void> {
       for (const users of args.sizes) {
         const { app, counts } = addTenant(sim, users, args.seed);
         log(`size ${users}: full run in a fresh worker`);
-        const result = await runWorker(jobFor(args, sim, app, counts, ["full"], azurite), certs.caCertFile, args.heapLimitMb);
+        const result = await runWorker(jobFor(args, sim, app, counts, ["full"], azurite, tables), certs.caCertFile, args.heapLimitMb);
         const run = result.runs[0];
         if (!run) throw new Error("the worker returned no run");
         sizes.push({ users, counts, run });
@@ -159,7 +166,7 @@ async function main(): Promise<void> {
     let fullTablePrefix: string | undefined;
     for (const name of ["full", "delta", "faults", "naive"] as const) {
       if (!args.runs.includes(name)) continue;
-      job = jobFor(args, sim, app, counts, [name], azurite);
+      job = jobFor(args, sim, app, counts, [name], azurite, tables);
       if (name === "delta" && azurite && fullTablePrefix) job = { ...job, continueFrom: fullTablePrefix };
       const result = await runWorker(job, certs.caCertFile, args.heapLimitMb);
       fullTablePrefix ??= result.fullTablePrefix;
@@ -180,7 +187,7 @@ async function main(): Promise<void> {
       const lines = [
         "",
         `entra-sync benchmark: ${args.users} users, ${counts.groups} groups, ${counts.memberships} memberships, ${counts.devices} devices, ${counts.applications} applications, ${counts.servicePrincipals} service principals`,
-        `Graph: simulated, ${args.latencyMs} ms per request, 200 objects / 500 links per delta page; tables: ${args.store === "fake" ? "counting fake transport under the real TableClient" : "Azurite (in-process, in memory)"}`,
+        `Graph: simulated, ${args.latencyMs} ms${args.latencyPerObjectMs ? ` + ${args.latencyPerObjectMs} ms per object` : ""} per request, 200 objects / 500 links per delta page; tables: ${args.store === "fake" ? "counting table service in its own process, over HTTP" : "Azurite (in-process, in memory)"}`,
         "",
         runsTable(result.runs),
         "",
@@ -198,6 +205,7 @@ async function main(): Promise<void> {
   } finally {
     await sim.stop();
     await azurite?.stop();
+    await tables?.stop();
     rmSync(dir, { recursive: true, force: true });
     log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }

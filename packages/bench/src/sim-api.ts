@@ -30,7 +30,7 @@ export class SimApi {
   }
 
   /** Latency and faults for one tenant; fields left out are 0 (per-tenant settings replace the global ones). */
-  async setFaults(tenantId: string, s: { seed?: number; latencyMs: number; rate429?: number; rate503?: number; rateDrop?: number; retryAfterSeconds?: number }): Promise<void> {
+  async setFaults(tenantId: string, s: { seed?: number; latencyMs: number; latencyPerObjectMs?: number; rate429?: number; rate503?: number; rateDrop?: number; retryAfterSeconds?: number }): Promise<void> {
     await this.send("PUT", `/_sim/${tenantId}/faults`, s);
   }
 

@@ -14,6 +14,7 @@ import { runEngine, type EngineRun } from "./engine.js";
 import { appCredential, countedClient, simEndpoints, type CountingTransport } from "./graph.js";
 import { collect, Meter, type Measured } from "./measure.js";
 import { runNaive } from "./naive.js";
+import { queryLatencies } from "./queries.js";
 import { SimApi, type AppliedMutation } from "./sim-api.js";
 import type { TableCounts } from "./table-wire.js";
 import { azuriteBackend, fakeBackend, type TableBackend } from "./tables.js";
@@ -40,6 +41,12 @@ function tablePrefix(name: string): string {
   return `bx${Date.now().toString(36)}${randomUUID().slice(0, 4)}${name}`.replace(/[^A-Za-z0-9]/g, "");
 }
 
+/** CPU ms of the measured worker per 1,000 entities written and per 1,000 Graph objects read. */
+function cpuPer(cpuSeconds: number, entities: number, objects: number): Pick<RunReport, "engineCpuMsPerKEntities" | "engineCpuMsPerKObjects" | "graphObjects"> {
+  const per = (n: number) => (n > 0 ? round((cpuSeconds * 1000) / (n / 1000), 1) : 0);
+  return { engineCpuMsPerKEntities: per(entities), engineCpuMsPerKObjects: per(objects), graphObjects: objects };
+}
+
 /** Pages the streams applied (a stream's counters carry over its continuations). */
 const pagesOf = (run: EngineRun): number => [...run.streams.values()].reduce((n, p) => n + p.counters.pages, 0);
 
@@ -55,6 +62,7 @@ function build(
 ): RunReport {
   const cp = acc.criticalPathSeconds;
   return {
+    ...cpuPer(m.cpuSeconds, tc.entities, acc.objects),
     name,
     wallSeconds: round(m.wallSeconds),
     criticalPathSeconds: round(cp),
@@ -112,7 +120,7 @@ async function engineRun(
 ): Promise<{ run: EngineRun; m: Measured; tc: TableCounts; counter: CountingTransport; requests: LoggedRequest[]; phases: Phases }> {
   const { sim, tenantId, backend, job } = ctx;
   await sim.clearRequests();
-  backend.reset();
+  await backend.reset();
   const { client, counter } = countedClient(ctx.credential, ctx.endpoints);
   const meter = new Meter();
   let streams: ReturnType<Meter["mark"]> | undefined;
@@ -132,7 +140,7 @@ async function engineRun(
     streams: { seconds: round(s.atSeconds), peakRssMb: round(s.peakRssMb, 1), peakHeapMb: round(s.peakHeapMb, 1), liveHeapAfterMb: round(liveHeapMb, 1) },
     finish: { seconds: round(fin.atSeconds - s.atSeconds), peakRssMb: round(fin.peakRssMb, 1), peakHeapMb: round(fin.peakHeapMb, 1) },
   };
-  const tc = backend.counts();
+  const tc = await backend.counts();
   const { requests, dropped } = await sim.requests(tenantId);
   if (dropped > 0) ctx.log(`warning: the simulator's request log overflowed (${dropped} lost); counts are low`);
   const failed = [...run.streams.values()].filter((p) => p.status !== "done");
@@ -155,9 +163,12 @@ async function fullCountsCheck(ctx: Ctx, run: EngineRun): Promise<Check> {
   return compareCounts(
     "counts only (fake store): per type, distinct objects the engine took in = the directory's count; group and role links written = the directory's",
     got,
-    { ...truth.counts, roleAssignments: roles },
+    { ...withSignIns(truth.counts), roleAssignments: roles },
   );
 }
+
+/** signInActivity is a property of users (one row per user), which the truth counts do not list on its own. */
+const withSignIns = (counts: Record<string, number>): Record<string, number> => ({ ...counts, signInActivity: counts.users ?? 0 });
 
 type Applied = AppliedMutation;
 
@@ -188,14 +199,14 @@ function both(what: string, ...checks: Check[]): Check {
 /** A measured full run; `setup` runs one only to fill the store (no latency, not reported). */
 async function fullRun(ctx: Ctx, setup = false): Promise<{ report: RunReport; stores: SyncStores; prefix: string }> {
   const { sim, tenantId, job } = ctx;
-  await sim.setFaults(tenantId, { latencyMs: setup ? 0 : job.latencyMs });
+  await sim.setFaults(tenantId, { latencyMs: setup ? 0 : job.latencyMs, latencyPerObjectMs: setup ? 0 : job.latencyPerObjectMs });
   const prefix = tablePrefix("full");
   const stores = syncStores(await ctx.backend.tables(prefix), tenantId);
   ctx.log(setup ? "setup full run (no latency): filling the store for the delta run" : "full: running");
   const { run, m, tc, counter, requests, phases } = await engineRun(ctx, stores, `bench-full-${randomUUID()}`);
   ctx.log(`full: ${m.wallSeconds.toFixed(1)} s; checking`);
   const check = ctx.backend.kind === "azurite" ? await compareStoreToTruth(sim, tenantId, stores) : await fullCountsCheck(ctx, run);
-  const acc = account(requests, job.latencyMs);
+  const acc = account(requests, job.latencyMs, 0, job.latencyPerObjectMs);
   return {
     report: build("full", m, acc, tc, counter, pagesOf(run), check, { streamCalls: run.calls, phases, writeAmplification: amplification(tc, run) }),
     stores,
@@ -205,7 +216,7 @@ async function fullRun(ctx: Ctx, setup = false): Promise<{ report: RunReport; st
 
 async function deltaRun(ctx: Ctx, stores: SyncStores): Promise<RunReport> {
   const { sim, tenantId, job } = ctx;
-  await sim.setFaults(tenantId, { latencyMs: job.latencyMs });
+  await sim.setFaults(tenantId, { latencyMs: job.latencyMs, latencyPerObjectMs: job.latencyPerObjectMs });
   const mutation = await sim.mutate(tenantId, job.seed + 1, job.mutationCount);
   const byKind: Record<string, number> = {};
   for (const a of mutation.applied) byKind[a.kind] = (byKind[a.kind] ?? 0) + 1;
@@ -220,7 +231,8 @@ async function deltaRun(ctx: Ctx, stores: SyncStores): Promise<RunReport> {
     // Totals the engine keeps (SyncState.total: the fake's key count after the full run, then ± this delta).
     const truth = await sim.counts(tenantId);
     const got: Record<string, number> = {};
-    for (const t of COUNTED_TYPES) {
+    // signInActivity is read on full scans only (a list, not a delta): its total stays the full run's.
+    for (const t of COUNTED_TYPES.filter((x) => x !== "signInActivity")) {
       const s = await stores.state.get(tenantId, t);
       // A per-parent link kind (applicationOwners) keeps its total as a link total.
       const kind = linkKindOf(t);
@@ -233,12 +245,12 @@ async function deltaRun(ctx: Ctx, stores: SyncStores): Promise<RunReport> {
       changes,
     );
   }
-  const acc = account(requests, job.latencyMs);
+  const acc = account(requests, job.latencyMs, 0, job.latencyPerObjectMs);
   return build("delta", m, acc, tc, counter, pagesOf(run), check, {
     streamCalls: run.calls,
     phases,
     writeAmplification: amplification(tc, run),
-    ...(ctx.backend.kind === "fake" ? { fakeStoreKeys: ctx.backend.heldKeys() } : {}),
+    ...(ctx.backend.kind === "fake" ? { fakeStoreKeys: await ctx.backend.heldKeys() } : {}),
     changes: { mutations: job.mutationCount, entries: mutation.applied.length, byKind },
   });
 }
@@ -246,18 +258,18 @@ async function deltaRun(ctx: Ctx, stores: SyncStores): Promise<RunReport> {
 async function faultsRun(ctx: Ctx): Promise<RunReport> {
   const { sim, tenantId, job } = ctx;
   const f = job.faults;
-  await sim.setFaults(tenantId, { latencyMs: job.latencyMs, seed: f.seed, rate429: f.rate429, rate503: f.rate503, retryAfterSeconds: f.retryAfterSeconds });
+  await sim.setFaults(tenantId, { latencyMs: job.latencyMs, latencyPerObjectMs: job.latencyPerObjectMs, seed: f.seed, rate429: f.rate429, rate503: f.rate503, retryAfterSeconds: f.retryAfterSeconds });
   const stores = syncStores(await ctx.backend.tables(tablePrefix("faults")), tenantId);
   ctx.log(`faults: ${f.rate429 * 100}% 429, ${f.rate503 * 100}% 503, Retry-After ${f.retryAfterSeconds} s; running`);
   let out: Awaited<ReturnType<typeof engineRun>>;
   try {
     out = await engineRun(ctx, stores, `bench-faults-${randomUUID()}`);
   } finally {
-    await sim.setFaults(tenantId, { latencyMs: job.latencyMs });
+    await sim.setFaults(tenantId, { latencyMs: job.latencyMs, latencyPerObjectMs: job.latencyPerObjectMs });
   }
   const { run, m, tc, counter, requests, phases } = out;
   const check = ctx.backend.kind === "azurite" ? await compareStoreToTruth(sim, tenantId, stores) : await fullCountsCheck(ctx, run);
-  const acc = account(requests, job.latencyMs, f.retryAfterSeconds);
+  const acc = account(requests, job.latencyMs, f.retryAfterSeconds, job.latencyPerObjectMs);
   return build("faults", m, acc, tc, counter, pagesOf(run), check, { streamCalls: run.calls, phases, writeAmplification: amplification(tc, run) });
 }
 
@@ -265,10 +277,10 @@ const MEMBERS_PATH = /^\/v1\.0\/groups\/[^/]+\/members$/;
 
 async function naiveRun(ctx: Ctx): Promise<RunReport> {
   const { sim, tenantId, job, backend } = ctx;
-  await sim.setFaults(tenantId, { latencyMs: job.latencyMs });
+  await sim.setFaults(tenantId, { latencyMs: job.latencyMs, latencyPerObjectMs: job.latencyPerObjectMs });
   const stores = syncStores(await backend.tables(tablePrefix("naive")), tenantId);
   await sim.clearRequests();
-  backend.reset();
+  await backend.reset();
   const { client, counter } = countedClient(ctx.credential, ctx.endpoints);
   const meter = new Meter();
   let atMembers: { m: Measured; tc: TableCounts } | undefined;
@@ -279,15 +291,16 @@ async function naiveRun(ctx: Ctx): Promise<RunReport> {
     stores,
     runId: `bench-naive-${randomUUID()}`,
     groupStride: job.naiveGroupStride,
-    onPhase: (p) => {
-      if (p === "members") atMembers = { m: meter.read(), tc: backend.counts() };
+    onPhase: async (p) => {
+      // The counts come over HTTP (about a millisecond, inside the measured span).
+      if (p === "members") atMembers = { m: meter.read(), tc: await backend.counts() };
     },
     log: ctx.log,
   });
   const m = meter.stop();
-  const tc = backend.counts();
+  const tc = await backend.counts();
   const { requests } = await sim.requests(tenantId);
-  const measuredAcc = account(requests, job.latencyMs);
+  const measuredAcc = account(requests, job.latencyMs, 0, job.latencyPerObjectMs);
   const sampled = r.groupsSampled < r.groups;
   if (!sampled || !atMembers) {
     let check: Check;
@@ -316,9 +329,11 @@ async function naiveRun(ctx: Ctx): Promise<RunReport> {
   const factor = (1 - writeShare) * byGroups + writeShare * byLinks;
   const memberRecords = requests.filter((x) => MEMBERS_PATH.test(x.path));
   const listRecords = requests.filter((x) => !MEMBERS_PATH.test(x.path));
-  const listAcc = account(listRecords, job.latencyMs);
-  const chain = new Map<string, number>(listAcc.chains.map((c) => [c.resource, c.requests]));
-  chain.set("groups", (chain.get("groups") ?? 0) + memberRecords.length * byGroups);
+  const listAcc = account(listRecords, job.latencyMs, 0, job.latencyPerObjectMs);
+  // Chains by modelled latency (seconds): the member requests' own, scaled like their count.
+  const chain = new Map<string, number>(listAcc.chains.map((c) => [c.resource, c.modelledSeconds]));
+  const memberModelled = memberRecords.reduce((t, x) => t + (job.latencyMs + job.latencyPerObjectMs * (x.objects ?? 0)) / 1000, 0);
+  chain.set("groups", (chain.get("groups") ?? 0) + memberModelled * byGroups);
   let longest = "";
   let longestN = 0;
   for (const [res, n] of chain) if (n > longestN) [longest, longestN] = [res, n];
@@ -328,7 +343,8 @@ async function naiveRun(ctx: Ctx): Promise<RunReport> {
   const ent = before.tc.entities + links;
   const tx = before.tc.transactions + links;
   const graphRequests = Math.round(listRecords.length + memberRecords.length * byGroups);
-  const cp = (longestN * job.latencyMs) / 1000;
+  const cp = longestN;
+  const longestRequests = longest === "groups" ? (listAcc.chains.find((c) => c.resource === "groups")?.requests ?? 0) + memberRecords.length * byGroups : (listAcc.chains.find((c) => c.resource === longest)?.requests ?? 0);
   const byResource = { ...listAcc.byResource, groups: Math.round((listAcc.byResource.groups ?? 0) + memberRecords.length * byGroups) };
   const base = build("naive", m, measuredAcc, tc, counter, null, null);
   return {
@@ -340,10 +356,11 @@ async function naiveRun(ctx: Ctx): Promise<RunReport> {
     tableTransactions: tx,
     entitiesWritten: ent,
     cpuSeconds: round(cpu, 2),
+    ...cpuPer(cpu, ent, Math.round(listAcc.objects + memberRecords.reduce((t, x) => t + (x.objects ?? 0), 0) * byGroups)),
     groundTruthMatch: null,
     check: { what: "not checked: sampled run", problems: [] },
     graphRequestsByResource: byResource,
-    criticalPath: { ...base.criticalPath, resource: longest, requests: Math.round(longestN) },
+    criticalPath: { ...base.criticalPath, resource: longest, requests: Math.round(longestRequests) },
     table: { ...base.table, entitiesPerTransaction: tx ? round(ent / tx, 1) : 0 },
     sampled: {
       what: `object lists whole; members of ${r.groupsSampled} of ${r.groups} groups (1 in ${job.naiveGroupStride}, in list order); member phase scaled: requests × ${round(byGroups, 3)} (groups), upserts × ${round(byLinks, 3)} (links), time × ${round(factor, 3)}`,
@@ -367,7 +384,8 @@ export async function runSuite(job: Job, log: (m: string) => void): Promise<Work
   // The token comes once, before any timing (the service caches it too).
   await credential.getToken(graphScope(endpoints));
   if (job.store === "azurite" && !job.tableConnectionString) throw new Error("the azurite store needs a connection string");
-  const backend = job.store === "azurite" ? azuriteBackend(job.tableConnectionString ?? "") : fakeBackend(job.indexObjects, job.tableLatencyMs);
+  if (job.store === "fake" && !job.tableServerUrl) throw new Error("the fake store needs the table server's URL");
+  const backend = job.store === "azurite" ? azuriteBackend(job.tableConnectionString ?? "") : await fakeBackend(job.tableServerUrl ?? "", job.indexObjects, job.tableLatencyMs);
   const ctx: Ctx = { job, sim: new SimApi(job.graphBaseUrl), tenantId: job.app.tenantId, credential, endpoints, backend, log };
   // The fake store's full run keeps a row count, not keys, so an object Graph
   // repeats on a later page would count twice: with it the simulator repeats
@@ -379,17 +397,22 @@ export async function runSuite(job: Job, log: (m: string) => void): Promise<Work
   const setupOnly = !wants("full");
   if (wants("full")) {
     base = await fullRun(ctx);
-    out.set("full", base.report);
+    // Azurite holds every row, so the full run's store answers queries; the fake keeps data only in the delta run's index mode.
+    const queryLatency = backend.kind === "azurite" ? await queryLatencies(ctx.sim, ctx.tenantId, base.stores) : undefined;
+    out.set("full", queryLatency ? { ...base.report, queryLatency } : base.report);
   }
   if (wants("delta")) {
     if (!base && job.continueFrom && backend.kind === "azurite") {
       // Azurite keeps the full run's store (in the launcher): continue it.
-      out.set("delta", await deltaRun(ctx, syncStores(await backend.tables(job.continueFrom), ctx.tenantId)));
+      const stores = syncStores(await backend.tables(job.continueFrom), ctx.tenantId);
+      const delta = await deltaRun(ctx, stores);
+      out.set("delta", { ...delta, queryLatency: await queryLatencies(ctx.sim, ctx.tenantId, stores) });
     } else {
       // The fake store lives in this process: without a measured full run here, a setup one fills it first.
       const setup = !base;
       base ??= await fullRun(ctx, true);
-      const delta = await deltaRun(ctx, base.stores);
+      const run = await deltaRun(ctx, base.stores);
+      const delta = { ...run, queryLatency: await queryLatencies(ctx.sim, ctx.tenantId, base.stores) };
       out.set("delta", setup ? { ...delta, notes: [...(delta.notes ?? []), `after a setup full run in the same process (without Graph latency, ${base.report.wallSeconds} s; not reported as "full")`] } : delta);
     }
   }

@@ -26,6 +26,9 @@ const PER_PARENT_PARTITION = /\|(appRoleAssignments|servicePrincipals|applicatio
 
 const QUERY_PAGE = 1000;
 
+/** Attribute index rows (src/query/index-keys.ts) and reverse links (src/store/reverse-links.ts). */
+const QUERY_PARTITION = /\|(ix|reverse)\|/;
+
 /**
  * A flat copy of a string. Regex matches and slices of a batch body are V8
  * "sliced strings" that keep the whole body (tens of KB) alive; a key kept
@@ -115,7 +118,10 @@ export class FakeTableService implements HttpClient {
    * beside them: those partitions, a few thousand rows at most, are kept whole.
    */
   private kindAt(table: string, pk: string): FakeTableKind {
-    return PER_PARENT_PARTITION.test(pk) ? { kind: "store" } : this.kindOf(table);
+    if (PER_PARENT_PARTITION.test(pk)) return { kind: "store" };
+    const k = this.kindOf(table);
+    // With the keys index (the delta run's), the query layer's index rows and reverse links are kept whole, so queries answer.
+    return k.kind === "keys" && QUERY_PARTITION.test(pk) ? { kind: "store" } : k;
   }
 
   private etag(): string {

@@ -1,12 +1,12 @@
 import { TableClient } from "@azure/data-tables";
 import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
 import { DEV_ACCOUNT, DEV_KEY } from "../../local-host/src/azurite.js";
-import { TABLE_NAMES, Tables, type TableName } from "../../../src/store/tables.js";
+import { Tables, type TableName } from "../../../src/store/tables.js";
+import { useBatchHttpClient } from "../../../src/store/table-batch.js";
 import { countingHttpClient, zeroTableCounts, type TableCounts } from "./table-wire.js";
-import { FakeTableService, type FakeTableKind } from "./table-transport.js";
+import { roleOf } from "./table-kinds.js";
 
-/** A connection string for the fake: never dialled, only signed against. */
-const FAKE_CONNECTION = `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};TableEndpoint=http://127.0.0.1:9/${DEV_ACCOUNT};`;
+export { roleOf } from "./table-kinds.js";
 
 /** Tables whose TableClients send through the given HttpClient (the service's own Tables class has no such option). */
 export class BenchTables extends Tables {
@@ -24,89 +24,72 @@ export class BenchTables extends Tables {
     let c = this.own.get(name);
     if (!c) {
       c = TableClient.fromConnectionString(this.connectionString, `${this.prefix}${name}`, { allowInsecureConnection: true, httpClient: this.httpClient });
+      useBatchHttpClient(c, this.httpClient);
       this.own.set(name, c);
     }
     return c;
   }
 }
 
-/** The role (Objects, Members, …) of a physical table name. */
-export function roleOf(table: string): string {
-  return TABLE_NAMES.find((n) => table.endsWith(n)) ?? table;
-}
-
-/**
- * With `index`, the Objects table keeps its keys, content hashes and data, and the
- * Members table its keys (a delta run needs them); without, Objects keeps a
- * row count per partition and Members nothing (a full run into an empty
- * store reads neither). Previews are dropped; the bookkeeping tables kept.
- */
-const fakeKind = (index: boolean) => (table: string): FakeTableKind => {
-  const role = roleOf(table);
-  // The delta run's index keeps the objects' data too: a delta round merges over it.
-  if (role === "Objects") return index ? { kind: "keys", field: "hash", keepData: true } : { kind: "count" };
-  if (role === "Members") return index ? { kind: "keys", field: "memberType" } : { kind: "drop" };
-  if (role === "Previews") return { kind: "drop" };
-  // The change feed is written, never read back during a sync: counted, not kept (it would weigh on the RSS measured).
-  if (role === "ChangeFeed") return { kind: "drop" };
-  return { kind: "store" };
-};
-
 /** Where a run's table traffic goes, and its counts. */
 export interface TableBackend {
   readonly kind: "fake" | "azurite";
   /** Fresh tables under a new prefix. */
-  tables(prefix: string): Promise<BenchTables>;
+  tables(prefix: string): Promise<Tables>;
   /** Counts since the last reset. */
-  counts(): TableCounts;
-  reset(): void;
+  counts(): Promise<TableCounts>;
+  reset(): Promise<void>;
   /** Object keys the fake keeps (0 for Azurite). */
-  heldKeys(): number;
+  heldKeys(): Promise<number>;
+}
+
+function minus(c: TableCounts, base: TableCounts): TableCounts {
+  const sub = (a: Record<string, number>, b: Record<string, number>) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]));
+  return {
+    transactions: c.transactions - base.transactions,
+    entities: c.entities - base.entities,
+    batches: c.batches - base.batches,
+    reads: c.reads - base.reads,
+    tableCreates: c.tableCreates - base.tableCreates,
+    byTable: sub(c.byTable, base.byTable),
+    readsByTable: sub(c.readsByTable, base.readsByTable),
+    entitiesByTable: sub(c.entitiesByTable, base.entitiesByTable),
+  };
+}
+
+async function control<T>(url: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(url, init);
+  if (!res.ok) throw new Error(`table server ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
 }
 
 /**
- * The default: a transport that acknowledges and counts (see fakeKind for
- * what `index` keeps); `latencyMs` delays every table request, 0 by default.
+ * The default: the counting table service in its own process (bench/table-server.ts),
+ * reached over HTTP by the service's own Tables class (the production TableClient
+ * and pipeline). Configuring it drops what it held; see table-kinds.ts for what
+ * `index` keeps, and `latencyMs` delays every table request (0 by default).
  */
-export function fakeBackend(index: boolean, latencyMs = 0): TableBackend {
-  const fake = new FakeTableService(fakeKind(index), roleOf, latencyMs);
+export async function fakeBackend(serverUrl: string, index: boolean, latencyMs = 0): Promise<TableBackend> {
+  await control(`${serverUrl}/_bench/configure`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ index, latencyMs }) });
+  const connectionString = `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};TableEndpoint=${serverUrl}/${DEV_ACCOUNT};`;
+  const read = () => control<TableCounts>(`${serverUrl}/_bench/counts`);
   let base = zeroTableCounts();
-  const snapshot = (): TableCounts => {
-    const c = fake.counts;
-    const byTable: Record<string, number> = {};
-    for (const [k, v] of Object.entries(c.byTable)) byTable[k] = v - (base.byTable[k] ?? 0);
-    const readsByTable: Record<string, number> = {};
-    for (const [k, v] of Object.entries(c.readsByTable)) readsByTable[k] = v - (base.readsByTable[k] ?? 0);
-    const entitiesByTable: Record<string, number> = {};
-    for (const [k, v] of Object.entries(c.entitiesByTable)) entitiesByTable[k] = v - (base.entitiesByTable[k] ?? 0);
-    return {
-      transactions: c.transactions - base.transactions,
-      entities: c.entities - base.entities,
-      batches: c.batches - base.batches,
-      reads: c.reads - base.reads,
-      tableCreates: c.tableCreates - base.tableCreates,
-      byTable,
-      readsByTable,
-      entitiesByTable,
-    };
-  };
-  const proxy: HttpClient = { sendRequest: (req) => fake.sendRequest(req) };
   return {
     kind: "fake",
     async tables(prefix) {
-      const t = new BenchTables(FAKE_CONNECTION, prefix, proxy);
+      const t = new Tables({ kind: "connectionString", connectionString }, prefix);
       await t.ensure();
       return t;
     },
-    counts: snapshot,
-    reset() {
-      base = structuredClone(fake.counts);
+    counts: async () => minus(await read(), base),
+    async reset() {
+      base = await read();
     },
-    heldKeys: () => fake.keyCount,
+    heldKeys: async () => (await control<{ keys: number }>(`${serverUrl}/_bench/keys`)).keys,
   };
 }
 
-/** Real tables in Azurite, counted at the transport. */
+/** Real tables in Azurite, counted at the transport (in the worker: a regex count per request). */
 export function azuriteBackend(connectionString: string): TableBackend {
   let counts = zeroTableCounts();
   const client = countingHttpClient(createDefaultHttpClient(), () => counts, roleOf);
@@ -117,10 +100,11 @@ export function azuriteBackend(connectionString: string): TableBackend {
       await t.ensure();
       return t;
     },
-    counts: () => structuredClone(counts),
+    counts: () => Promise.resolve(structuredClone(counts)),
     reset() {
       counts = zeroTableCounts();
+      return Promise.resolve();
     },
-    heldKeys: () => 0,
+    heldKeys: () => Promise.resolve(0),
   };
 }

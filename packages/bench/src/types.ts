@@ -1,3 +1,5 @@
+import type { QueryLatency } from "./queries.js";
+
 export type RunName = "full" | "naive" | "delta" | "faults";
 export const RUN_NAMES: readonly RunName[] = ["full", "naive", "delta", "faults"];
 
@@ -14,8 +16,12 @@ export interface Job {
   readonly authorityHost: string;
   readonly app: { readonly tenantId: string; readonly clientId: string; readonly clientSecret: string };
   readonly latencyMs: number;
+  /** The latency model's per-object cost: the simulator holds each answer latencyMs + this × objects returned. */
+  readonly latencyPerObjectMs: number;
   readonly store: "fake" | "azurite";
   readonly tableConnectionString?: string;
+  /** Fake store: the counting table service's base URL (bench/table-server.ts, its own process). */
+  readonly tableServerUrl?: string;
   readonly runs: readonly RunName[];
   /** Keep the Objects table's keys in the fake (needed by the delta run). */
   readonly indexObjects: boolean;
@@ -42,6 +48,12 @@ export interface RunReport {
   readonly entitiesWritten: number;
   readonly peakRssMb: number;
   readonly cpuSeconds: number;
+  /** The measured worker's CPU (user + system) ms per 1,000 entities written. */
+  readonly engineCpuMsPerKEntities: number;
+  /** The measured worker's CPU ms per 1,000 Graph objects read (the simulator's log: objects its answers returned). */
+  readonly engineCpuMsPerKObjects: number;
+  /** Graph objects the answers returned (the denominator of engineCpuMsPerKObjects). */
+  readonly graphObjects: number;
   readonly groundTruthMatch: boolean | null;
   /** What groundTruthMatch compared, and the first differences if any. */
   readonly check: { readonly what: string; readonly problems: readonly string[] } | null;
@@ -97,6 +109,8 @@ export interface RunReport {
   /** Fake store: keys it held at the end (its own memory, included in RSS). */
   readonly fakeStoreKeys?: number;
   readonly notes?: readonly string[];
+  /** Query latency through the query layer against the store after this run (fake store: after delta, the store that keeps data). */
+  readonly queryLatency?: readonly QueryLatency[];
 }
 
 export interface WorkerResult {

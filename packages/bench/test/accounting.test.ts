@@ -1,10 +1,11 @@
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it, onTestFinished } from "vitest";
 import { account, resourceOfUrl, streamOf, type LoggedRequest } from "../src/accounting.js";
 import { runEngine } from "../src/engine.js";
 import { appCredential, countedClient, simEndpoints } from "../src/graph.js";
 import { runNaive } from "../src/naive.js";
 import { SimApi } from "../src/sim-api.js";
 import { fakeBackend } from "../src/tables.js";
+import { startTableServer } from "../src/table-server-process.js";
 import { graphPageSource } from "../../../src/sync/graph-source.js";
 import { syncStores } from "../../../src/sync/stores.js";
 import { createSimTenant } from "../../../test/support/sim.js";
@@ -56,6 +57,25 @@ describe("bench accounting", () => {
     expect(account([], 50).criticalPathSeconds).toBe(0);
   });
 
+  it("sums each chain's modelled latencies (base + per object) for the critical path", () => {
+    const withObjects = (r: LoggedRequest, objects: number): LoggedRequest => ({ ...r, objects });
+    const log: LoggedRequest[] = [
+      // users: 3 requests of 999 objects; groups: 5 requests of 10 objects (more requests, fewer objects).
+      ...[0, 1, 2].map((i) => withObjects(req("users", i * 100, i * 100 + 100), 999)),
+      ...[0, 1, 2, 3, 4].map((i) => withObjects(req("groups", i * 60, i * 60 + 60), 10)),
+      req("devices", 0, 50), // an error answer: no objects logged
+    ];
+    const a = account(log, 50, 0, 0.05);
+    // users: 3 × (50 + 0.05 × 999) = 299.85 ms; groups: 5 × (50 + 0.5) = 252.5 ms.
+    expect(a.longest?.resource).toBe("users");
+    expect(a.criticalPathSeconds).toBeCloseTo(0.29985, 9);
+    expect(a.chains.find((c) => c.resource === "groups")?.modelledSeconds).toBeCloseTo(0.2525, 9);
+    expect(a.objects).toBe(3 * 999 + 5 * 10);
+    // Without the per-object cost the longest chain is the one with the most requests, n × L.
+    expect(account(log, 50).longest?.resource).toBe("groups");
+    expect(account(log, 50).criticalPathSeconds).toBeCloseTo(0.25, 9);
+  });
+
   it("names resources the way the simulator logs them", () => {
     expect(resourceOfUrl("https://127.0.0.1:1/v1.0/users/delta?$select=id")).toBe("users");
     expect(resourceOfUrl("https://127.0.0.1:1/v1.0/groups/abc/members?$top=999")).toBe("groups");
@@ -75,7 +95,9 @@ describe("bench accounting", () => {
     const api = new SimApi(sim.graphBaseUrl);
     // As the bench does with its fake store: Graph may repeat an object on a later page, which a count of objects seen would count twice.
     await api.send("PUT", `/_sim/${t.tenantId}/behaviours`, { repeats: false });
-    const backend = fakeBackend(true);
+    const server = await startTableServer();
+    onTestFinished(() => server.stop());
+    const backend = await fakeBackend(server.url, true);
 
     // The engine: every stream at once, then the fan-in.
     const engine = countedClient(credential, endpoints, FAST_RETRY);
@@ -102,12 +124,12 @@ describe("bench accounting", () => {
     // signInActivity is a property of users: one per user.
     for (const [type, seen] of run.seen) expect(seen.objects, type).toBe(truth.counts[type === "signInActivity" ? "users" : type]);
     expect(run.streams.get("groups")?.counters.memberAdds).toBe(truth.counts.memberships);
-    const written = backend.counts();
+    const written = await backend.counts();
     expect(written.entities).toBeGreaterThan(truth.counts.users! + truth.counts.memberships!);
     expect(written.transactions).toBeLessThan(written.entities / 10);
 
     // The naive baseline on the same tenant: lists, then one members request per group, one write per entity.
-    backend.reset();
+    await backend.reset();
     const naive = countedClient(credential, endpoints, FAST_RETRY);
     const naiveStores = syncStores(await backend.tables(`bxt${Date.now().toString(36)}b`), t.tenantId);
     const r = await runNaive({ client: naive.client, stores: naiveStores, runId: "bench-test-naive", groupStride: 1, onPhase: () => {} });
@@ -117,7 +139,7 @@ describe("bench accounting", () => {
     expect(naive.counter.byResource).toEqual(b.byResource);
     expect(b.byResource.groups).toBe(1 + truth.counts.groups!); // one list page ($top=999), one members page each
     expect(r.memberLinks).toBe(truth.counts.memberships);
-    const naiveWrites = backend.counts();
+    const naiveWrites = await backend.counts();
     expect(naiveWrites.transactions).toBe(naiveWrites.entities);
     expect(naiveWrites.batches).toBe(0);
   });

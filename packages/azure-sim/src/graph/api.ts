@@ -111,6 +111,7 @@ export async function handleV1(env: GraphEnv, req: IncomingMessage, res: ServerR
   const resource = resourceName(segments, url.searchParams.get("$select"));
   let tenantId: string | null = null;
   let fault: FaultKind | null = null;
+  let call: ApiCall | undefined;
   try {
     const claims = await env.verify(req.headers.authorization, [env.baseUrl, ...GRAPH_AUDIENCES]);
     const tenant = claims ? env.registry.find(claims.tid) : undefined;
@@ -146,9 +147,12 @@ export async function handleV1(env: GraphEnv, req: IncomingMessage, res: ServerR
     const { requestId, clientRequestId } = requestIds(req);
     res.setHeader("request-id", requestId);
     res.setHeader("client-request-id", clientRequestId);
-    await r.run(new ApiCall(env, req, res, url, tenant, claims));
+    call = new ApiCall(env, req, res, url, tenant, claims);
+    await r.run(call);
+    await call.sent;
   } finally {
     const status = fault === "drop" ? 0 : res.statusCode;
-    env.state.requests.push({ tenantId, method, path: url.pathname, resource, start, end: hrNow(), status, fault });
+    const objects = call?.objects;
+    env.state.requests.push({ tenantId, method, path: url.pathname, resource, start, end: hrNow(), status, fault, ...(objects !== undefined ? { objects } : {}) });
   }
 }

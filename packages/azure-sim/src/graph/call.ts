@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import { sendJson, type TokenClaims } from "../http.js";
 import type { SimTenant } from "../registry.js";
 import type { GraphEnv } from "./context.js";
@@ -28,8 +29,18 @@ export class ApiCall {
     sendGraphError(this.req, this.res, status, code, message, headers);
   }
 
+  /** Objects the answer returned (`value` items, or 1 for one object), for the request log. */
+  objects: number | undefined;
+  /** Set when the answer waits for the per-object latency; handleV1 awaits it. */
+  sent: Promise<void> | undefined;
+
   ok(body: unknown, status = 200): void {
-    sendJson(this.res, status, body);
+    const value = (body as { value?: unknown } | null)?.value;
+    this.objects = Array.isArray(value) ? value.length : body && typeof body === "object" ? 1 : 0;
+    const perObject = this.env.state.faults.settingsFor(this.tenant.tenantId).latencyPerObjectMs ?? 0;
+    const delay = perObject * this.objects;
+    if (delay <= 0) return sendJson(this.res, status, body);
+    this.sent = sleep(delay).then(() => sendJson(this.res, status, body));
   }
 
   /** Absolute link on the server's base URL; values must already be query-safe (tokens are base64url). */

@@ -29,6 +29,12 @@ export interface FaultSettings {
   readonly rateDrop: number;
   /** Added to every /v1.0 request, faulted or not. */
   readonly latencyMs: number;
+  /**
+   * Added per object a response returns (its `value` items), after the route
+   * built it: the bench's latency model of base + per-object cost, so a
+   * 999-object page costs more than a 200-object one. 0 by default.
+   */
+  readonly latencyPerObjectMs?: number;
   /** Retry-After on 429 and 503; fractional seconds allowed, as Graph sends them. */
   readonly retryAfterSeconds: number;
   /** Scripted error answers for delta requests, used up in order. */
@@ -46,6 +52,7 @@ export const faultSettingsSchema = z
     rate503: rate.optional(),
     rateDrop: rate.optional(),
     latencyMs: z.number().min(0).max(60_000).optional(),
+    latencyPerObjectMs: z.number().min(0).max(1_000).optional(),
     retryAfterSeconds: z.number().min(0).max(3600).optional(),
     errors: z
       .array(

@@ -13,6 +13,8 @@ export interface RequestRecord {
   /** 0 when the connection was dropped. */
   readonly status: number;
   readonly fault: FaultKind | null;
+  /** Objects the answer returned (its `value` items; 1 for a single object); absent for errors and empty answers. */
+  readonly objects?: number;
 }
 
 export const DEFAULT_REQUEST_LOG_CAPACITY = 1_000_000;
