@@ -140,4 +140,12 @@ describe("Graph's resource-unit budgets (throttling-limits.md)", () => {
     expect(b.charge("x", "t", 1, 1, 8_500).ok).toBe(false);
     expect(b.charge("x", "u", 1, 1, 0).ok).toBe(true);
   });
+
+  it("takes a clock set back as no time passed", () => {
+    // Regression: graph-delta.test.ts sets the sim clock 8 days ahead and back; the negative time filled the budget.
+    const b = new ThrottleBudget();
+    b.set({ appId: "x", tenantRu: { small: 10 }, tenantWindowSeconds: 10 });
+    expect(b.charge("x", "t", 1, 1, 8 * 86_400_000).ok).toBe(true);
+    expect(b.charge("x", "t", 1, 1, 0).ok).toBe(true);
+  });
 });

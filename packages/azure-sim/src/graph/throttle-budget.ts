@@ -108,7 +108,8 @@ export class ThrottleBudget {
   /** Resource units in use now in a scope (0 when unknown). */
   used(key: string, limit: number, windowMs: number, now: number): number {
     const u = this.usage.get(key);
-    return u ? Math.max(0, u.used - ((now - u.at) * limit) / windowMs) : 0;
+    // Regression: a sim clock set back (tests move it for token expiry) read as negative time and filled the budget.
+    return u ? Math.max(0, u.used - (Math.max(0, now - u.at) * limit) / windowMs) : 0;
   }
 
   /** Costs one request against the app's and the app+tenant's budgets; a throttled request is counted too. */
