@@ -1,5 +1,6 @@
 import type { DirectorySpec } from "../../azure-sim/src/model.js";
 import { benchSpec } from "./spec.js";
+import { prng } from "../../azure-sim/src/ids.js";
 
 export interface FleetTenantSpec {
   readonly users: number;
@@ -10,17 +11,6 @@ export interface FleetTenantSpec {
 export const SMALL_MIN_USERS = 50;
 export const SMALL_MAX_USERS = 500;
 
-/** A small deterministic PRNG (mulberry32), so a seed gives the same fleet. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function largeTenantsFor(small: number): { count: number; users: number } {
   if (small >= 1_000) return { count: 3, users: 20_000 };
@@ -35,7 +25,7 @@ function largeTenantsFor(small: number): { count: number; users: number } {
  * 100, 1 of 2,000 from 20, none below.
  */
 export function fleetTenants(small: number, seed: number, large = largeTenantsFor(small)): FleetTenantSpec[] {
-  const next = rng(seed);
+  const next = prng(seed);
   const out: FleetTenantSpec[] = [];
   for (let i = 0; i < small; i++) {
     const users = SMALL_MIN_USERS + Math.floor(next() * (SMALL_MAX_USERS - SMALL_MIN_USERS + 1));
