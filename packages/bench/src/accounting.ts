@@ -1,4 +1,6 @@
 import { resourceName, type RequestRecord } from "../../azure-sim/src/graph/requestLog.js";
+import type { ResourceModule } from "../../../src/graph/resource.js";
+import { RESOURCES } from "../../../src/graph/resources/index.js";
 /**
  * The bench's accounting of Graph traffic, from the simulator's own request
  * log (GET /_sim/requests), never from the client's view of itself.
@@ -22,6 +24,15 @@ import { resourceName, type RequestRecord } from "../../azure-sim/src/graph/requ
  *   floor is the sum of its requests' modelled latencies:
  *
  *     criticalPathSeconds = max over chains Σ (L + P × objects)
+ *
+ *   A stream Graph limits to R requests per window W (the sign-in and audit
+ *   lists: includes/throttling-entra-logs-reports.md in
+ *   concepts/throttling-limits.md; the module's `rate`) cannot start request
+ *   i before request i − R started plus W, so its floor is that schedule's
+ *   end: t_i = max(t_{i−1} + l_{i−1}, t_{i−R} + W), floor = t_{n−1} + l_{n−1}.
+ *   `latencyOnlySeconds` is the same chain without the limit, and
+ *   `unpaced` is the critical path and logged span of the streams Graph
+ *   does not limit so (what the engine's own overhead shows against).
  *
  *   No run that makes these requests can finish sooner, so
  *   ratioToLimit = wallSeconds / criticalPathSeconds ≥ 1, and the closer
@@ -48,8 +59,12 @@ export interface Chain {
   readonly resource: string;
   readonly requests: number;
   readonly faulted: number;
-  /** Sum of the modelled latency (L + P × objects) over the chain's requests, seconds. */
+  /** The chain's floor: its modelled latencies (L + P × objects), paced by Graph's documented rate limit if it has one, seconds. */
   readonly modelledSeconds: number;
+  /** The same latencies summed, with no rate limit, seconds. */
+  readonly latencyOnlySeconds: number;
+  /** Graph's documented rate limit of this stream, if any. */
+  readonly rate: ResourceModule["rate"] | null;
   /** Sum of (end − start) over the chain's requests, seconds. */
   readonly servedSeconds: number;
   /** From the chain's first start to its last end, seconds. */
@@ -71,6 +86,26 @@ export interface Accounting {
   readonly servedSeconds: number;
   readonly withRetryAfterSeconds: number;
   readonly maxOverlap: number;
+  /** The streams without a documented rate limit: their longest floor, and the log's first start to their last end. */
+  readonly unpaced: { readonly criticalPathSeconds: number; readonly resource: string | null; readonly spanSeconds: number };
+}
+
+/** Logged stream name → Graph's documented rate limit, from the resource modules that declare one. */
+const RATES: ReadonlyMap<string, NonNullable<ResourceModule["rate"]>> = new Map(
+  RESOURCES.flatMap((m) => (m.rate ? [[resourceName(m.path.split("/").filter(Boolean), m.select.join(",")), m.rate] as const] : [])),
+);
+
+/** The end of a chain of latencies `ms` when at most `rate.requests` may start in any `rate.perMs` (a sliding window on starts, as Graph counts). */
+export function pacedFloorMs(ms: readonly number[], rate: ResourceModule["rate"] | null): number {
+  const starts: number[] = [];
+  let end = 0;
+  for (let i = 0; i < ms.length; i++) {
+    const prevEnd = i === 0 ? 0 : starts[i - 1]! + ms[i - 1]!;
+    const windowOpen = rate && i >= rate.requests ? starts[i - rate.requests]! + rate.perMs : 0;
+    starts.push(Math.max(prevEnd, windowOpen));
+    end = starts[i]! + ms[i]!;
+  }
+  return end;
 }
 
 function maxOverlap(rs: readonly LoggedRequest[]): number {
@@ -119,20 +154,23 @@ export function chainsOf(records: Iterable<LoggedRequest>, latencyMs = 0, latenc
     let lo = Infinity;
     let hi = -Infinity;
     let faulted = 0;
-    let modelled = 0;
+    const latencies: number[] = [];
     for (const r of rs) {
-      modelled += latencyMs + latencyPerObjectMs * (r.objects ?? 0);
+      latencies.push(latencyMs + latencyPerObjectMs * (r.objects ?? 0));
       served += r.end - r.start;
       lo = Math.min(lo, r.start);
       hi = Math.max(hi, r.end);
       if (r.fault) faulted++;
     }
+    const rate = RATES.get(streamOf(first)) ?? null;
     chains.push({
       tenantId: first.tenantId,
       resource: streamOf(first),
       requests: rs.length,
       faulted,
-      modelledSeconds: modelled / 1000,
+      modelledSeconds: pacedFloorMs(latencies, rate) / 1000,
+      latencyOnlySeconds: latencies.reduce((a, b) => a + b, 0) / 1000,
+      rate,
       servedSeconds: served / 1000,
       spanSeconds: (hi - lo) / 1000,
       maxOverlap: maxOverlap(rs),
@@ -159,6 +197,14 @@ export function account(records: readonly LoggedRequest[], latencyMs: number, re
   const chains = chainsOf(records, latencyMs, latencyPerObjectMs);
   const longest = chains[0] ?? null;
   const modelled = longest?.modelledSeconds ?? 0;
+  const unpacedChains = chains.filter((c) => c.rate === null);
+  const unpacedKeys = new Set(unpacedChains.map((c) => `${c.tenantId ?? "-"}\u0000${c.resource}`));
+  let first = Infinity;
+  let lastUnpaced = -Infinity;
+  for (const r of records) {
+    first = Math.min(first, r.start);
+    if (unpacedKeys.has(`${r.tenantId ?? "-"}\u0000${streamOf(r)}`)) lastUnpaced = Math.max(lastUnpaced, r.end);
+  }
   return {
     total: records.length,
     objects,
@@ -171,6 +217,11 @@ export function account(records: readonly LoggedRequest[], latencyMs: number, re
     servedSeconds: longest?.servedSeconds ?? 0,
     withRetryAfterSeconds: modelled + (longest?.faulted ?? 0) * retryAfterSeconds,
     maxOverlap: chains.reduce((m, c) => Math.max(m, c.maxOverlap), 0),
+    unpaced: {
+      criticalPathSeconds: unpacedChains[0]?.modelledSeconds ?? 0,
+      resource: unpacedChains[0]?.resource ?? null,
+      spanSeconds: lastUnpaced > first ? (lastUnpaced - first) / 1000 : 0,
+    },
   };
 }
 

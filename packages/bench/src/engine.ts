@@ -89,6 +89,8 @@ export async function runEngine(
     stores,
     budgetMs: opts.budgetMs,
     fullScan: opts.fullScan,
+    // The sign-in list alone takes 100k users ÷ 500 a page at 10 pages a minute (its module's rate): 20 min at 100k, 100 at 500k.
+    timeoutMs: 4 * 3_600_000,
     graphFor(type) {
       let source = sources.get(type);
       if (!source) {

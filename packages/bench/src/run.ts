@@ -34,8 +34,8 @@ const NAIVE_GROUPS_AZURITE = 200;
 
 let serial = 0;
 
-function addTenant(sim: SimulatedAzure, users: number, seed: number) {
-  const spec = benchSpec(users, seed);
+function addTenant(sim: SimulatedAzure, users: number, seed: number, premium: boolean) {
+  const spec = benchSpec(users, seed, premium);
   const t0 = performance.now();
   const tenant = sim.registry.addTenant({
     displayName: `Bench ${users}`,
@@ -126,6 +126,7 @@ async function main(): Promise<void> {
     pageCaps: { deltaObjects: 200, deltaLinks: 500, listMaxTop: 999 },
     faults: { rate429: args.rate429, rate503: args.rate503, retryAfterSeconds: args.retryAfterSeconds, seed: args.seed },
     mutationRate: args.mutationRate,
+    signIns: args.signIns,
     heapLimitMb: args.heapLimitMb,
     machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
   };
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
     if (args.sizes) {
       const sizes: SizeResult[] = [];
       for (const users of args.sizes) {
-        const { app, counts } = addTenant(sim, users, args.seed);
+        const { app, counts } = addTenant(sim, users, args.seed, args.signIns);
         log(`size ${users}: full run in a fresh worker`);
         const result = await runWorker(jobFor(args, sim, app, counts, ["full"], azurite, tables), certs.caCertFile, args.heapLimitMb);
         const run = result.runs[0];
@@ -158,7 +159,7 @@ async function main(): Promise<void> {
       }
       return;
     }
-    const { app, counts } = addTenant(sim, args.users, args.seed);
+    const { app, counts } = addTenant(sim, args.users, args.seed, args.signIns);
     // One fresh worker per run, so no run's RSS carries what an earlier one left in the
     // heap; the delta worker makes its own (unreported) full run first to fill its store.
     const reports: RunReport[] = [];

@@ -80,10 +80,17 @@ function build(
     criticalPath: {
       resource: acc.longest?.resource ?? null,
       requests: acc.longest?.requests ?? 0,
+      latencyOnlySeconds: round(acc.chains.reduce((m, c) => Math.max(m, c.latencyOnlySeconds), 0)),
       faulted: acc.longest?.faulted ?? 0,
       servedSeconds: round(acc.servedSeconds),
       withRetryAfterSeconds: round(acc.withRetryAfterSeconds),
       maxOverlap: acc.maxOverlap,
+    },
+    unpaced: {
+      resource: acc.unpaced.resource,
+      criticalPathSeconds: round(acc.unpaced.criticalPathSeconds),
+      spanSeconds: round(acc.unpaced.spanSeconds),
+      ratio: acc.unpaced.criticalPathSeconds > 0 ? round(acc.unpaced.spanSeconds / acc.unpaced.criticalPathSeconds) : 0,
     },
     faults: acc.faults,
     table: {

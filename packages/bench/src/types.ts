@@ -65,11 +65,19 @@ export interface RunReport {
   readonly criticalPath: {
     readonly resource: string | null;
     readonly requests: number;
+    /** The longest chain without Graph's documented rate limits (the headline paces the sign-in and audit lists). */
+    readonly latencyOnlySeconds: number;
     readonly faulted: number;
     readonly servedSeconds: number;
     readonly withRetryAfterSeconds: number;
     readonly maxOverlap: number;
   };
+  /**
+   * The streams Graph does not rate-limit: their critical path, the span from
+   * the run's first Graph request to their last answer, and the ratio (the
+   * engine's own overhead, seen past a paced stream that outlasts them).
+   */
+  readonly unpaced: { readonly resource: string | null; readonly criticalPathSeconds: number; readonly spanSeconds: number; readonly ratio: number };
   readonly faults: Record<string, number>;
   readonly table: {
     readonly batches: number;

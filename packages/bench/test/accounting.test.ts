@@ -1,5 +1,5 @@
 import { describe, expect, inject, it, onTestFinished } from "vitest";
-import { account, resourceOfUrl, streamOf, type LoggedRequest } from "../src/accounting.js";
+import { account, pacedFloorMs, resourceOfUrl, streamOf, type LoggedRequest } from "../src/accounting.js";
 import { runEngine } from "../src/engine.js";
 import { appCredential, countedClient, simEndpoints } from "../src/graph.js";
 import { runNaive } from "../src/naive.js";
@@ -74,6 +74,24 @@ describe("bench accounting", () => {
     // Without the per-object cost the longest chain is the one with the most requests, n × L.
     expect(account(log, 50).longest?.resource).toBe("groups");
     expect(account(log, 50).criticalPathSeconds).toBeCloseTo(0.25, 9);
+  });
+
+  it("paces a rate-limited stream's floor by Graph's documented limit (sign-in list: 10 a minute)", () => {
+    // The quick full run's 20 sign-in pages took a minute against a 7.55 s "critical path" that ignored the limit.
+    const log: LoggedRequest[] = [
+      ...Array.from({ length: 12 }, (_, i) => req("signInActivity", i * 50, i * 50 + 50)),
+      ...Array.from({ length: 20 }, (_, i) => req("users", i * 50, i * 50 + 50)),
+    ];
+    const a = account(log, 50);
+    // Ten start back to back; the 11th waits for the first's start + 60 s, the 12th for the second's.
+    expect(a.longest?.resource).toBe("signInActivity");
+    expect(a.criticalPathSeconds).toBeCloseTo(60.1, 9);
+    expect(a.chains.find((c) => c.resource === "signInActivity")?.latencyOnlySeconds).toBeCloseTo(0.6, 9);
+    expect(a.unpaced).toEqual({ criticalPathSeconds: 1, resource: "users", spanSeconds: 1 });
+    // No limit: the plain sum; a limit never binding below R requests.
+    expect(pacedFloorMs([50, 50, 50], null)).toBe(150);
+    expect(pacedFloorMs([50, 50, 50], { requests: 3, perMs: 1000 })).toBe(150);
+    expect(pacedFloorMs([50, 50, 50, 50], { requests: 3, perMs: 1000 })).toBe(1050);
   });
 
   it("names resources the way the simulator logs them", () => {
