@@ -30,7 +30,13 @@ export function targets(runs: readonly RunReport[], sizes: readonly SizeResult[]
   const naive = byName(runs, "naive");
   const delta = byName(runs, "delta");
   if (full) {
-    out.push({ target: "full ≤ 1.25 × critical path", value: `${f(full.ratioToLimit)} ×`, met: full.ratioToLimit <= 1.25 });
+    out.push({ target: "full ≤ 1.25 × critical path", value: `${f(full.ratioToLimit)} ×`, met: full.ratioToLimit <= 1.25, note: `critical path ${f(full.criticalPathSeconds)} s along ${full.criticalPath.resource ?? "-"}` });
+    // The rate-limited sign-in list can outlast everything; the other streams' own floor and span show the engine's overhead.
+    out.push({
+      target: "streams Graph does not rate-limit ≤ 1.25 × their critical path",
+      value: `${f(full.unpaced.ratio)} × (${f(full.unpaced.spanSeconds)} s for ${f(full.unpaced.criticalPathSeconds)} s along ${full.unpaced.resource ?? "-"})`,
+      met: full.unpaced.ratio <= 1.25,
+    });
     const pages = full.pages ?? 0;
     out.push({
       target: "Graph requests ≤ pages + 1%",
@@ -116,12 +122,15 @@ const truth = (r: RunReport) => (r.groundTruthMatch === null ? "n/a" : r.groundT
 
 export function runsTable(runs: readonly RunReport[]): string {
   return grid(
-    ["run", "wall s", "crit path s", "ratio", "Graph req", "pages", "table tx", "entities", "ent/tx", "peak RSS MB", "CPU s", "CPU ms/k ent", "CPU ms/k obj", "truth"],
+    ["run", "wall s", "crit path s", "ratio", "unpaced crit s", "unpaced span s", "unpaced ratio", "Graph req", "pages", "table tx", "entities", "ent/tx", "peak RSS MB", "CPU s", "CPU ms/k ent", "CPU ms/k obj", "truth"],
     runs.map((r) => [
       r.name + (r.sampled ? "*" : ""),
       f(r.wallSeconds),
       f(r.criticalPathSeconds),
       f(r.ratioToLimit),
+      f(r.unpaced.criticalPathSeconds),
+      f(r.unpaced.spanSeconds),
+      f(r.unpaced.ratio),
       String(r.graphRequests),
       r.pages === null ? "-" : String(r.pages),
       String(r.tableTransactions),
