@@ -34,6 +34,9 @@ import { RESOURCES } from "../../../src/graph/resources/index.js";
  *   `unpaced` is the critical path and logged span of the streams Graph
  *   does not limit so (what the engine's own overhead shows against).
  *
+ *   Requests of one chain that were in flight together (the items of a
+ *   `$batch`) form one wave and cost its longest latency (waveLatencies).
+ *
  *   No run that makes these requests can finish sooner, so
  *   ratioToLimit = wallSeconds / criticalPathSeconds ≥ 1, and the closer
  *   to 1, the less the engine adds on top of Graph's own latency.
@@ -45,10 +48,8 @@ import { RESOURCES } from "../../../src/graph/resources/index.js";
  *     depends on the simulator's speed, so the headline uses n × L.
  *   - withRetryAfterSeconds: n × L plus Retry-After for each faulted request
  *     in the chain — with throttling, waiting is part of the floor too.
- *   - maxOverlap: the most requests of one chain in flight at once. 1 means
- *     the chain really is sequential, which is what the grouping assumes;
- *     more than 1 would mean a "chain" holds parallel work and n × L
- *     overstates the floor.
+ *   - maxOverlap: the most requests of one chain in flight at once (1: the
+ *     chain is sequential; more: a `$batch`, counted as waves).
  */
 
 /** One entry of the simulator's request log, as GET /_sim/requests returns it. */
@@ -108,6 +109,25 @@ export function pacedFloorMs(ms: readonly number[], rate: ResourceModule["rate"]
   return end;
 }
 
+/**
+ * A chain's requests as waves: requests whose logged intervals overlap were in
+ * flight together (a `$batch` envelope's items, which Graph runs in parallel
+ * unless they use dependsOn: concepts/json-batching.md), so none waited for
+ * another. Each wave costs its longest modelled latency; waves follow one
+ * another. A chain with no overlap is one request per wave.
+ */
+function waveLatencies(rs: readonly LoggedRequest[], latency: (r: LoggedRequest) => number): number[] {
+  const sorted = [...rs].sort((a, b) => a.start - b.start);
+  const out: number[] = [];
+  let end = -Infinity;
+  for (const r of sorted) {
+    if (r.start < end && out.length > 0) out[out.length - 1] = Math.max(out[out.length - 1]!, latency(r));
+    else out.push(latency(r));
+    end = Math.max(end, r.end);
+  }
+  return out;
+}
+
 function maxOverlap(rs: readonly LoggedRequest[]): number {
   const events: Array<[number, number]> = [];
   for (const r of rs) {
@@ -154,9 +174,8 @@ export function chainsOf(records: Iterable<LoggedRequest>, latencyMs = 0, latenc
     let lo = Infinity;
     let hi = -Infinity;
     let faulted = 0;
-    const latencies: number[] = [];
+    const latencies = waveLatencies(rs, (r) => latencyMs + latencyPerObjectMs * (r.objects ?? 0));
     for (const r of rs) {
-      latencies.push(latencyMs + latencyPerObjectMs * (r.objects ?? 0));
       served += r.end - r.start;
       lo = Math.min(lo, r.start);
       hi = Math.max(hi, r.end);

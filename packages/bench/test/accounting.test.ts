@@ -94,6 +94,19 @@ describe("bench accounting", () => {
     expect(pacedFloorMs([50, 50, 50, 50], { requests: 3, perMs: 1000 })).toBe(1050);
   });
 
+  it("counts requests in flight together (a $batch's items) as one wave of the chain", () => {
+    // Twenty batched sub-requests logged one by one made a 20 × L "critical path" for one envelope's worth of waiting.
+    const log: LoggedRequest[] = [
+      ...Array.from({ length: 20 }, (_, i) => req("servicePrincipals", 0, 60 + i)),
+      ...Array.from({ length: 20 }, (_, i) => req("servicePrincipals", 100, 150 + i)),
+      req("servicePrincipals", 200, 250),
+    ];
+    const a = account(log, 50);
+    expect(a.longest?.requests).toBe(41);
+    expect(a.criticalPathSeconds).toBeCloseTo(3 * 0.05, 9);
+    expect(a.maxOverlap).toBe(20);
+  });
+
   it("names resources the way the simulator logs them", () => {
     expect(resourceOfUrl("https://127.0.0.1:1/v1.0/users/delta?$select=id")).toBe("users");
     expect(resourceOfUrl("https://127.0.0.1:1/v1.0/groups/abc/members?$top=999")).toBe("groups");
