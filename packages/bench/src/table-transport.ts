@@ -199,7 +199,8 @@ export class FakeTableService implements HttpClient {
     }
     const row = (body ? JSON.parse(body) : {}) as Row;
     const kept: Row = {};
-    for (const [f, v] of Object.entries(row)) if (/^data/.test(f) || f === "hidden" || f === "hiddenAt") kept[f] = v;
+    // `scan` (the run that last saw the row) too: a full list's sweep queries `scan ne run`, which a missing property never matches.
+    for (const [f, v] of Object.entries(row)) if (/^data/.test(f) || f === "hidden" || f === "hiddenAt" || f === "scan") kept[f] = v;
     const merge = method === "PATCH" || method === "MERGE";
     if (merge && Object.keys(kept).length === 0) return;
     t.set(own(key), merge ? { ...t.get(key), ...kept } : kept);
@@ -266,6 +267,7 @@ export class FakeTableService implements HttpClient {
             const kept = k.keepData ? this.rowData.get(table)?.get(`${p}\u0000${rk}`) : undefined;
             if (kept?.hidden !== undefined) r.hidden = kept.hidden;
             if (kept?.hiddenAt !== undefined) r.hiddenAt = kept.hiddenAt;
+            if (kept?.scan !== undefined) r.scan = kept.scan;
             if (full && kept?.dataChunks !== undefined) Object.assign(r, kept);
             else if (full) {
               r.dataChunks = 1;
