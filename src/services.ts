@@ -22,7 +22,8 @@ import { TenantStore, type TenantRecord } from "./store/tenant-store.js";
 
 /**
  * The composition root: what every trigger needs, built once from the
- * config. Nothing here holds a secret longer than one call.
+ * config. A customer secret is read from Key Vault on every call; only the
+ * credentials signed in with it outlive the call (src/graph/credential-cache.ts).
  */
 export class Services {
   readonly tables: Tables;

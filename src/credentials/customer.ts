@@ -3,6 +3,7 @@ import type { Client } from "@microsoft/microsoft-graph-client";
 import type { CloudEndpoints } from "../config/clouds.js";
 import { createGraphClient } from "../graph/client.js";
 import { customerCredential } from "../graph/credential.js";
+import { sharedCustomerCredential } from "../graph/credential-cache.js";
 import type { RetryEvents } from "../graph/retry.js";
 import type { Services } from "../services.js";
 import type { CredentialProfile } from "../store/credential-store.js";
@@ -29,13 +30,20 @@ export function testSecret(tenantId: string, clientId: string, secret: string, e
   return testConnection(customerCredential({ tenantId, clientId, clientSecret: secret }, endpoints), endpoints, tenantId);
 }
 
-/** The tenant's profile and customer credential, its secret fetched from Key Vault for this call only. */
-async function signInOf(services: Deps, t: TenantRecord): Promise<{ profile: CredentialProfile; credential: TokenCredential }> {
+/**
+ * The tenant's profile and customer credential, its secret read from Key Vault
+ * every time (a rotated secret is used at once). `shared`: the process's
+ * credential for this app and secret (src/graph/credential-cache.ts), whose
+ * token serves later calls too; else a fresh one, which signs in anew.
+ */
+async function signInOf(services: Deps, t: TenantRecord, shared = false): Promise<{ profile: CredentialProfile; credential: TokenCredential }> {
   const profile = await services.credentials.get(t.credentialId);
   if (!profile) throw new CredentialUnavailable(`credential profile ${t.credentialId} of tenant ${t.id} is missing`);
   const secret = await services.secrets.get(profile.value.secretName);
   if (!secret) throw new CredentialUnavailable(`the client secret of credential profile ${t.credentialId} is missing from Key Vault`);
-  return { profile: profile.value, credential: profileCredential(services, t, profile.value, secret.value).credential };
+  if (!shared) return { profile: profile.value, credential: profileCredential(services, t, profile.value, secret.value).credential };
+  const app = { tenantId: t.id, clientId: profile.value.clientId, clientSecret: secret.value };
+  return { profile: profile.value, credential: sharedCustomerCredential(app, endpointsOf(services.config, t, profile.value)) };
 }
 
 /** The tenant's customer credential, its secret fetched from Key Vault for this call only. */
@@ -43,9 +51,15 @@ export async function customerCredentialOf(services: Deps, t: TenantRecord): Pro
   return (await signInOf(services, t)).credential;
 }
 
-/** A Graph client signed in as the tenant's customer app, drawing from its app's throttling budget. */
+/**
+ * A Graph client signed in as the tenant's customer app, drawing from its
+ * app's throttling budget. The sync's path: its credential is shared, so a
+ * run's activities share one token. A token's roles are fixed when it is
+ * issued, so a consent granted since shows at the next token; the other paths
+ * (provisioning, the expiry check, tests of a secret) sign in fresh.
+ */
 export async function graphClientOf(services: Deps & Pick<Services, "graphBudget" | "history">, t: TenantRecord, events?: RetryEvents): Promise<Client> {
-  const { profile, credential } = await signInOf(services, t);
+  const { profile, credential } = await signInOf(services, t, true);
   const budget = await budgetOf(services, t.id, profile.clientId);
   return createGraphClient(credential, endpointsOf(services.config, t), { ...(events ? { events } : {}), ...(budget ? { budget } : {}) });
 }
