@@ -42,8 +42,9 @@ async function listen(certs: LocalCertificates, port: number, handler: SimHandle
         });
     },
   );
-  // Keep-alive sockets would hold stop() open.
-  server.keepAliveTimeout = 1000;
+  // Azure's front ends keep idle connections for minutes (load-balancer-tcp-idle-timeout.md: 4 min by
+  // default); a 1 s hint made Node's agents and undici open a new TLS connection per request. stop() closes them.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => resolve());
