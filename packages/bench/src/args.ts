@@ -28,6 +28,8 @@ export interface BenchArgs {
   readonly fleetOnly: boolean;
   /** The shared throttling budget in the fleet run (issue 18 item 5). */
   readonly throttleBudget: boolean;
+  /** The fleet run stops waiting after this long and reports what finished. */
+  readonly fleetTimeoutSeconds: number;
   /** The bench tenant has Entra ID P1/P2, so the sign-in list (10 pages a minute) is read. */
   readonly signIns: boolean;
 }
@@ -63,6 +65,7 @@ export const USAGE = `npm run bench -- [options]
   --fleet N               the fleet run: N tenants of 50-500 users and a few large ones, one app
                           registration, all due in one timer tick of the local Functions host
                           (alone, or with --quick beside the other runs; --quick makes 10; 0: none)
+  --fleet-timeout-s N     fleet run: stop waiting after N s and report what finished (default 3600)
   --throttle-budget on|off  fleet run: the shared throttling budget (default on, as in Azure)
   --sign-ins on|off       off: the bench tenant has no Entra ID P1/P2, so the sign-in list, which
                           Graph limits to 10 requests a minute (20 min at 100k users), is skipped
@@ -100,6 +103,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs | "help" {
   let fleet: number | undefined;
   let throttleBudget = true;
   let signIns = true;
+  let fleetTimeoutSeconds = 3600;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
@@ -167,6 +171,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs | "help" {
       case "--fleet":
         fleet = Math.round(num("--fleet", value(), 0, 100_000));
         break;
+      case "--fleet-timeout-s":
+        fleetTimeoutSeconds = num("--fleet-timeout-s", value(), 1, 86_400);
+        break;
       case "--throttle-budget": {
         const v = value();
         if (v !== "on" && v !== "off") throw new Error(`--throttle-budget is on or off, got ${v ?? "nothing"}`);
@@ -188,5 +195,5 @@ export function parseArgs(argv: readonly string[]): BenchArgs | "help" {
   }
   const defaultUsers = quick || store === "azurite" ? 10_000 : 100_000;
   const fleetOnly = fleet !== undefined && fleet > 0 && !quick;
-  return { users: users ?? defaultUsers, quick, json, jsonOut, latencyMs, latencyPerObjectMs, tableLatencyMs, store, sizes, runs, naiveGroups, seed, rate429, rate503, retryAfterSeconds, mutationRate, heapLimitMb, fleet: fleet ?? (quick ? QUICK_FLEET : 0), fleetOnly, throttleBudget, signIns };
+  return { users: users ?? defaultUsers, quick, json, jsonOut, latencyMs, latencyPerObjectMs, tableLatencyMs, store, sizes, runs, naiveGroups, seed, rate429, rate503, retryAfterSeconds, mutationRate, heapLimitMb, fleet: fleet ?? (quick ? QUICK_FLEET : 0), fleetOnly, throttleBudget, signIns, fleetTimeoutSeconds };
 }

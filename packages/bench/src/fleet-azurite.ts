@@ -18,7 +18,10 @@ export interface AzuriteProcess {
 
 export function startAzuriteProcess(): Promise<AzuriteProcess> {
   const tsx = import.meta.resolve("tsx");
-  const child = spawn(process.execPath, ["--import", tsx, join(import.meta.dirname, "fleet-azurite.ts")], { stdio: ["ignore", 2, "inherit", "ipc"], env: { ...process.env, FLEET_AZURITE_CHILD: "1" } });
+  // A fleet's tables are millions of rows held in this heap (Node's default limit is about 4 GB).
+  // BENCH_CPU_PROFILE_DIR: a V8 CPU profile of the table service too, as for the host and the workers.
+  const profile = process.env.BENCH_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, "--max-old-space-size=16384", "--import", tsx, join(import.meta.dirname, "fleet-azurite.ts")], { stdio: ["ignore", 2, "inherit", "ipc"], env: { ...process.env, FLEET_AZURITE_CHILD: "1" } });
   return new Promise((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", (code) => reject(new Error(`azurite process exited with ${code}`)));

@@ -61,7 +61,7 @@ export function spawnFleetHost(job: FleetJob, env: NodeJS.ProcessEnv): Promise<E
   const tsx = import.meta.resolve("tsx");
   // BENCH_CPU_PROFILE_DIR: a V8 CPU profile of the host process goes there, as for the bench workers.
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, ["--expose-gc", ...profile, "--import", tsx, join(import.meta.dirname, "fleet-host.ts")], { stdio: ["ignore", 2, "inherit", "ipc"], env });
+  const child = spawn(process.execPath, ["--expose-gc", "--max-old-space-size=8192", ...profile, "--import", tsx, join(import.meta.dirname, "fleet-host.ts")], { stdio: ["ignore", 2, "inherit", "ipc"], env });
   return new Promise((resolve, reject) => {
     let answer: FleetHostMessage | undefined;
     child.on("message", (m: FleetHostMessage) => {

@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
   };
   try {
-    const fleetRun = () => runFleet(sim, certs.caCertFile, { tenants: args.fleet, latencyMs: args.latencyMs, seed: args.seed, throttleBudget: args.throttleBudget }, log);
+    const fleetRun = () => runFleet(sim, certs.caCertFile, { tenants: args.fleet, latencyMs: args.latencyMs, seed: args.seed, throttleBudget: args.throttleBudget, timeoutMs: args.fleetTimeoutSeconds * 1000 }, log);
     if (args.fleetOnly) {
       const fleet = await fleetRun();
       const doc = `${JSON.stringify({ fleet, config }, null, 2)}\n`;
