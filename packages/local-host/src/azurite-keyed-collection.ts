@@ -189,12 +189,6 @@ export class KeyedCollection {
     throw new Error("KeyedCollection.chain: not supported; entity queries go through the index");
   }
 
-  count(): number {
-    let n = 0;
-    for (const p of this.#partitions.values()) n += p.rows.size;
-    return n;
-  }
-
   /** Documents in (PartitionKey, RowKey) order within `range`. */
   *scan(range: ScanRange): Generator<EntityDoc> {
     const pin = range.partitionKey;
