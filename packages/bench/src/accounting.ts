@@ -70,6 +70,9 @@ export interface Chain {
   readonly servedSeconds: number;
   /** From the chain's first start to its last end, seconds. */
   readonly spanSeconds: number;
+  /** The chain's first start and last end, epoch ms. */
+  readonly firstStartMs: number;
+  readonly lastEndMs: number;
   /** Most requests of this chain in flight at once. */
   readonly maxOverlap: number;
 }
@@ -87,6 +90,8 @@ export interface Accounting {
   readonly servedSeconds: number;
   readonly withRetryAfterSeconds: number;
   readonly maxOverlap: number;
+  /** The longest chain's latencies summed with no rate limit, seconds. */
+  readonly latencyOnlySeconds: number;
   /** The streams without a documented rate limit: their longest floor, and the log's first start to their last end. */
   readonly unpaced: { readonly criticalPathSeconds: number; readonly resource: string | null; readonly spanSeconds: number };
 }
@@ -192,6 +197,8 @@ export function chainsOf(records: Iterable<LoggedRequest>, latencyMs = 0, latenc
       rate,
       servedSeconds: served / 1000,
       spanSeconds: (hi - lo) / 1000,
+      firstStartMs: lo,
+      lastEndMs: hi,
       maxOverlap: maxOverlap(rs),
     });
   }
@@ -217,13 +224,8 @@ export function account(records: readonly LoggedRequest[], latencyMs: number, re
   const longest = chains[0] ?? null;
   const modelled = longest?.modelledSeconds ?? 0;
   const unpacedChains = chains.filter((c) => c.rate === null);
-  const unpacedKeys = new Set(unpacedChains.map((c) => `${c.tenantId ?? "-"}\u0000${c.resource}`));
-  let first = Infinity;
-  let lastUnpaced = -Infinity;
-  for (const r of records) {
-    first = Math.min(first, r.start);
-    if (unpacedKeys.has(`${r.tenantId ?? "-"}\u0000${streamOf(r)}`)) lastUnpaced = Math.max(lastUnpaced, r.end);
-  }
+  const first = chains.reduce((m, c) => Math.min(m, c.firstStartMs), Infinity);
+  const lastUnpaced = unpacedChains.reduce((m, c) => Math.max(m, c.lastEndMs), -Infinity);
   return {
     total: records.length,
     objects,
@@ -236,6 +238,7 @@ export function account(records: readonly LoggedRequest[], latencyMs: number, re
     servedSeconds: longest?.servedSeconds ?? 0,
     withRetryAfterSeconds: modelled + (longest?.faulted ?? 0) * retryAfterSeconds,
     maxOverlap: chains.reduce((m, c) => Math.max(m, c.maxOverlap), 0),
+    latencyOnlySeconds: chains.reduce((m, c) => Math.max(m, c.latencyOnlySeconds), 0),
     unpaced: {
       criticalPathSeconds: unpacedChains[0]?.modelledSeconds ?? 0,
       resource: unpacedChains[0]?.resource ?? null,
