@@ -24,6 +24,7 @@ import { fleetText } from "./fleet-report.js";
 import { startTableServer, type RunningTableServer } from "./table-server-process.js";
 import type { Job, RunName, RunReport, WorkerResult } from "./types.js";
 import type { WorkerMessage } from "./worker.js";
+import { buildWorker, type BuiltWorker } from "./worker-build.js";
 
 const log = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
@@ -49,12 +50,11 @@ function addTenant(sim: SimulatedAzure, users: number, seed: number, premium: bo
   return { app: { tenantId: tenant.tenantId, clientId: app.clientId, clientSecret: app.secrets[0]!.secretText }, counts: counts as unknown as Record<string, number> };
 }
 
-function runWorker(job: Job, caCertFile: string, heapLimitMb: number | null): Promise<WorkerResult> {
-  const tsx = import.meta.resolve("tsx");
+function runWorker(worker: BuiltWorker, job: Job, caCertFile: string, heapLimitMb: number | null): Promise<WorkerResult> {
   // BENCH_CPU_PROFILE_DIR: write a V8 CPU profile of the worker there (to see where a run's time goes).
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
   const heap = heapLimitMb ? [`--max-old-space-size=${heapLimitMb}`] : [];
-  const child = spawn(process.execPath, ["--expose-gc", ...heap, ...profile, "--import", tsx, join(import.meta.dirname, "worker.ts")], {
+  const child = spawn(process.execPath, ["--expose-gc", ...heap, ...profile, worker.entry], {
     // The worker's stdout goes to our stderr: stdout stays clean for --json.
     stdio: ["ignore", 2, "inherit", "ipc"],
     env: { ...process.env, NODE_EXTRA_CA_CERTS: caCertFile },
@@ -117,6 +117,8 @@ async function main(): Promise<void> {
   const azurite = args.store === "azurite" ? await startAzurite() : undefined;
   // The counting table service runs in a process of its own: none of its CPU or memory is the sync's.
   const tables = args.store === "fake" ? await startTableServer() : undefined;
+  let built: BuiltWorker | undefined;
+  const worker = (): BuiltWorker => (built ??= buildWorker());
   const config = {
     store: args.store,
     latencyMs: args.latencyMs,
@@ -144,7 +146,7 @@ async function main(): Promise<void> {
       for (const users of args.sizes) {
         const { app, counts } = addTenant(sim, users, args.seed, args.signIns);
         log(`size ${users}: full run in a fresh worker`);
-        const result = await runWorker(jobFor(args, sim, app, counts, ["full"], azurite, tables), certs.caCertFile, args.heapLimitMb);
+        const result = await runWorker(worker(), jobFor(args, sim, app, counts, ["full"], azurite, tables), certs.caCertFile, args.heapLimitMb);
         const run = result.runs[0];
         if (!run) throw new Error("the worker returned no run");
         sizes.push({ users, counts, run });
@@ -169,7 +171,7 @@ async function main(): Promise<void> {
       if (!args.runs.includes(name)) continue;
       job = jobFor(args, sim, app, counts, [name], azurite, tables);
       if (name === "delta" && azurite && fullTablePrefix) job = { ...job, continueFrom: fullTablePrefix };
-      const result = await runWorker(job, certs.caCertFile, args.heapLimitMb);
+      const result = await runWorker(worker(), job, certs.caCertFile, args.heapLimitMb);
       fullTablePrefix ??= result.fullTablePrefix;
       reports.push(...result.runs);
     }
@@ -207,6 +209,7 @@ async function main(): Promise<void> {
     await sim.stop();
     await azurite?.stop();
     await tables?.stop();
+    built?.remove();
     rmSync(dir, { recursive: true, force: true });
     log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }

@@ -25,6 +25,7 @@ type Row = Record<string, unknown>;
 const PER_PARENT_PARTITION = /\|(appRoleAssignments|servicePrincipals|applications|applicationOwners|servicePrincipalOwners)\|(\d+|plan)$/;
 
 const QUERY_PAGE = 1000;
+const MAX_CURSORS = 1024;
 
 /** Attribute index rows (src/query/index-keys.ts) and reverse links (src/store/reverse-links.ts). */
 const QUERY_PARTITION = /\|(ix|reverse)\|/;
@@ -69,6 +70,9 @@ export class FakeTableService implements HttpClient {
   /** Keys tables with keepData: each row's data properties (and soft-delete mark), which a delta run merges over. */
   private readonly rowData = new Map<string, Map<string, Row>>();
   private readonly interned = new Map<string, string>();
+  /** Open query walks by continuation token (see query). */
+  private readonly cursors = new Map<string, { readonly walk: Generator<Row, void>; readonly pending: Row }>();
+  private cursorSerial = 0;
 
   constructor(
     private readonly kindOf: (table: string) => FakeTableKind,
@@ -240,7 +244,7 @@ export class FakeTableService implements HttpClient {
   }
 
   /** The rows a table can show for a partition (or all partitions), lazily, in a stable order. */
-  private *candidates(table: string, pk: string | undefined, rowKeys: readonly string[] | undefined, full: boolean): Generator<Row> {
+  private *candidates(table: string, pk: string | undefined, rowKeys: readonly string[] | undefined, full: boolean): Generator<Row, void> {
     const k = pk === undefined ? this.kindOf(table) : this.kindAt(table, pk);
     if (k.kind === "store") {
       const t = this.stored.get(table);
@@ -301,24 +305,40 @@ export class FakeTableService implements HttpClient {
     const filter = parseFilter(filterText);
     const pk = pinned(filter, "PartitionKey");
     const rowKeys = pinned(filter, "RowKey");
-    // Continuation: NextRowKey holds how many candidate rows earlier pages went through.
-    const from = Number(url.searchParams.get("NextRowKey") ?? 0) || 0;
+    // A continuation resumes where the last page stopped, as the service's does
+    // (its NextPartitionKey/NextRowKey name the next row: storageservices
+    // query-timeout-and-pagination): the open walk is kept under the token, so
+    // a sweep of a large partition is not walked again from its start per page.
+    const token = url.searchParams.get("NextRowKey");
+    const cursor = token ? this.cursors.get(token) : undefined;
+    if (token && !cursor) return this.respond(req, 400, { "odata.error": { code: "InvalidInput", message: { lang: "en-US", value: "The continuation token is not one this service handed out, or it expired." } } });
+    if (token) this.cursors.delete(token);
+    const walk = cursor?.walk ?? this.candidates(table, pk?.length === 1 ? pk[0] : undefined, rowKeys, select.length === 0);
+    let next = cursor?.pending;
     const page: Row[] = [];
-    let seen = 0;
-    let more = false;
-    for (const r of this.candidates(table, pk?.length === 1 ? pk[0] : undefined, rowKeys, select.length === 0)) {
-      if (seen++ < from) continue;
-      if (page.length === QUERY_PAGE) {
-        more = true;
-        break;
+    for (;;) {
+      let r = next;
+      next = undefined;
+      if (!r) {
+        const step = walk.next();
+        if (step.done === true) break;
+        r = step.value;
       }
       if (!matches(filter, r)) continue;
+      if (page.length === QUERY_PAGE) {
+        next = r;
+        break;
+      }
       page.push(select.length ? Object.fromEntries(select.filter((f) => r[f] !== undefined).map((f) => [f, r[f]])) : r);
     }
     const headers: Record<string, string> = {};
-    if (more) {
+    if (next) {
+      const id = String(++this.cursorSerial);
+      this.cursors.set(id, { walk, pending: next });
+      // Abandoned walks are dropped oldest first, so a reader that stops early does not hold them.
+      if (this.cursors.size > MAX_CURSORS) this.cursors.delete(this.cursors.keys().next().value!);
       headers["x-ms-continuation-NextPartitionKey"] = "next";
-      headers["x-ms-continuation-NextRowKey"] = String(seen - 1);
+      headers["x-ms-continuation-NextRowKey"] = id;
     }
     return this.respond(req, 200, { "odata.metadata": table, value: page }, headers);
   }

@@ -2,7 +2,8 @@
  * The measured process: it runs the sync (engine or naive baseline) and
  * nothing else; the simulated Azure and Azurite live in the launcher, so the
  * CPU and RSS reported here are the sync's own. Started by bench/run.ts with
- * NODE_EXTRA_CA_CERTS (the simulator's CA) and --expose-gc; takes one Job
+ * NODE_EXTRA_CA_CERTS (the simulator's CA) and --expose-gc, compiled by tsc
+ * first (worker-build.ts), as Azure runs the build; takes one Job
  * over IPC and answers with the WorkerResult. Logs go to stderr.
  */
 import { runSuite } from "./suite.js";
