@@ -311,6 +311,7 @@ export class FakeTableService implements HttpClient {
     // a sweep of a large partition is not walked again from its start per page.
     const token = url.searchParams.get("NextRowKey");
     const cursor = token ? this.cursors.get(token) : undefined;
+    // A token it did not hand out (or dropped) is refused, not read as "from the start": what the service answers to one is not documented.
     if (token && !cursor) return this.respond(req, 400, { "odata.error": { code: "InvalidInput", message: { lang: "en-US", value: "The continuation token is not one this service handed out, or it expired." } } });
     if (token) this.cursors.delete(token);
     const walk = cursor?.walk ?? this.candidates(table, pk?.length === 1 ? pk[0] : undefined, rowKeys, select.length === 0);
