@@ -41,9 +41,11 @@ function seeing(graph: PageSource, seen: Seen, container: boolean, perParent = f
           seen.removed++;
           continue;
         }
-        const key = ids ? compactId(o.id) : undefined;
-        if (key !== undefined ? !ids!.has(key) : o.id !== last) seen.objects++;
-        if (key !== undefined) ids!.add(key);
+        if (ids) {
+          const key = compactId(o.id);
+          if (!ids.has(key)) seen.objects++;
+          ids.add(key);
+        } else if (o.id !== last) seen.objects++;
         last = o.id;
         const links = o["members@delta"];
         if (Array.isArray(links)) seen.links += links.length;

@@ -315,16 +315,14 @@ export class FakeTableService implements HttpClient {
     if (token && !cursor) return this.respond(req, 400, { "odata.error": { code: "InvalidInput", message: { lang: "en-US", value: "The continuation token is not one this service handed out, or it expired." } } });
     if (token) this.cursors.delete(token);
     const walk = cursor?.walk ?? this.candidates(table, pk?.length === 1 ? pk[0] : undefined, rowKeys, select.length === 0);
-    let next = cursor?.pending;
+    const step = (): Row | undefined => {
+      const s = walk.next();
+      return s.done === true ? undefined : s.value;
+    };
     const page: Row[] = [];
-    for (;;) {
-      let r = next;
-      next = undefined;
-      if (!r) {
-        const step = walk.next();
-        if (step.done === true) break;
-        r = step.value;
-      }
+    // The first matching row past a full page waits under the token for the next one.
+    let next: Row | undefined;
+    for (let r = cursor?.pending ?? step(); r; r = step()) {
       if (!matches(filter, r)) continue;
       if (page.length === QUERY_PAGE) {
         next = r;
