@@ -96,15 +96,20 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
   const sink = kind ? parentLinkSink(ctx, kind) : parentObjectSink(ctx);
   const counters = state.counters;
 
-  /** One group of parents: every page of each, then handed to the sink. */
-  const readGroup = async (ids: readonly string[]): Promise<ParentAnswers | { skip: string } | { fail: string }> => {
+  /**
+   * One group of parents: every page of each, then handed to the sink. The
+   * pages it read come back with the answers and are counted when the group
+   * is taken, so a read ahead that is never taken counts nothing.
+   */
+  const readGroup = async (ids: readonly string[]): Promise<{ readonly pages: number; readonly answers: ParentAnswers | { skip: string } | { fail: string } }> => {
     const items = new Map<string, GraphObject[]>(ids.map((id) => [id, []]));
     const gone: string[] = [];
+    let pages = 0;
     let open = ids.map((id) => ({ id, url: `${parent.path(id)}?$select=${m.select.join(",")}&$top=999` }));
     while (open.length > 0) {
       const answers = await batchGet(post, open.map((o) => o.url), batchOptions);
       // Each answer inside the batch is one page of a parent's collection (the envelope is not a page).
-      counters.pages += answers.filter((a) => a.status === 200).length;
+      pages += answers.filter((a) => a.status === 200).length;
       const more: typeof open = [];
       for (const [k, a] of answers.entries()) {
         const o = open[k]!;
@@ -113,8 +118,8 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
           gone.push(o.id);
           continue;
         }
-        if (a.status === 403 && codeOf(a) === "Authorization_RequestDenied") return { skip: messageOf(a) };
-        if (a.status === 403) return { fail: new GraphRefused(403, codeOf(a) || "Forbidden", messageOf(a)).message };
+        if (a.status === 403 && codeOf(a) === "Authorization_RequestDenied") return { pages, answers: { skip: messageOf(a) } };
+        if (a.status === 403) return { pages, answers: { fail: new GraphRefused(403, codeOf(a) || "Forbidden", messageOf(a)).message } };
         if (a.status !== 200) throw new Error(`Graph answered ${a.status}${codeOf(a) ? ` ${codeOf(a)}` : ""} inside a $batch: ${messageOf(a)}`);
         const body = a.body as { value?: GraphObject[]; "@odata.nextLink"?: string } | undefined;
         items.get(o.id)?.push(...(body?.value ?? []));
@@ -123,7 +128,7 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
       }
       open = more;
     }
-    return { items, gone };
+    return { pages, answers: { items, gone } };
   };
 
   const end = async (status: "skipped" | "failed", error: string, missing: string | null): Promise<StreamProgress> => {
@@ -136,18 +141,34 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
     return progress(state, sink.writes());
   };
 
+  const groupAt = (start: number) => readGroup(plan.parents.slice(start, start + MAX_BATCH_REQUESTS));
+  // The next group is read while this one is written, as stream.ts reads the
+  // next page ahead: the kind then waits on Graph, not on Graph plus the
+  // table. Reads change nothing, and the checkpoint still moves only after
+  // a group's rows are written, so a call that dies resumes as before.
+  let ahead: { readonly start: number; readonly read: ReturnType<typeof groupAt> } | undefined;
   try {
     for (let start = state.seq * MAX_BATCH_REQUESTS; start < plan.parents.length; start = state.seq * MAX_BATCH_REQUESTS) {
-      let r: Awaited<ReturnType<typeof readGroup>>;
+      let r: ParentAnswers | { skip: string } | { fail: string };
       try {
-        r = await readGroup(plan.parents.slice(start, start + MAX_BATCH_REQUESTS));
+        const read = await (ahead?.start === start ? ahead.read : groupAt(start));
+        counters.pages += read.pages;
+        r = read.answers;
       } catch (err) {
         if (err instanceof PermissionDenied) return await end("skipped", `missing permission ${m.permission}`, m.permission);
         if (err instanceof GraphRefused) return await end("failed", err.message, null);
         throw err;
+      } finally {
+        ahead = undefined;
       }
       if ("skip" in r) return await end("skipped", `missing permission ${m.permission}: ${r.skip}`, m.permission);
       if ("fail" in r) return await end("failed", r.fail, null);
+      const next = start + MAX_BATCH_REQUESTS;
+      if (next < plan.parents.length && now() - started < input.budgetMs) {
+        ahead = { start: next, read: groupAt(next) };
+        // Handled where it is awaited; this only keeps an early failure from counting as unhandled.
+        ahead.read.catch(() => undefined);
+      }
       await sink.apply(r, state.seq + 1);
       state.seq++;
       await sink.flush();

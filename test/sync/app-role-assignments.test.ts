@@ -8,6 +8,7 @@ import { expectedCounts, type Applied } from "../support/mutations.js";
 import { everything, scopeHash } from "../../src/domain/filters.js";
 import type { PageSource } from "../../src/sync/graph-source.js";
 import { runPerParent } from "../../src/sync/per-parent.js";
+import type { SyncStateStore } from "../../src/store/sync-state.js";
 
 const KINDS = ["servicePrincipals", "appRoleAssignments"] as const;
 const m = resourceOf("appRoleAssignments");
@@ -175,6 +176,34 @@ describe("app role assignments through $batch", () => {
     expect(streams.get("appRoleAssignments")).toMatchObject({ status: "skipped", missingPermission: "Application.Read.All" });
     expect(streams.get("users")?.status).toBe("done");
     expect(finish.records.find((r) => r.type === "appRoleAssignments")?.status).toBe("skipped");
+  });
+
+  it("reads the next group of parents while this one is written: batch k+1 goes out before checkpoint k", async () => {
+    const t = await createSimTenant({ spec: { users: 60, groups: 4, applications: 70 } });
+    const h = await harness(t);
+    const events: string[] = [];
+    const graph: PageSource = {
+      page: (url, select, options) => h.graph.page(url, select, options),
+      post(path, body) {
+        events.push("batch");
+        return h.graph.post!(path, body);
+      },
+    };
+    // The real store, with each checkpoint noted as it is asked for.
+    const state = Object.create(h.stores.state) as SyncStateStore;
+    state.put = (tenantId, key, s) => {
+      events.push(`checkpoint ${s.seq}`);
+      return h.stores.state.put(tenantId, key, s);
+    };
+    const input = { tenantId: t.tenantId, module: m, runId: "run-1", fullScan: false, scope: everything, scopeHash: scopeHash(null), budgetMs: 600_000, fullPassMs: 86_400_000 };
+    const done = await runPerParent({ graph, stores: { ...h.stores, state } }, input);
+    expect(done.done).toBe(true);
+    const groups = Math.ceil((await simGet<Row[]>(`/_sim/${t.tenantId}/truth/servicePrincipals?select=id`)).length / 20);
+    expect(groups).toBeGreaterThanOrEqual(3);
+    const batchAt = events.flatMap((e, i) => (e === "batch" ? [i] : []));
+    expect(batchAt).toHaveLength(groups);
+    for (let k = 1; k < groups; k++) expect(batchAt[k], `batch ${k + 1}`).toBeLessThan(events.indexOf(`checkpoint ${k}`));
+    await expectEqualToTruth(h);
   });
 
   it("a call killed after two batches resumes at its checkpoint, counting every assignment once", async () => {
