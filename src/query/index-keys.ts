@@ -16,7 +16,11 @@ const STEM_CHARS = 200;
 
 export const indexPartition = (tenantId: string, type: string, prop: string): string => `${tenantId}|${type}|ix|${prop}`;
 
-const text = (s: string): string => Array.from(safeKey(fold(s))).slice(0, STEM_CHARS).join("");
+/** Cut at STEM_CHARS code points; a string of no more code units than that is whole already. */
+const text = (s: string): string => {
+  const k = safeKey(fold(s));
+  return k.length <= STEM_CHARS ? k : Array.from(k).slice(0, STEM_CHARS).join("");
+};
 export const valueStem = (s: string): string => `v${text(s)}`;
 export const NULL_STEM = "n";
 

@@ -31,33 +31,48 @@ export function useBatchHttpClient(table: TableClient, httpClient: HttpClient): 
 /** Key segment of an entity URL: quotes doubled (OData string literal), then percent-encoded, as the SDK's escapeQuotes and URL helpers do. */
 const key = (s: string): string => encodeURIComponent(s.replace(/'/g, "''"));
 
-/** The JSON body of one entity, with the service's key names; undefined when a value needs the SDK's EDM typing. */
+/**
+ * The JSON body of one entity, with the service's key names; undefined when
+ * a value needs the SDK's EDM typing. One JSON.stringify of the whole object
+ * (about a quarter faster than one per value, the bench's largest self time).
+ */
 function entityJson(e: TableEntity): string | undefined {
-  let out = `{"PartitionKey":${JSON.stringify(e.partitionKey)},"RowKey":${JSON.stringify(e.rowKey)}`;
+  const out: Record<string, unknown> = { PartitionKey: e.partitionKey, RowKey: e.rowKey };
   for (const name in e) {
     if (name === "partitionKey" || name === "rowKey") continue;
     const v = (e as Record<string, unknown>)[name];
     if (v === undefined) continue;
-    if (name === "etag" || name === "timestamp" || name === "PartitionKey" || name === "RowKey") return undefined;
-    if (typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v)) || v === null) out += `,${JSON.stringify(name)}:${JSON.stringify(v)}`;
+    // `__proto__` would set the object's prototype, not a property: the SDK writes that one.
+    if (name === "etag" || name === "timestamp" || name === "PartitionKey" || name === "RowKey" || name === "__proto__") return undefined;
+    if (typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v)) || v === null) out[name] = v;
     else return undefined;
   }
-  return `${out}}`;
+  return JSON.stringify(out);
 }
 
 /** The request body, or undefined when an entity needs the SDK. */
 export function batchBody(tableUrl: string, batchId: string, changesetId: string, ops: readonly BatchOp[]): string | undefined {
   const parts: string[] = [`--batch_${batchId}${CRLF}content-type: multipart/mixed; boundary=changeset_${changesetId}${CRLF}${CRLF}`];
   const head = `--changeset_${changesetId}${CRLF}content-type: application/http${CRLF}content-transfer-encoding: binary${CRLF}${CRLF}`;
+  // A transaction's entities share one PartitionKey (Table service REST API, "Performing entity group transactions"): encoded once.
+  let pk: string | undefined;
+  let pkKey = "";
+  const partition = (p: string): string => {
+    if (p !== pk) {
+      pk = p;
+      pkKey = key(p);
+    }
+    return pkKey;
+  };
   for (const op of ops) {
     if (op.kind === "delete") {
-      const url = `${tableUrl}(PartitionKey='${key(op.pk)}',RowKey='${key(op.rk)}')`;
+      const url = `${tableUrl}(PartitionKey='${partition(op.pk)}',RowKey='${key(op.rk)}')`;
       parts.push(`${head}DELETE ${url} HTTP/1.1${CRLF}Accept: application/json;odata=minimalmetadata${CRLF}DataServiceVersion: 3.0${CRLF}If-Match: *${CRLF}${CRLF}`);
       continue;
     }
     const json = entityJson(op.entity);
     if (json === undefined) return undefined;
-    const url = `${tableUrl}(PartitionKey='${key(op.entity.partitionKey)}',RowKey='${key(op.entity.rowKey)}')`;
+    const url = `${tableUrl}(PartitionKey='${partition(op.entity.partitionKey)}',RowKey='${key(op.entity.rowKey)}')`;
     // Insert Or Replace is PUT, Insert Or Merge is PATCH (MERGE's standard form), neither with If-Match.
     const verb = op.mode === "Replace" ? "PUT" : "PATCH";
     parts.push(`${head}${verb} ${url} HTTP/1.1${CRLF}Content-Type: application/json${CRLF}DataServiceVersion: 3.0${CRLF}Accept: application/json${CRLF}${CRLF}${CRLF}${json}`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AzureNamedKeyCredential, TableClient } from "@azure/data-tables";
+import { AzureNamedKeyCredential, TableClient, type TableEntity } from "@azure/data-tables";
 import { createHttpHeaders, type HttpClient, type PipelineRequest } from "@azure/core-rest-pipeline";
-import { submitBatch, useBatchHttpClient, type BatchOp } from "../../src/store/table-batch.js";
+import { batchBody, submitBatch, useBatchHttpClient, type BatchOp } from "../../src/store/table-batch.js";
 import { statusOf } from "../../src/store/status-code.js";
 
 const CONNECTION =
@@ -87,6 +87,13 @@ describe("submitBatch: the $batch request written once", () => {
     useBatchHttpClient(c, rec.http);
     await submitBatch(c, [{ kind: "upsert", entity: { partitionKey: "p", rowKey: "r", at: new Date("2026-01-01T00:00:00Z") }, mode: "Replace" }]);
     expect(text(rec.sent[0]!)).toContain('"at@odata.type":"Edm.DateTime"');
+  });
+
+  it("leaves an entity with a property named __proto__ to the SDK, which keeps it as a property", () => {
+    // One JSON.stringify of a plain object would take `__proto__` as the object's prototype and drop the value.
+    const entity = JSON.parse('{"partitionKey":"p","rowKey":"r","__proto__":"x","name":"n"}') as TableEntity;
+    expect(batchBody("http://127.0.0.1/t", "b", "c", [{ kind: "upsert", entity, mode: "Replace" }])).toBeUndefined();
+    expect(batchBody("http://127.0.0.1/t", "b", "c", [{ kind: "upsert", entity: { partitionKey: "p", rowKey: "r", name: "n" }, mode: "Replace" }])).toContain('{"PartitionKey":"p","RowKey":"r","name":"n"}');
   });
 
   it("leaves Cosmos DB endpoints to the SDK, which sends a merge there as POST with X-HTTP-Method: MERGE", async () => {
