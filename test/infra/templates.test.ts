@@ -121,6 +121,12 @@ describe("Function App", () => {
     expect(settings.get("APPLICATIONINSIGHTS_AUTHENTICATION_STRING")).toBe("'ClientId=${identityClientId};Authorization=AAD'");
   });
 
+  it("gives the Node worker a heap of half the instance memory, as the bench measures", () => {
+    const settings = objectProperties(property(resourcesOfType(functionApp, "Microsoft.Web/sites/config")[0]!.body, "properties")!);
+    expect(settings.get("languageWorkers__node__arguments")).toBe("'--max-old-space-size=${instanceMemoryMB / 2}'");
+    expect(functionApp).toMatch(/^param instanceMemoryMB int = 2048$/m);
+  });
+
   it("sets no keyed connection string, local-only variable or setting Flex Consumption rejects", () => {
     const names = appSettingNames();
     for (const name of [

@@ -20,7 +20,7 @@ export interface BenchArgs {
   readonly rate503: number;
   readonly retryAfterSeconds: number;
   readonly mutationRate: number;
-  /** --max-old-space-size for the worker processes (null: Node's default). */
+  /** --max-old-space-size for the worker processes (null: Node's default for this machine). */
   readonly heapLimitMb: number | null;
   /** Small tenants of the fleet run (0: no fleet run); --quick makes QUICK_FLEET. */
   readonly fleet: number;
@@ -40,6 +40,14 @@ export interface BenchArgs {
  * take many minutes on 2 cores (README, "Fleet run").
  */
 export const QUICK_FLEET = 10;
+
+/**
+ * The measured worker's heap limit by default: the Function App's
+ * (infra/modules/functionapp.bicep sets half the instance memory, 2,048 MB
+ * by default). Without it V8 sizes the heap from this machine's memory (4 GB
+ * here) and lets garbage grow to match, which no instance would allow.
+ */
+export const FUNCTION_APP_HEAP_MB = 1024;
 
 export const USAGE = `npm run bench -- [options]
 
@@ -61,7 +69,8 @@ export const USAGE = `npm run bench -- [options]
   --mutation-rate F       delta run: mutations as a share of users (default 0.001)
   --rate429 F --rate503 F --retry-after S
                           faults run: 0.1, 0.02 and 0.05 s by default
-  --heap-limit-mb N       run the workers with --max-old-space-size=N (shows what the sync needs)
+  --heap-limit-mb N       run the measured workers with --max-old-space-size=N (default 1024, the
+                          Function App's: half its 2,048 MB instance); 0: Node's default for this machine
   --fleet N               the fleet run: N tenants of 50-500 users and a few large ones, one app
                           registration, all due in one timer tick of the local Functions host
                           (alone, or with --quick beside the other runs; --quick makes 10; 0: none)
@@ -99,7 +108,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs | "help" {
   let rate503 = 0.02;
   let retryAfterSeconds = 0.05;
   let mutationRate = 0.001;
-  let heapLimitMb: number | null = null;
+  let heapLimitMb: number | null = FUNCTION_APP_HEAP_MB;
   let fleet: number | undefined;
   let throttleBudget = true;
   let signIns = true;
@@ -166,7 +175,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs | "help" {
         retryAfterSeconds = num("--retry-after", value(), 0, 3600);
         break;
       case "--heap-limit-mb":
-        heapLimitMb = Math.round(num("--heap-limit-mb", value(), 16, 65_536));
+        heapLimitMb = Math.round(num("--heap-limit-mb", value(), 0, 65_536)) || null;
+        if (heapLimitMb !== null && heapLimitMb < 16) throw new Error(`--heap-limit-mb needs 0 or a number from 16 to 65536, got ${heapLimitMb}`);
         break;
       case "--fleet":
         fleet = Math.round(num("--fleet", value(), 0, 100_000));
