@@ -145,7 +145,9 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
   // The next group is read while this one is written, as stream.ts reads the
   // next page ahead: the kind then waits on Graph, not on Graph plus the
   // table. Reads change nothing, and the checkpoint still moves only after
-  // a group's rows are written, so a call that dies resumes as before.
+  // a group's rows are written, so a call that dies resumes as before. The
+  // budget is checked when a read ahead would start, and a read started is
+  // always taken, so none is thrown away and read again by the next call.
   let ahead: { readonly start: number; readonly read: ReturnType<typeof groupAt> } | undefined;
   try {
     for (let start = state.seq * MAX_BATCH_REQUESTS; start < plan.parents.length; start = state.seq * MAX_BATCH_REQUESTS) {
@@ -173,7 +175,7 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
       state.seq++;
       await sink.flush();
       await stores.state.put(tenantId, m.type, state);
-      if (now() - started >= input.budgetMs && state.seq * MAX_BATCH_REQUESTS < plan.parents.length) return progress(state, sink.writes());
+      if (!ahead && state.seq * MAX_BATCH_REQUESTS < plan.parents.length) return progress(state, sink.writes());
     }
     if (plan.full) await sink.sweep();
     await sink.flush();

@@ -206,6 +206,32 @@ describe("app role assignments through $batch", () => {
     await expectEqualToTruth(h);
   });
 
+  it("a call that runs out of budget takes the group it read ahead: every parent is read once across the calls", async () => {
+    // Regression: a call returned at its budget with the next group already read, and the next call read that group again.
+    const t = await createSimTenant({ spec: { users: 60, groups: 4, applications: 70 } });
+    const h = await harness(t);
+    let posts = 0;
+    // A clock that moves a second with every $batch: a budget of 1.5 s lets each call start two reads.
+    const graph: PageSource = {
+      page: (url, select, options) => h.graph.page(url, select, options),
+      post(path, body) {
+        posts++;
+        return h.graph.post!(path, body);
+      },
+    };
+    const input = { tenantId: t.tenantId, module: m, runId: "run-1", fullScan: false, scope: everything, scopeHash: scopeHash(null), budgetMs: 1_500, fullPassMs: 86_400_000 };
+    await simPost("/_sim/requests", {}, "DELETE").catch(() => undefined);
+    let calls = 0;
+    for (let done = false; !done; calls++) done = (await runPerParent({ graph, stores: h.stores, now: () => posts * 1_000 }, input)).done;
+    const sps = (await simGet<Row[]>(`/_sim/${t.tenantId}/truth/servicePrincipals?select=id`)).length;
+    expect(posts).toBe(Math.ceil(sps / 20));
+    expect(calls).toBe(Math.ceil(posts / 2));
+    const items = assignedToOf(await requestsOf(t.tenantId));
+    expect(items).toHaveLength(sps);
+    expect(new Set(items).size).toBe(sps);
+    await expectEqualToTruth(h);
+  });
+
   it("a call killed after two batches resumes at its checkpoint, counting every assignment once", async () => {
     const t = await createSimTenant({ spec: { users: 60, groups: 4, applications: 70 } });
     const h = await harness(t);
