@@ -160,8 +160,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     API_AUTH_LEVEL: apiAuthLevel
     // The Node worker's heap: half the instance, which is what V8 sizes from
     // a machine of that memory (v8 src/heap/heap.cc, HeapSizeFromPhysicalMemory:
-    // a quarter times 2 on 64-bit), set so it never follows a larger host
-    // under the instance. The bench measures with the same limit (README,
+    // a quarter times 2 on 64-bit), set here so it is never sized from a
+    // machine larger than the instance. The bench measures with it (README,
     // "Memory and size"). Worker arguments: functions-reference-node.md.
     languageWorkers__node__arguments: '--max-old-space-size=${instanceMemoryMB / 2}'
   }

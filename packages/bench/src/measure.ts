@@ -55,7 +55,7 @@ export class Meter {
   /**
    * RSS at every tick; the heap every HEAP_EVERY ticks and at each mark,
    * as process.memoryUsage() (V8's heap statistics) cost 0.7% of the
-   * worker's CPU at every tick, and rss() alone is one system call.
+   * worker's CPU at every tick, and rss() reads the RSS alone.
    */
   private sample(heap = ++this.ticks % HEAP_EVERY === 0): void {
     const rss = process.memoryUsage.rss();
