@@ -147,13 +147,14 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
   // table. Reads change nothing, and the checkpoint still moves only after
   // a group's rows are written, so a call that dies resumes as before. The
   // budget is checked when a read ahead would start, and a read started is
-  // always taken, so none is thrown away and read again by the next call.
-  let ahead: { readonly start: number; readonly read: ReturnType<typeof groupAt> } | undefined;
+  // always taken, so none is thrown away and read again by the next call;
+  // it is always the next group, as each pass moves the checkpoint by one.
+  let ahead: ReturnType<typeof groupAt> | undefined;
   try {
     for (let start = state.seq * MAX_BATCH_REQUESTS; start < plan.parents.length; start = state.seq * MAX_BATCH_REQUESTS) {
       let r: ParentAnswers | { skip: string } | { fail: string };
       try {
-        const read = await (ahead?.start === start ? ahead.read : groupAt(start));
+        const read = await (ahead ?? groupAt(start));
         counters.pages += read.pages;
         r = read.answers;
       } catch (err) {
@@ -167,9 +168,9 @@ export async function runPerParent(deps: StreamDeps, input: PerParentInput): Pro
       if ("fail" in r) return await end("failed", r.fail, null);
       const next = start + MAX_BATCH_REQUESTS;
       if (next < plan.parents.length && now() - started < input.budgetMs) {
-        ahead = { start: next, read: groupAt(next) };
+        ahead = groupAt(next);
         // Handled where it is awaited; this only keeps an early failure from counting as unhandled.
-        ahead.read.catch(() => undefined);
+        ahead.catch(() => undefined);
       }
       await sink.apply(r, state.seq + 1);
       state.seq++;
