@@ -38,6 +38,17 @@ interface Logged {
 const requestsOf = async (tenantId: string): Promise<Logged[]> => (await simGet<{ requests: Logged[] }>(`/_sim/requests?tenantId=${tenantId}`)).requests;
 const assignedToOf = (log: readonly Logged[]): string[] => log.flatMap((r) => /^\/v1\.0\/servicePrincipals\/([^/]+)\/appRoleAssignedTo$/.exec(r.path)?.[1] ?? []);
 
+/** The harness's Graph, with `before` run as each `$batch` is posted (it may throw, as a dying process would). */
+const postingThrough = (h: Harness, before: () => void): PageSource => ({
+  page: (url, select, options) => h.graph.page(url, select, options),
+  async post(path, body) {
+    before();
+    return h.graph.post!(path, body);
+  },
+});
+/** The input of a direct call: a full pass of the kind in run-1. */
+const passInput = (tenantId: string, budgetMs: number) => ({ tenantId, module: m, runId: "run-1", fullScan: false, scope: everything, scopeHash: scopeHash(null), budgetMs, fullPassMs: 86_400_000 });
+
 describe("app role assignments through $batch", () => {
   it("a first sync equals the ground truth, read in batches of at most 20", async () => {
     const t = await createSimTenant({ spec: { users: 120, groups: 8, applications: 60 } });
@@ -182,21 +193,14 @@ describe("app role assignments through $batch", () => {
     const t = await createSimTenant({ spec: { users: 60, groups: 4, applications: 70 } });
     const h = await harness(t);
     const events: string[] = [];
-    const graph: PageSource = {
-      page: (url, select, options) => h.graph.page(url, select, options),
-      post(path, body) {
-        events.push("batch");
-        return h.graph.post!(path, body);
-      },
-    };
+    const graph = postingThrough(h, () => events.push("batch"));
     // The real store, with each checkpoint noted as it is asked for.
     const state = Object.create(h.stores.state) as SyncStateStore;
     state.put = (tenantId, key, s) => {
       events.push(`checkpoint ${s.seq}`);
       return h.stores.state.put(tenantId, key, s);
     };
-    const input = { tenantId: t.tenantId, module: m, runId: "run-1", fullScan: false, scope: everything, scopeHash: scopeHash(null), budgetMs: 600_000, fullPassMs: 86_400_000 };
-    const done = await runPerParent({ graph, stores: { ...h.stores, state } }, input);
+    const done = await runPerParent({ graph, stores: { ...h.stores, state } }, passInput(t.tenantId, 600_000));
     expect(done.done).toBe(true);
     const groups = Math.ceil((await simGet<Row[]>(`/_sim/${t.tenantId}/truth/servicePrincipals?select=id`)).length / 20);
     expect(groups).toBeGreaterThanOrEqual(3);
@@ -212,14 +216,8 @@ describe("app role assignments through $batch", () => {
     const h = await harness(t);
     let posts = 0;
     // A clock that moves a second with every $batch: a budget of 1.5 s lets each call start two reads.
-    const graph: PageSource = {
-      page: (url, select, options) => h.graph.page(url, select, options),
-      post(path, body) {
-        posts++;
-        return h.graph.post!(path, body);
-      },
-    };
-    const input = { tenantId: t.tenantId, module: m, runId: "run-1", fullScan: false, scope: everything, scopeHash: scopeHash(null), budgetMs: 1_500, fullPassMs: 86_400_000 };
+    const graph = postingThrough(h, () => posts++);
+    const input = passInput(t.tenantId, 1_500);
     await simPost("/_sim/requests", {}, "DELETE").catch(() => undefined);
     let calls = 0;
     for (let done = false; !done; calls++) done = (await runPerParent({ graph, stores: h.stores, now: () => posts * 1_000 }, input)).done;
@@ -236,14 +234,10 @@ describe("app role assignments through $batch", () => {
     const t = await createSimTenant({ spec: { users: 60, groups: 4, applications: 70 } });
     const h = await harness(t);
     let posts = 0;
-    const dying: PageSource = {
-      page: (url, select, options) => h.graph.page(url, select, options),
-      async post(path, body) {
-        if (posts++ >= 2) throw new Error("process killed");
-        return h.graph.post!(path, body);
-      },
-    };
-    const input = { tenantId: t.tenantId, module: m, runId: "run-1", fullScan: false, scope: everything, scopeHash: scopeHash(null), budgetMs: 600_000, fullPassMs: 86_400_000 };
+    const dying = postingThrough(h, () => {
+      if (posts++ >= 2) throw new Error("process killed");
+    });
+    const input = passInput(t.tenantId, 600_000);
     await expect(runPerParent({ graph: dying, stores: h.stores }, input)).rejects.toThrow("process killed");
     // Two groups of 20 parents were checkpointed before the kill.
     expect(await h.stores.state.get(t.tenantId, "appRoleAssignments")).toMatchObject({ status: "running", seq: 2 });
