@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { z } from "zod";
 import type { GraphObject } from "./graph-object.js";
 
@@ -89,5 +89,5 @@ export const everything: ScopeCheck = { inScope: () => true };
 
 /** A stable fingerprint of what decides scope; when it changes, the next run is a full scan. */
 export function scopeHash(parts: unknown): string {
-  return createHash("sha256").update(JSON.stringify(parts ?? null)).digest("base64url").slice(0, 22);
+  return hash("sha256", JSON.stringify(parts ?? null), "base64url").slice(0, 22);
 }

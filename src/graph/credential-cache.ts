@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { ClientSecretCredential } from "@azure/identity";
 import type { CloudEndpoints } from "../config/clouds.js";
 import { customerCredential, type AppCredential } from "./credential.js";
@@ -23,7 +23,7 @@ export class CredentialCache {
   ) {}
 
   get(app: AppCredential, endpoints: CloudEndpoints): ClientSecretCredential {
-    const fingerprint = createHash("sha256").update(app.clientSecret, "utf8").digest("base64url");
+    const fingerprint = hash("sha256", app.clientSecret, "base64url");
     const key = JSON.stringify([app.tenantId, app.clientId, endpoints.authorityHost, fingerprint]);
     let credential = this.entries.get(key);
     if (credential) this.entries.delete(key);

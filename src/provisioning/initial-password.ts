@@ -1,4 +1,4 @@
-import { createHash, randomInt } from "node:crypto";
+import { hash, randomInt } from "node:crypto";
 
 const SETS = ["ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789", "!#$%&*+-=?@"];
 
@@ -23,7 +23,7 @@ const prefix = (tenantId: string) => `ipw-${tenantId}-`;
 
 /** The secret holding a new user's initial password: one per tenant and UPN, so a repeated create finds it. */
 export function initialPasswordSecret(tenantId: string, userPrincipalName: string): string {
-  return `${prefix(tenantId)}${createHash("sha256").update(userPrincipalName.toLowerCase()).digest("hex").slice(0, 32)}`;
+  return `${prefix(tenantId)}${hash("sha256", userPrincipalName.toLowerCase(), "hex").slice(0, 32)}`;
 }
 
 export function isInitialPasswordSecret(tenantId: string, name: string): boolean {

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Json } from "../domain/graph-object.js";
 
 function canonical(v: Json): string {
@@ -14,5 +14,5 @@ function canonical(v: Json): string {
 
 /** Same content, same hash, whatever the property order Graph used. */
 export function contentHash(data: Record<string, Json>): string {
-  return createHash("sha256").update(canonical(data)).digest("base64url").slice(0, 27);
+  return hash("sha256", canonical(data), "base64url").slice(0, 27);
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { zeroCounters, type StreamCounters, type StreamState } from "../store/sync-state.js";
 import type { StreamInput } from "./stream.js";
 
@@ -20,7 +20,7 @@ export interface StreamProgress {
  * made before a property or navigation joined `select` (owners, manager)
  * would never bring it. A changed select scans in full once.
  */
-export const selectHashOf = (select: readonly string[]): string => createHash("sha1").update(select.join(",")).digest("base64url").slice(0, 16);
+export const selectHashOf = (select: readonly string[]): string => hash("sha1", select.join(","), "base64url").slice(0, 16);
 
 /** A stream's state at the start of a run, before any carry-over: what every kind of stream begins from. */
 export function runningState(type: string, runId: string, mode: StreamState["mode"], startedAt: string): StreamState {

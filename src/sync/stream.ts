@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { hash, randomUUID } from "node:crypto";
 import type { ResourceModule } from "../graph/resource.js";
 import { BatchWriter } from "../store/batch-writer.js";
 import { hasMembers, linksOf } from "../domain/synced.js";
@@ -46,7 +46,7 @@ export class StreamAborted extends Error {
   override readonly name = "StreamAborted";
 }
 
-const linkKey = (url: string): string => createHash("sha1").update(url).digest("base64url");
+const linkKey = (url: string): string => hash("sha1", url, "base64url");
 
 const firstUrl = (m: ResourceModule): string => (m.mode === "delta" ? `${m.path}/delta` : m.path);
 

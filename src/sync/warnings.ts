@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { ObjectStore } from "../store/object-store.js";
 
 const MAX_LISTED = 20;
 
 /** 48 bits of a value's hash: a number key keeps the count small for 500k users. */
-const key = (value: string): number => createHash("sha1").update(value).digest().readUIntBE(0, 6);
+const key = (value: string): number => Number.parseInt(hash("sha1", value, "hex").slice(0, 12), 16);
 
 /**
  * Every key of one property in a growing Float64Array, 8 bytes each and off
